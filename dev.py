@@ -1,0 +1,58 @@
+"""Set-up and everyday commands, with nothing but Python 3.11+ and pip.
+
+    python3 dev.py start   # the dashboard on the bundled demo data
+    python3 dev.py test    # the whole test suite
+
+Each command creates the virtual environment ``.venv`` on first use and
+reinstalls the dependencies whenever ``pyproject.toml`` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment() -> None:
+    """Create .venv and install the project with its test extras, once per pyproject.toml."""
+    if sys.version_info < (3, 11):
+        sys.exit("Python 3.11 atau lebih baru diperlukan / Python 3.11+ is required.")
+    if not PYTHON.exists():
+        print("Membuat lingkungan virtual .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    stamp = VENV / f".installed-{digest}"
+    if not stamp.exists():
+        print("Memasang dependensi (sekali saja) ...", flush=True)
+        pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+        for old in VENV.glob(".installed-*"):
+            old.unlink()
+        stamp.touch()
+
+
+def main(argv: list[str]) -> int:
+    command, rest = (argv[0], argv[1:]) if argv else ("", [])
+    if command not in {"start", "test"}:
+        print(__doc__)
+        return 2
+    ensure_environment()
+    if command == "start":
+        args = [str(PYTHON), "-m", "streamlit", "run", str(ROOT / "dashboard.py"), *rest]
+    else:
+        args = [str(PYTHON), "-m", "pytest", *rest]
+    return subprocess.call(args, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,320 @@
+"""The single source of table names, column names, types, aliases and vocabularies.
+
+Code says ``Participants.village``, never ``"village"``: the pandera models
+below make each class attribute evaluate to its column name. The data
+contract these encode is the product's own ``docs/data.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+UNKNOWN = "Tidak Diketahui"
+FIRST_YEAR = 2010
+
+# --- fixed vocabularies, in the spelling the data is stored in --------------
+ROLES = ("WPS", "Mucikari", "Pemilik Wisma", "Warga Terdampak")
+STATUSES = ("Selesai", "Tidak Selesai", "Berjalan")
+STATUS_COMPLETED, STATUS_DROPPED, STATUS_ONGOING = STATUSES
+OUTCOMES = (
+    "Bekerja",
+    "Usaha Mandiri",
+    "Magang",
+    "Kembali ke Daerah Asal",
+    "Belum Bekerja",
+    "Kembali Beroperasi",
+    UNKNOWN,
+)
+OUTCOME_EMPLOYED = "Bekerja"
+OUTCOME_OWN_BUSINESS = "Usaha Mandiri"
+OUTCOME_RETURNED_HOME = "Kembali ke Daerah Asal"
+OUTCOME_RELAPSE = "Kembali Beroperasi"
+WORKING_OUTCOMES = (OUTCOME_EMPLOYED, OUTCOME_OWN_BUSINESS)
+CATEGORIES = (
+    "Peralatan",
+    "Bahan",
+    "Narasumber",
+    "Konsumsi dan Uang Saku",
+    "Transportasi",
+    "Magang",
+    "Lainnya",
+)
+CATEGORY_EQUIPMENT = "Peralatan"
+FUNDING_SOURCES = ("APBD Kabupaten", "APBD Kota", "APBD Provinsi", "APBN", "Lainnya")
+
+TableName = Literal["participants", "outcomes", "budget"]
+PARTICIPANTS: TableName = "participants"
+OUTCOMES_TABLE: TableName = "outcomes"
+BUDGET: TableName = "budget"
+TABLES: tuple[TableName, ...] = (PARTICIPANTS, OUTCOMES_TABLE, BUDGET)
+
+
+def _col(alias: str, kind: str, required: bool = True, vocab: str | None = None, **checks):
+    """A pandera field carrying the contract's metadata for the loader."""
+    return pa.Field(
+        nullable=not required,
+        metadata={"alias": alias, "kind": kind, "required": required, "vocab": vocab},
+        **checks,
+    )
+
+
+# kind: text | int | rupiah | date; vocab names a fixed or reference list.
+class Participants(pa.DataFrameModel):
+    """participants: one row per enrollment (a person in one training)."""
+
+    participant_id: Series[str] = _col("kode_peserta", "text")
+    year: Series[int] = _col("tahun", "int")
+    program: Series[str] = _col("program", "text", vocab="programs")
+    village: Series[str] = _col("desa", "text", vocab="sites")
+    organizer: Series[str] = _col("penyelenggara", "text", vocab="organizers")
+    role: Series[str] = _col("peran", "text", vocab="roles")
+    origin_regency: Series[str] = _col("kabupaten_asal", "text")
+    origin_province: Series[str] = _col("provinsi_asal", "text")
+    age: Series[float] = _col("usia", "int", required=False)
+    status: Series[str] = _col("status", "text", vocab="statuses")
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+class Outcomes(pa.DataFrameModel):
+    """outcomes: one row per follow-up of an enrollment."""
+
+    participant_id: Series[str] = _col("kode_peserta", "text")
+    year: Series[int] = _col("tahun", "int")
+    program: Series[str] = _col("program", "text", vocab="programs")
+    observed_on: Series[pa.DateTime] = _col("tanggal_pemantauan", "date")
+    outcome: Series[str] = _col("hasil", "text", vocab="outcomes")
+    monthly_income_idr: Series[float] = _col("penghasilan_bulanan", "rupiah", required=False)
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+class Budget(pa.DataFrameModel):
+    """budget: one row per budget line."""
+
+    year: Series[int] = _col("tahun", "int")
+    program: Series[str] = _col("program", "text", vocab="programs")
+    organizer: Series[str] = _col("penyelenggara", "text", vocab="organizers")
+    village: Series[str] = _col("desa", "text", required=False, vocab="sites")
+    category: Series[str] = _col("kategori", "text", vocab="categories")
+    item: Series[str] = _col("uraian", "text")
+    quantity: Series[float] = _col("jumlah", "int", required=False)
+    allocated_idr: Series[int] = _col("pagu", "rupiah")
+    realized_idr: Series[int] = _col("realisasi", "rupiah")
+    funding_source: Series[str] = _col("sumber_dana", "text", vocab="funding_sources")
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+MODELS: dict[TableName, type[pa.DataFrameModel]] = {
+    PARTICIPANTS: Participants,
+    OUTCOMES_TABLE: Outcomes,
+    BUDGET: Budget,
+}
+
+# Keys: a second row with the same key is an error.
+KEYS: dict[TableName, tuple[str, ...]] = {
+    PARTICIPANTS: (Participants.participant_id, Participants.year, Participants.program),
+    OUTCOMES_TABLE: (
+        Outcomes.participant_id,
+        Outcomes.year,
+        Outcomes.program,
+        Outcomes.observed_on,
+    ),
+    BUDGET: (),
+}
+ENROLLMENT_KEY: tuple[str, ...] = KEYS[PARTICIPANTS]
+
+# Bounds of the contract.
+AGE_RANGE = (15, 80)
+NIK_PATTERN = r"^\d{16}$"
+# Header words that mark a column of personal identifiers (normalised, see
+# ``normalise_header``); such a file is refused whole.
+PII_HEADERS = frozenset(
+    {"nama", "name", "namalengkap", "fullname", "nik", "noktp", "ktp", "alamat", "address",
+     "telepon", "telp", "phone", "hp", "nohp", "nomorhp", "notelp", "notelepon", "email"}
+)
+# First-cell words of a total row at the bottom of a sheet.
+TOTAL_ROW_WORDS = frozenset({"jumlah", "total", "grandtotal", "jumlahtotal"})
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of the contract, as the loader and the docs need it."""
+
+    table: TableName
+    name: str
+    alias: str
+    kind: str
+    required: bool
+    vocab: str | None
+
+
+def column_specs(table: TableName) -> list[ColumnSpec]:
+    """The contract's columns of ``table``, in contract order."""
+    schema = MODELS[table].to_schema()
+    return [
+        ColumnSpec(table, name, col.metadata["alias"], col.metadata["kind"],
+                   col.metadata["required"], col.metadata["vocab"])
+        for name, col in schema.columns.items()
+    ]
+
+
+def column_names(table: TableName) -> list[str]:
+    """The contract's column names of ``table``, in order."""
+    return [spec.name for spec in column_specs(table)]
+
+
+def normalise_header(text: object) -> str:
+    """``' Kode Peserta '`` -> ``'kodepeserta'``: case, spaces, punctuation ignored."""
+    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+
+
+def header_lookup(table: TableName) -> dict[str, str]:
+    """Normalised English name or Indonesian alias -> column name."""
+    lookup: dict[str, str] = {}
+    for spec in column_specs(table):
+        lookup[normalise_header(spec.name)] = spec.name
+        lookup[normalise_header(spec.alias)] = spec.name
+    return lookup
+
+
+def current_year(today: dt.date | None = None) -> int:
+    """The last year a row may carry."""
+    return (today or dt.date.today()).year
+
+
+# --- reference data ----------------------------------------------------------
+@dataclass(frozen=True)
+class Reference:
+    """The editable lists: sites with their regency or city, programs, organizers."""
+
+    sites: dict[str, str]  # site (village) -> its regency or city
+    programs: tuple[str, ...]
+    organizers: tuple[str, ...]
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def villages(self) -> tuple[str, ...]:
+        return tuple(self.sites)
+
+    def vocabulary(self, name: str) -> tuple[str, ...]:
+        """The allowed values of a vocabulary named in a column's metadata."""
+        fixed = {
+            "roles": ROLES,
+            "statuses": STATUSES,
+            "outcomes": OUTCOMES,
+            "categories": CATEGORIES,
+            "funding_sources": FUNDING_SOURCES,
+            "programs": self.programs,
+            "organizers": self.organizers,
+            "sites": self.villages,
+        }
+        return fixed[name]
+
+
+DEFAULT_REFERENCE_FILE = Path(__file__).resolve().parent.parent / "data" / "reference.toml"
+
+
+class ReferenceError(ValueError):
+    """The reference file cannot be used; the message says what to fix."""
+
+
+def load_reference(path: Path = DEFAULT_REFERENCE_FILE) -> Reference:
+    """Read the reference lists from a TOML file (see ``data/reference.toml``)."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ReferenceError(f"Berkas data acuan {path} tidak dapat dibaca: {exc}") from exc
+    try:
+        sites = {str(s["name"]).strip(): str(s["regency"]).strip() for s in raw["sites"]}
+        programs = tuple(str(p).strip() for p in raw["programs"])
+        organizers = tuple(str(o).strip() for o in raw["organizers"])
+    except (KeyError, TypeError) as exc:
+        raise ReferenceError(
+            f"Berkas data acuan {path} harus berisi 'programs', 'organizers' dan "
+            f"[[sites]] dengan 'name' dan 'regency' (kurang: {exc})."
+        ) from exc
+    if not sites or not programs or not organizers:
+        raise ReferenceError(f"Berkas data acuan {path}: daftar desa, program dan penyelenggara tidak boleh kosong.")
+    return Reference(sites=sites, programs=programs, organizers=organizers)
+
+
+def categorical(values, categories) -> pd.Categorical:
+    """A categorical with a fixed category order (the vocabulary's order)."""
+    return pd.Categorical(values, categories=list(categories))
+
+
+def dtypes(table: TableName, reference: Reference) -> dict[str, object]:
+    """The in-memory dtype of every column of ``table`` once loaded."""
+    out: dict[str, object] = {}
+    for spec in column_specs(table):
+        if spec.vocab:
+            out[spec.name] = pd.CategoricalDtype(list(reference.vocabulary(spec.vocab)))
+        elif spec.name in ("origin_regency", "origin_province"):
+            out[spec.name] = "category"  # open vocabulary, few distinct values
+        elif spec.kind == "date":
+            out[spec.name] = "datetime64[ns]"
+        elif spec.kind in ("int", "rupiah"):
+            out[spec.name] = "Int64"
+        else:
+            out[spec.name] = pd.StringDtype()
+    return out
+
+
+def empty_frame(table: TableName, reference: Reference) -> pd.DataFrame:
+    """A frame with no rows and the loaded dtypes of ``table``."""
+    return pd.DataFrame({name: pd.Series([], dtype=d) for name, d in dtypes(table, reference).items()})
+
+
+def typed_frame(table: TableName, frame: pd.DataFrame, reference: Reference) -> pd.DataFrame:
+    """``frame`` (already valid) with exactly the contract's columns and dtypes."""
+    out = {}
+    for name, dtype in dtypes(table, reference).items():
+        col = frame[name] if name in frame else pd.Series([pd.NA] * len(frame), index=frame.index)
+        if isinstance(dtype, pd.CategoricalDtype):
+            col = pd.Series(pd.Categorical(col.astype("object").where(col.notna(), None),
+                                           categories=dtype.categories), index=frame.index)
+        elif dtype == "datetime64[ns]":
+            col = pd.to_datetime(col).astype("datetime64[ns]")
+        else:
+            col = col.astype(dtype)  # "category" infers the open vocabularies
+        out[name] = col
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+# Derived column names added by lib/ (not part of any file a user hands in).
+SITE_REGENCY = "site_regency"          # the regency or city of the enrollment's site
+BUDGET_SHARE = "budget_share"           # how a budget row was attributed to a village
+SHARE_DIRECT = "langsung"               # line names its village
+SHARE_SHARED = "dibagi"                 # village-less line shared by enrollments
+SHARE_UNATTRIBUTED = "tidak teratribusi"  # village-less line with no enrollments
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The three typed tables in use, with the reference lists they were checked against."""
+
+    participants: pd.DataFrame
+    outcomes: pd.DataFrame
+    budget: pd.DataFrame
+    reference: Reference
+    label: str = "demo"       # what the user is told: "data demo" or the version in use
+    is_demo: bool = True      # synthetic demo data: every page says so
+
+    def table(self, name: TableName) -> pd.DataFrame:
+        return {PARTICIPANTS: self.participants, OUTCOMES_TABLE: self.outcomes, BUDGET: self.budget}[name]

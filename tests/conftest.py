@@ -1,0 +1,111 @@
+"""The one small canonical dataset the tests share.
+
+Sixteen enrollments that hit the edge cases: a person in two programs, an
+ongoing cohort, unknown origins, a village below the privacy threshold, an
+enrollment never followed up, one whose latest follow-up is Tidak Diketahui,
+two follow-ups on different days, a village-less budget line shared by
+enrollments and one with no enrollments at all (unattributed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, Dataset, Reference, load_reference, typed_frame
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DASBOR_DATA_DIR", str(ROOT / "data"))
+
+P_COLS = ["participant_id", "year", "program", "village", "organizer", "role",
+          "origin_regency", "origin_province", "age", "status"]
+DINSOS = "Dinas Sosial Kabupaten Kediri"
+DINKOP = "Dinas Koperasi dan UMKM Kota Kediri"
+KAB, KOTA, BLITAR, JATIM = "Kabupaten Kediri", "Kota Kediri", "Kabupaten Blitar", "Jawa Timur"
+TD = "Tidak Diketahui"
+
+PARTICIPANT_ROWS = [
+    # id      year  program        village     organizer role        origin        province age  status
+    ("A01", 2020, "Tata Rias", "Pare", DINSOS, "WPS", BLITAR, JATIM, 25, "Selesai"),
+    ("A02", 2020, "Tata Rias", "Pare", DINSOS, "WPS", BLITAR, JATIM, 30, "Selesai"),
+    ("A03", 2020, "Tata Rias", "Pare", DINSOS, "WPS", KAB, JATIM, None, "Tidak Selesai"),
+    ("A04", 2020, "Tata Rias", "Pare", DINSOS, "Pemilik Wisma", KAB, JATIM, 50, "Selesai"),
+    ("A05", 2020, "Tata Boga", "Pare", DINSOS, "WPS", TD, TD, 22, "Selesai"),
+    ("A01", 2021, "Tata Boga", "Pare", DINSOS, "WPS", BLITAR, JATIM, 26, "Selesai"),
+    ("B01", 2021, "Tata Busana", "Gurah", DINSOS, "WPS", "Kota Surabaya", JATIM, 35, "Selesai"),
+    ("B02", 2021, "Tata Busana", "Gurah", DINSOS, "WPS", "Kabupaten Indramayu", "Jawa Barat", 41, "Tidak Selesai"),
+    ("S01", 2021, "Konveksi", "Semampir", DINKOP, "WPS", BLITAR, JATIM, 28, "Selesai"),
+    ("S02", 2021, "Konveksi", "Semampir", DINKOP, "Mucikari", KOTA, JATIM, 45, "Selesai"),
+    ("S03", 2021, "Konveksi", "Semampir", DINKOP, "Warga Terdampak", KOTA, JATIM, 39, "Selesai"),
+    ("S04", 2021, "Konveksi", "Semampir", DINKOP, "Warga Terdampak", KOTA, JATIM, 33, "Selesai"),
+    ("S05", 2021, "Konveksi", "Semampir", DINKOP, "WPS", KAB, JATIM, 29, "Tidak Selesai"),
+    ("S06", 2021, "Konveksi", "Semampir", DINKOP, "WPS", "Kabupaten Tulungagung", JATIM, 31, "Selesai"),
+    ("S07", 2022, "Konveksi", "Semampir", DINKOP, "WPS", BLITAR, JATIM, 27, "Berjalan"),
+    ("S08", 2022, "Konveksi", "Semampir", DINKOP, "Warga Terdampak", KOTA, JATIM, 52, "Berjalan"),
+]
+
+OUTCOME_ROWS = [
+    # id     year  program       observed_on     outcome               income
+    ("A01", 2020, "Tata Rias", "2021-01-10", "Belum Bekerja", None),
+    ("A01", 2020, "Tata Rias", "2022-01-10", "Bekerja", 1_500_000),
+    ("A02", 2020, "Tata Rias", "2021-06-01", "Kembali Beroperasi", None),
+    ("A03", 2020, "Tata Rias", "2021-06-01", "Kembali ke Daerah Asal", None),
+    ("A04", 2020, "Tata Rias", "2021-06-01", "Usaha Mandiri", 2_500_000),
+    ("A05", 2020, "Tata Boga", "2021-06-01", "Tidak Diketahui", None),
+    ("A01", 2021, "Tata Boga", "2022-03-01", "Usaha Mandiri", None),
+    ("B01", 2021, "Tata Busana", "2022-03-01", "Bekerja", 1_000_000),
+    ("S01", 2021, "Konveksi", "2022-01-15", "Magang", None),
+    ("S02", 2021, "Konveksi", "2022-01-15", "Bekerja", 2_000_000),
+    ("S03", 2021, "Konveksi", "2022-01-15", "Bekerja", 3_000_000),
+    ("S04", 2021, "Konveksi", "2022-01-15", "Belum Bekerja", None),
+    ("S06", 2021, "Konveksi", "2022-01-15", "Usaha Mandiri", 1_200_000),
+]
+
+BUDGET_ROWS = [
+    # year program      organizer village   category      item                qty  allocated   realized   source
+    (2020, "Tata Rias", DINSOS, "Pare", "Narasumber", "Pelatih tata rias", 2, 10_000_000, 9_000_000, "APBD Kabupaten"),
+    (2020, "Tata Rias", DINSOS, None, "Bahan", "Bahan praktik", None, 4_000_000, 4_000_000, "APBD Kabupaten"),
+    (2021, "Konveksi", DINKOP, "Semampir", "Peralatan", "Mesin jahit", 10, 100_000_000, 98_000_000, "APBD Kota"),
+    (2021, "Konveksi", DINKOP, "Semampir", "Bahan", "Kain", None, 25_000_000, 26_000_000, "APBD Kota"),
+    (2021, "Tata Busana", DINSOS, None, "Konsumsi dan Uang Saku", "Uang saku", None, 6_000_000, 5_000_000, "APBD Kabupaten"),
+    (2019, "Tata Boga", DINSOS, None, "Lainnya", "Sosialisasi", None, 3_000_000, 3_000_000, "APBD Kabupaten"),
+]
+B_COLS = ["year", "program", "organizer", "village", "category", "item", "quantity",
+          "allocated_idr", "realized_idr", "funding_source"]
+O_COLS = ["participant_id", "year", "program", "observed_on", "outcome", "monthly_income_idr"]
+
+
+def tiny_dataset(reference: Reference | None = None) -> Dataset:
+    """The canonical dataset above, typed as the loader types it."""
+    reference = reference or load_reference()
+    participants = pd.DataFrame(PARTICIPANT_ROWS, columns=P_COLS)
+    outcomes = pd.DataFrame(OUTCOME_ROWS, columns=O_COLS).assign(
+        observed_on=lambda f: pd.to_datetime(f["observed_on"]))
+    budget = pd.DataFrame(BUDGET_ROWS, columns=B_COLS)
+    return Dataset(
+        participants=typed_frame(PARTICIPANTS, participants, reference),
+        outcomes=typed_frame(OUTCOMES_TABLE, outcomes, reference),
+        budget=typed_frame(BUDGET, budget, reference),
+        reference=reference,
+        label="uji",
+        is_demo=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def reference() -> Reference:
+    return load_reference()
+
+
+@pytest.fixture
+def tiny(reference) -> Dataset:
+    return tiny_dataset(reference)
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date(2026, 1, 31)
