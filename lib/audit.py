@@ -1,0 +1,176 @@
+"""The audit log: who logged in, downloaded, imported or changed an account, and when.
+
+One SQLite row per event. The log is append-only from the application: triggers
+abort every UPDATE and DELETE. Each event is its own committed transaction in
+WAL mode with ``synchronous=FULL``, so an event that was recorded survives a
+crash or power cut. Several processes may append at the same time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+
+from lib import settings
+
+ANONYMOUS = "anonim"
+
+LOGIN = "login"
+LOGIN_FAILED = "login_failed"
+LOGOUT = "logout"
+DOWNLOAD = "download"
+IMPORT = "import"
+ROLLBACK = "rollback"
+EXPORT = "export"
+BACKUP = "backup"
+RESTORE = "restore"
+SETTINGS_CHANGE = "settings_change"
+ACCOUNT_CREATE = "account_create"
+ACCOUNT_UPDATE = "account_update"
+ACCOUNT_DELETE = "account_delete"
+ACTIONS = (
+    LOGIN, LOGIN_FAILED, LOGOUT, DOWNLOAD, IMPORT, ROLLBACK, EXPORT, BACKUP, RESTORE,
+    SETTINGS_CHANGE, ACCOUNT_CREATE, ACCOUNT_UPDATE, ACCOUNT_DELETE,
+)
+
+# A detail key that looks like a secret is refused outright: the log is read by
+# people, exported to CSV and kept forever.
+_SECRET_WORDS = ("password", "sandi", "secret", "rahasia")
+
+# Columns of the frame returned by AuditLog.events.
+AT, ACTOR, ACTION, DETAIL = "at", "actor", "action", "detail"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    at     TEXT NOT NULL,
+    actor  TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail))
+);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'Log audit hanya dapat ditambah, tidak dapat diubah.'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'Log audit hanya dapat ditambah, tidak dapat dihapus.'); END;
+"""
+
+
+def default_path() -> Path:
+    return settings.data_dir() / "audit.sqlite3"
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def iso_utc(moment: dt.datetime) -> str:
+    """``moment`` as UTC ISO text with seconds, e.g. 2024-05-01T03:00:00+00:00 (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode that waits for other writers and syncs every commit."""
+    new = not Path(path).exists()
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    if new:
+        # Only the service account may read who did what.
+        os.chmod(path, 0o600)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
+class AuditLog:
+    """An append-only event log in one SQLite file; open it with ``open_audit``."""
+
+    def __init__(self, path: Path, clock: Callable[[], dt.datetime] = utc_now):
+        self.path = Path(path)
+        self.clock = clock
+
+    def record(self, actor: str | None, action: str, **detail) -> None:
+        """Append one event, committed before returning."""
+        if action not in ACTIONS:
+            raise ValueError(f"Aksi audit tidak dikenal: {action!r}. Pilihan: {', '.join(ACTIONS)}.")
+        secret = [k for k in detail if any(word in k.lower() for word in _SECRET_WORDS)]
+        if secret:
+            raise ValueError(f"Rincian audit tidak boleh memuat rahasia: {', '.join(secret)}.")
+        text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+        # A fresh connection per event: safe from any thread or process, and the
+        # single INSERT in autocommit mode is its own durable transaction.
+        with closing(connect(self.path)) as conn:
+            conn.execute(
+                "INSERT INTO events (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+                (iso_utc(self.clock()), actor or ANONYMOUS, action, text),
+            )
+
+    def events(
+        self,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Events newest first, ``since`` inclusive, ``until`` exclusive: columns at (UTC), actor, action, detail (JSON)."""
+        where, params = [], []
+        if since is not None:
+            where.append("at >= ?")
+            params.append(iso_utc(since))
+        if until is not None:
+            where.append("at < ?")
+            params.append(iso_utc(until))
+        if actor is not None:
+            where.append("actor = ?")
+            params.append(actor)
+        if action is not None:
+            where.append("action = ?")
+            params.append(action)
+        sql = "SELECT at, actor, action, detail FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        with closing(connect(self.path)) as conn:
+            rows = conn.execute(sql, params).fetchall()
+        frame = pd.DataFrame(rows, columns=[AT, ACTOR, ACTION, DETAIL])
+        return frame.assign(
+            **{
+                AT: pd.to_datetime(frame[AT], utc=True, format="ISO8601").astype("datetime64[ns, UTC]"),
+                ACTOR: frame[ACTOR].astype("string"),
+                ACTION: frame[ACTION].astype("string"),
+                DETAIL: frame[DETAIL].astype("string"),
+            }
+        )
+
+
+def open_audit(path: Path | None = None, clock: Callable[[], dt.datetime] = utc_now) -> AuditLog:
+    """The audit log at ``path`` (default: data folder / audit.sqlite3), created if missing."""
+    path = Path(path) if path is not None else default_path()
+    with closing(connect(path)) as conn:
+        conn.executescript(_SCHEMA)
+    return AuditLog(path, clock)
+
+
+def audit_download_frame(events: pd.DataFrame) -> pd.DataFrame:
+    """Events as text for a CSV download: columns Waktu (UTC), Pengguna, Aksi, Rincian."""
+    return pd.DataFrame(
+        {
+            "Waktu (UTC)": events[AT].dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "Pengguna": events[ACTOR],
+            "Aksi": events[ACTION],
+            "Rincian": events[DETAIL],
+        }
+    ).reset_index(drop=True)
