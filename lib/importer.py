@@ -1,0 +1,375 @@
+"""The import workflow: check uploaded files, preview what changes, commit a new version.
+
+``plan_import`` reads and validates the files against the version in use and
+says, per table, how many rows are added, changed and removed, and how the
+headline totals move. Nothing is stored until ``commit_import``, which refuses a
+plan with errors and refuses (``StaleImport``) when another version became
+current after the plan was made. An uploaded table replaces the table of the
+same name (staff re-export their whole sheet); tables not uploaded are kept.
+
+Command line::
+
+    python -m lib.importer FILE [FILE ...] [--yes] [--store PATH] [--author NAME]
+    python -m lib.importer --list
+    python -m lib.importer --rollback ID
+
+Exit codes: 0 done, 1 the files have errors, 2 wrong usage, 3 the store is busy
+or changed meanwhile (try again), 4 the store could not be written or read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sys
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from lib import fmt, settings
+from lib.audit import IMPORT, open_audit
+from lib import store as st
+from lib.ingest import ERROR, PROBLEM_COLUMNS, TABLE_LABELS, WARNING, concat_problems, problem, problem_frame
+from lib.loading import DataError, read_files
+from lib.schema import (
+    BUDGET,
+    DEFAULT_REFERENCE_FILE,
+    KEYS,
+    OUTCOMES_TABLE,
+    PARTICIPANTS,
+    TABLES,
+    Budget,
+    Dataset,
+    Participants,
+    Reference,
+    TableName,
+    empty_frame,
+    load_reference,
+)
+from lib.schema import ReferenceError as ReferenceFileError
+from lib.templates import spreadsheet_safe
+from lib.validate import Validation
+
+# Columns of ImportPlan.changes.
+CHANGE_COLUMNS = ["table", "action", "rows_before", "rows_after", "added", "changed", "removed"]
+ACTION_REPLACE, ACTION_KEEP = "replace", "keep"
+# Columns of ImportPlan.totals, and its measures in display order.
+TOTAL_COLUMNS = ["measure", "before", "after"]
+MEASURE_LABELS = {
+    "enrollments": "Pendaftaran pelatihan",
+    "participants": "Peserta (orang)",
+    "follow_ups": "Pemantauan hasil",
+    "budget_allocated_idr": "Pagu anggaran",
+    "budget_realized_idr": "Realisasi anggaran",
+}
+ACTION_LABELS = {ACTION_REPLACE: "diganti", ACTION_KEEP: "tetap"}
+
+# The problems list as people read it (command line, CSV of problems).
+PROBLEM_HEADERS = {
+    "severity": "jenis", "file": "berkas", "sheet": "lembar", "table": "tabel", "row": "baris",
+    "column": "kolom", "value": "nilai", "problem": "masalah", "allowed": "yang diterima",
+    "suggestion": "saran",
+}
+SEVERITY_LABELS = {ERROR: "kesalahan", WARNING: "peringatan"}
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_BUSY, EXIT_STORE = 0, 1, 2, 3, 4
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would do; commit it with ``commit_import``."""
+
+    files: tuple[str, ...]
+    base: str | None                       # the version the files were checked against
+    validation: Validation
+    uploaded: tuple[TableName, ...]        # tables present in the files
+    frames: dict[TableName, pd.DataFrame] = field(repr=False)  # the new version, all three tables
+    changes: pd.DataFrame = field(repr=False)
+    totals: pd.DataFrame = field(repr=False)
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        return self.validation.problems
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.validation.errors
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self.validation.warnings
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings allowed): the plan can be committed."""
+        return self.validation.ok
+
+
+# --- the preview -------------------------------------------------------------------
+def _plain_rows(frame: pd.DataFrame) -> list[tuple]:
+    """Rows as tuples of plain values, blanks as None, so equal rows compare equal."""
+    plain = frame.astype("object").where(frame.notna(), None)
+    return list(plain.itertuples(index=False, name=None))
+
+
+def row_changes(table: TableName, before: pd.DataFrame, after: pd.DataFrame) -> dict[str, int]:
+    """Rows added, changed, removed from ``before`` to ``after``: by key, or by whole row for budget."""
+    key = KEYS[table]
+    if not key:
+        # Budget lines have no key: a line edited counts as one removed and one added.
+        old, new = Counter(_plain_rows(before)), Counter(_plain_rows(after))
+        return {"added": sum((new - old).values()), "changed": 0, "removed": sum((old - new).values())}
+    positions = [list(before.columns).index(k) for k in key]
+
+    def by_key(frame):
+        return {tuple(row[i] for i in positions): row for row in _plain_rows(frame)}
+
+    old, new = by_key(before), by_key(after)
+    return {
+        "added": len(new.keys() - old.keys()),
+        "changed": sum(old[k] != new[k] for k in new.keys() & old.keys()),
+        "removed": len(old.keys() - new.keys()),
+    }
+
+
+def changes_frame(before: Mapping[TableName, pd.DataFrame], after: Mapping[TableName, pd.DataFrame],
+                  uploaded: Sequence[TableName]) -> pd.DataFrame:
+    """Per table: table, action (replace|keep), rows_before, rows_after, added, changed, removed."""
+    rows = []
+    for table in TABLES:
+        rows.append({"table": table, "action": ACTION_REPLACE if table in uploaded else ACTION_KEEP,
+                     "rows_before": len(before[table]), "rows_after": len(after[table]),
+                     **row_changes(table, before[table], after[table])})
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    return frame.astype({c: "Int64" for c in CHANGE_COLUMNS[2:]})
+
+
+def totals(frames: Mapping[TableName, pd.DataFrame]) -> dict[str, int]:
+    """The headline totals of a version: enrollments, participants, follow-ups, budget allocated and realised."""
+    participants, budget = frames[PARTICIPANTS], frames[BUDGET]
+    return {
+        "enrollments": len(participants),
+        "participants": int(participants[Participants.participant_id].nunique()),
+        "follow_ups": len(frames[OUTCOMES_TABLE]),
+        "budget_allocated_idr": int(budget[Budget.allocated_idr].sum()),
+        "budget_realized_idr": int(budget[Budget.realized_idr].sum()),
+    }
+
+
+def totals_frame(before: Mapping[TableName, pd.DataFrame], after: Mapping[TableName, pd.DataFrame]) -> pd.DataFrame:
+    """Headline totals before and after the import: measure, before, after."""
+    old, new = totals(before), totals(after)
+    frame = pd.DataFrame([{"measure": m, "before": old[m], "after": new[m]} for m in MEASURE_LABELS],
+                         columns=TOTAL_COLUMNS)
+    return frame.astype({"measure": "string", "before": "Int64", "after": "Int64"})
+
+
+# --- plan and commit -----------------------------------------------------------------
+def _tables_of(dataset: Dataset | None, reference: Reference) -> dict[TableName, pd.DataFrame]:
+    if dataset is None:
+        return {table: empty_frame(table, reference) for table in TABLES}
+    return {table: dataset.table(table) for table in TABLES}
+
+
+def plan_import(files: Mapping[str, bytes], store: st.StoreLike, reference: Reference,
+                today: dt.date | None = None) -> ImportPlan:
+    """Read and check ``files`` (name -> content) against the version in use, and preview the result."""
+    base = st.current_version_id(store)
+    existing = None if base is None else st.read_version(store, base, reference)
+    validation = read_files(files, reference, today=today, existing=existing)
+    uploaded = tuple(table for table in TABLES if table in validation.frames)
+    if not uploaded and validation.ok:
+        validation = Validation(validation.frames, concat_problems([validation.problems, problem_frame([problem(
+            ERROR, ", ".join(files) or "-", "Tidak ada tabel peserta, hasil pemantauan atau anggaran di berkas ini.",
+            "Berkas CSV atau XLSX dengan baris judul kolom salah satu tabel (lihat templat).")])]))
+    before = _tables_of(existing, reference)
+    if validation.ok:
+        after = {table: validation.frames[table] if table in uploaded else before[table] for table in TABLES}
+        changes, totals_ = changes_frame(before, after, uploaded), totals_frame(before, after)
+    else:
+        # Nothing of a file with errors may be stored, so nothing is previewed either.
+        after = {}
+        changes = pd.DataFrame(columns=CHANGE_COLUMNS)
+        totals_ = pd.DataFrame(columns=TOTAL_COLUMNS)
+    return ImportPlan(files=tuple(files), base=base, validation=validation, uploaded=uploaded,
+                      frames=after, changes=changes, totals=totals_)
+
+
+def commit_import(plan: ImportPlan, store: st.StoreLike, author: str, audit=None, note: str = "") -> str:
+    """Store the plan's tables as the new current version and return its id.
+
+    Raises ``DataError`` when the plan has errors, ``StoreBusy``/``StaleImport``
+    when another import is at work or finished first; nothing changes then.
+    ``audit``, when given, is an audit log (``lib.audit``) that records the import.
+    """
+    if not plan.ok:
+        raise DataError(plan.problems)
+    version_id = st.commit_version(store, plan.frames, author=author, base=plan.base,
+                                   files=plan.files, note=note)
+    if audit is not None:
+        audit.record(author, IMPORT, version=version_id, previous=plan.base, files=list(plan.files),
+                     tables=list(plan.uploaded),
+                     rows={table: len(plan.frames[table]) for table in TABLES})
+    return version_id
+
+
+# --- command line ----------------------------------------------------------------------
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.importer",
+        description="Periksa dan impor berkas data (CSV/XLSX) sebagai versi baru, lihat daftar versi, "
+                    "atau kembalikan versi lama.",
+        epilog="Kode keluar: 0 selesai, 1 berkas bermasalah, 2 salah pemakaian, "
+               "3 data sedang/baru diperbarui orang lain (coba lagi), 4 penyimpanan gagal.",
+    )
+    parser.add_argument("files", nargs="*", metavar="BERKAS", help="berkas CSV atau XLSX yang diimpor")
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--list", action="store_true", help="tampilkan daftar versi")
+    action.add_argument("--rollback", metavar="ID", help="jadikan versi ID sebagai data yang dipakai")
+    parser.add_argument("--yes", "-y", action="store_true", help="simpan tanpa bertanya")
+    parser.add_argument("--store", type=Path, help="folder penyimpanan versi (bawaan: folder data/store)")
+    parser.add_argument("--author", default=None, help="nama pengimpor (bawaan: pengguna sistem)")
+    parser.add_argument("--note", default="", help="catatan untuk versi baru")
+    parser.add_argument("--problems-out", type=Path, metavar="CSV",
+                        help="tulis daftar masalah ke berkas CSV ini")
+    parser.add_argument("--reference", type=Path, help="berkas data acuan (bawaan: folder data/reference.toml)")
+    parser.add_argument("--audit", type=Path, help="log audit (bawaan: folder data/audit.sqlite3)")
+    parser.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    return parser
+
+
+def _default_reference_path() -> Path:
+    path = settings.data_dir() / "reference.toml"
+    return path if path.exists() else DEFAULT_REFERENCE_FILE
+
+
+def _print_frame(frame: pd.DataFrame, out) -> None:
+    with pd.option_context("display.max_rows", None, "display.max_columns", None,
+                           "display.width", 200, "display.max_colwidth", 60):
+        print(frame.to_string(index=False), file=out)
+
+
+def problem_table(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems (PROBLEM_COLUMNS) with Indonesian headers and words: jenis, berkas, lembar, tabel, baris, ..."""
+    words = problems[PROBLEM_COLUMNS].assign(
+        severity=problems["severity"].map(SEVERITY_LABELS).fillna(problems["severity"]),
+        table=problems["table"].map(TABLE_LABELS).fillna(problems["table"]),
+    )
+    return words.rename(columns=PROBLEM_HEADERS)
+
+
+def problems_csv(problems: pd.DataFrame) -> bytes:
+    """The problems as a UTF-8 CSV with BOM, Indonesian headers, no cell a spreadsheet would run."""
+    # The values come from the user's file; a spreadsheet must not run them as formulas.
+    safe = problem_table(problems).astype("object").map(spreadsheet_safe)
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def _print_preview(plan: ImportPlan, out) -> None:
+    changes = plan.changes.assign(
+        table=plan.changes["table"].map(TABLE_LABELS), action=plan.changes["action"].map(ACTION_LABELS))
+    print("\nPerubahan per tabel:", file=out)
+    _print_frame(changes.rename(columns={
+        "table": "tabel", "action": "tindakan", "rows_before": "baris sebelum", "rows_after": "baris sesudah",
+        "added": "ditambah", "changed": "diubah", "removed": "dihapus"}), out)
+    print("\nJumlah sebelum dan sesudah:", file=out)
+    money = plan.totals["measure"].str.endswith("_idr")
+    shown = plan.totals.assign(measure=plan.totals["measure"].map(MEASURE_LABELS), **{
+        column: [fmt.rupiah(v) if m else fmt.count(v) for v, m in zip(plan.totals[column], money)]
+        for column in ("before", "after")})
+    _print_frame(shown.rename(columns={"measure": "ukuran", "before": "sebelum", "after": "sesudah"}), out)
+
+
+def _list_versions(store: st.Store, out) -> int:
+    listed = st.versions(store)
+    if listed.empty:
+        print("Belum ada versi: data belum pernah diimpor.", file=out)
+        return EXIT_OK
+    shown = listed.assign(
+        id=listed["id"].map(lambda v: str(st.version_number(v))),
+        created_at=[st.local_time_text(t.to_pydatetime()) for t in listed["created_at"]],
+        parent=listed["parent"].map(lambda v: "" if pd.isna(v) else str(st.version_number(v))),
+        is_current=listed["is_current"].map({True: "dipakai", False: ""}),
+    ).rename(columns={"id": "versi", "created_at": "dibuat", "author": "oleh", "files": "berkas",
+                      "note": "catatan", "parent": "induk", "participants": "peserta",
+                      "outcomes": "hasil", "budget": "anggaran", "is_current": "status"})
+    _print_frame(shown, out)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None) -> int:
+    """Run the command line; return the exit code."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if (args.list or args.rollback) and args.files:
+        parser.error("--list dan --rollback tidak dipakai bersama nama berkas.")
+    if not (args.list or args.rollback or args.files):
+        parser.error("sebutkan berkas yang diimpor, atau --list, atau --rollback ID.")
+    author = args.author or getpass.getuser()
+    try:
+        store = st.open_store(args.store)
+        if args.list:
+            return _list_versions(store, stdout)
+        if args.rollback:
+            version_id = st.rollback(store, args.rollback, author=author, audit=open_audit(args.audit))
+            print(f"Data yang dipakai sekarang: {st.version_label(st.read_manifest(store, version_id))}.",
+                  file=stdout)
+            return EXIT_OK
+        return _import(args, store, author, stdin, stdout, stderr)
+    except (st.UnknownVersion, ReferenceFileError) as exc:
+        print(str(exc), file=stderr)
+        return EXIT_USAGE
+    except st.StoreBusy as exc:
+        print(str(exc), file=stderr)
+        return EXIT_BUSY
+    except st.StoreError as exc:
+        print(str(exc), file=stderr)
+        return EXIT_STORE
+
+
+def _import(args, store: st.Store, author: str, stdin, stdout, stderr) -> int:
+    files = {}
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"Berkas {name} tidak ditemukan.", file=stderr)
+            return EXIT_USAGE
+        files[path.name if path.name not in files else str(path)] = path.read_bytes()
+    reference = load_reference(args.reference or _default_reference_path())
+    plan = plan_import(files, store, reference, today=args.today)
+
+    if len(plan.problems):
+        if args.problems_out:
+            args.problems_out.write_bytes(problems_csv(plan.problems))
+            print(f"Daftar masalah ditulis ke {args.problems_out}.", file=stdout)
+        else:
+            print("Masalah yang ditemukan:", file=stdout)
+            _print_frame(problem_table(plan.problems).fillna(""), stdout)
+    if not plan.ok:
+        print(f"\n{len(plan.errors)} kesalahan: perbaiki berkasnya lalu impor lagi. "
+              "Data yang dipakai tidak berubah.", file=stderr)
+        return EXIT_DATA
+
+    _print_preview(plan, stdout)
+    if not args.yes:
+        print("\nSimpan sebagai versi baru? [y/T] ", end="", file=stdout, flush=True)
+        answer = stdin.readline()
+        if not answer:
+            print("\nTidak ada jawaban; pakai --yes untuk menyimpan tanpa bertanya. Tidak ada yang berubah.",
+                  file=stderr)
+            return EXIT_USAGE
+        if answer.strip().casefold() not in {"y", "ya", "yes"}:
+            print("Dibatalkan. Tidak ada yang berubah.", file=stdout)
+            return EXIT_OK
+    version_id = commit_import(plan, store, author, audit=open_audit(args.audit), note=args.note)
+    print(f"Tersimpan: {st.version_label(st.read_manifest(store, version_id))} sekarang dipakai.", file=stdout)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""Blank templates (and filled exports) of the three tables, in the format the importer reads.
+
+A template has the Indonesian headers (the contract's aliases) and one example
+row. The XLSX has a second sheet "Pilihan" listing the allowed values of each
+vocabulary column, and drop-down lists that use it. Given ``rows``, the same
+functions write those rows instead of the example: a file that imports back to
+exactly the same table.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from lib.schema import (
+    BUDGET,
+    CATEGORY_EQUIPMENT,
+    OUTCOME_EMPLOYED,
+    OUTCOMES_TABLE,
+    PARTICIPANTS,
+    ROLES,
+    STATUS_COMPLETED,
+    Budget,
+    ColumnSpec,
+    Outcomes,
+    Participants,
+    Reference,
+    TableName,
+    column_specs,
+    current_year,
+    typed_frame,
+)
+
+CHOICES_SHEET = "Pilihan"
+# Sheet and file names staff recognise.
+TABLE_TITLES: dict[TableName, str] = {PARTICIPANTS: "peserta", OUTCOMES_TABLE: "hasil", BUDGET: "anggaran"}
+# Indonesian Excel uses ';' as its list separator, so a ';' file opens in columns there.
+CSV_SEPARATOR = ";"
+# Rows covered by the drop-down lists and column formats of the XLSX.
+MAX_ROWS = 5000
+# OWASP CSV injection: a cell starting with one of these would run as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_KIND_HINTS = {
+    "text": "teks",
+    "int": "bilangan bulat",
+    "rupiah": "rupiah, bilangan bulat tanpa desimal (125000000 atau 125.000.000)",
+    "date": "tanggal (2024-03-31 atau 31/03/2024)",
+}
+
+
+def template_filename(table: TableName, extension: str) -> str:
+    """``templat_peserta.xlsx`` and the like."""
+    return f"templat_{TABLE_TITLES[table]}.{extension}"
+
+
+def example_frame(table: TableName, reference: Reference, today: dt.date | None = None) -> pd.DataFrame:
+    """One plausible, valid row of ``table`` (last year's), typed like a loaded table."""
+    year = current_year(today) - 1
+    program, village, organizer = reference.programs[0], reference.villages[0], reference.organizers[0]
+    code = "KDR-0001"
+    rows = {
+        PARTICIPANTS: {
+            Participants.participant_id: code, Participants.year: year, Participants.program: program,
+            Participants.village: village, Participants.organizer: organizer, Participants.role: ROLES[0],
+            Participants.origin_regency: "Kabupaten Blitar", Participants.origin_province: "Jawa Timur",
+            Participants.age: 30, Participants.status: STATUS_COMPLETED,
+        },
+        OUTCOMES_TABLE: {
+            Outcomes.participant_id: code, Outcomes.year: year, Outcomes.program: program,
+            Outcomes.observed_on: dt.datetime(year, 12, 31), Outcomes.outcome: OUTCOME_EMPLOYED,
+            Outcomes.monthly_income_idr: 1_500_000,
+        },
+        BUDGET: {
+            Budget.year: year, Budget.program: program, Budget.organizer: organizer, Budget.village: village,
+            Budget.category: CATEGORY_EQUIPMENT, Budget.item: "Mesin jahit", Budget.quantity: 26,
+            Budget.allocated_idr: 125_000_000, Budget.realized_idr: 120_000_000,
+            Budget.funding_source: "APBD Kabupaten",
+        },
+    }
+    return typed_frame(table, pd.DataFrame([rows[table]]), reference)
+
+
+def _cell_values(table: TableName, rows: pd.DataFrame) -> list[list[object]]:
+    """Rows as plain Python values: None for blanks, int, datetime.datetime or str."""
+    out = []
+    specs = column_specs(table)
+    for record in rows.itertuples(index=False):
+        values = []
+        for spec, value in zip(specs, record):
+            if pd.isna(value):
+                values.append(None)
+            elif spec.kind == "date":
+                values.append(pd.Timestamp(value).to_pydatetime())
+            elif spec.kind in ("int", "rupiah"):
+                values.append(int(value))
+            else:
+                values.append(str(value))
+        out.append(values)
+    return out
+
+
+def _rows_or_example(table: TableName, reference: Reference, rows: pd.DataFrame | None,
+                     today: dt.date | None) -> pd.DataFrame:
+    frame = example_frame(table, reference, today) if rows is None else rows
+    return frame[[spec.name for spec in column_specs(table)]]
+
+
+def _hint(spec: ColumnSpec, reference: Reference) -> str:
+    need = "Wajib diisi" if spec.required else "Boleh kosong"
+    text = f"{need}; {_KIND_HINTS[spec.kind]}."
+    if spec.vocab:
+        text += f" Pilih dari daftar (lembar {CHOICES_SHEET})."
+    if spec.name == Participants.participant_id:
+        text += " Kode samaran, bukan nama atau NIK."
+    return text
+
+
+def template_xlsx(table: TableName, reference: Reference, rows: pd.DataFrame | None = None,
+                  today: dt.date | None = None) -> bytes:
+    """An XLSX workbook: sheet of ``table`` (example row, or ``rows``) and sheet "Pilihan" of allowed values."""
+    specs = column_specs(table)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = TABLE_TITLES[table]
+    choices = book.create_sheet(CHOICES_SHEET)
+
+    sheet.append([spec.alias for spec in specs])
+    sheet.freeze_panes = "A2"
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    for index, spec in enumerate(specs, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=spec.required)
+        cell.fill = header_fill
+        cell.comment = Comment(_hint(spec, reference), "Dasbor")
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(14, len(spec.alias) + 4)
+        # Typed cells for new rows: codes stay text (leading zeros kept), money shows thousands.
+        sheet.column_dimensions[letter].number_format = {
+            "text": "@", "int": "0", "rupiah": "#,##0", "date": "yyyy-mm-dd"}[spec.kind]
+
+    for values in _cell_values(table, _rows_or_example(table, reference, rows, today)):
+        sheet.append(values)
+        row = sheet.max_row
+        for index, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=index)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula, whatever its first character
+            cell.number_format = sheet.column_dimensions[get_column_letter(index)].number_format
+
+    vocab_specs = [spec for spec in specs if spec.vocab]
+    for choice_col, spec in enumerate(vocab_specs, start=1):
+        allowed = reference.vocabulary(spec.vocab)
+        # Not the alias itself: this sheet must never be mistaken for a table.
+        choices.cell(row=1, column=choice_col, value=f"Pilihan {spec.alias}").font = Font(bold=True)
+        for offset, value in enumerate(allowed, start=2):
+            choices.cell(row=offset, column=choice_col, value=value).data_type = "s"
+        choice_letter = get_column_letter(choice_col)
+        choices.column_dimensions[choice_letter].width = max(16, *(len(v) + 2 for v in allowed))
+        validation = DataValidation(
+            type="list",
+            formula1=f"={CHOICES_SHEET}!${choice_letter}$2:${choice_letter}${len(allowed) + 1}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Nilai tidak dikenal",
+            error=f"Pilih salah satu nilai {spec.alias} dari daftar (lembar {CHOICES_SHEET}).",
+        )
+        letter = get_column_letter(specs.index(spec) + 1)
+        validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+        sheet.add_data_validation(validation)
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def spreadsheet_safe(value: object) -> object:
+    """``value``, or for text a spreadsheet would run as a formula, that text behind an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return spreadsheet_safe(str(value))
+
+
+def template_csv(table: TableName, reference: Reference, rows: pd.DataFrame | None = None,
+                 today: dt.date | None = None) -> bytes:
+    """A UTF-8 CSV with BOM, ';'-separated: the Indonesian header and the example row (or ``rows``)."""
+    specs = column_specs(table)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
+    writer.writerow([spec.alias for spec in specs])
+    for values in _cell_values(table, _rows_or_example(table, reference, rows, today)):
+        writer.writerow([_csv_text(value) for value in values])
+    return buffer.getvalue().encode("utf-8-sig")
