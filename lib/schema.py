@@ -286,7 +286,9 @@ def typed_frame(table: TableName, frame: pd.DataFrame, reference: Reference) -> 
     out = {}
     for name, dtype in dtypes(table, reference).items():
         col = frame[name] if name in frame else pd.Series([pd.NA] * len(frame), index=frame.index)
-        if isinstance(dtype, pd.CategoricalDtype):
+        if isinstance(dtype, pd.CategoricalDtype) and isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.cat.set_categories(dtype.categories)  # already coded: no string hashing
+        elif isinstance(dtype, pd.CategoricalDtype):
             col = pd.Series(pd.Categorical(col.astype("object").where(col.notna(), None),
                                            categories=dtype.categories), index=frame.index)
         elif dtype == "datetime64[ns]":

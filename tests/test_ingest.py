@@ -1,0 +1,374 @@
+"""Reading uploaded bytes into raw sheets: formats, encodings, header rows, messy layouts, refusals."""
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib.ingest import (
+    PROBLEM_COLUMNS,
+    cell_text,
+    column_letter,
+    decode_text,
+    find_header,
+    is_pii_header,
+    read_sheets,
+    table_hint,
+)
+
+FILES = Path(__file__).parent / "files"
+HEADER = ("kode_peserta,tahun,program,desa,penyelenggara,peran,kabupaten_asal,provinsi_asal,usia,status")
+ROW = "P-0001,2023,Tata Rias,Pare,Dinas Sosial Kabupaten Kediri,WPS,Kabupaten Blitar,Jawa Timur,27,Selesai"
+
+
+def only_sheet(name: str, content: bytes):
+    sheets, problems = read_sheets(name, content)
+    assert problems.empty, problems.to_dict("records")
+    assert len(sheets) == 1
+    return sheets[0]
+
+
+def xlsx_bytes(build) -> bytes:
+    """An XLSX file written by openpyxl; ``build(workbook)`` fills it."""
+    workbook = openpyxl.Workbook()
+    build(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- CSV -----------------------------------------------------------------------
+@pytest.mark.parametrize("content", [
+    f"{HEADER}\n{ROW}\n".encode(),
+    f"{HEADER}\n{ROW}\n".replace(",", ";").encode(),
+    f"{HEADER}\r\n{ROW}\r\n".encode("utf-8-sig"),
+    f"{HEADER}\r{ROW}\r".encode(),  # classic Mac line ends
+])
+def test_csv_separator_line_ends_and_bom_are_recognised(content):
+    sheet = only_sheet("data.csv", content)
+    assert sheet.table == "participants"
+    assert sheet.frame.loc[0, "participant_id"] == "P-0001"
+    assert sheet.frame.loc[0, "program"] == "Tata Rias"
+    assert sheet.rows == [2]
+
+
+def test_comma_inside_quotes_does_not_split_a_cell():
+    content = (HEADER + "\n" + ROW.replace("Tata Rias", '"Tata Rias, angkatan 2"') + "\n").encode()
+    assert only_sheet("data.csv", content).frame.loc[0, "program"] == "Tata Rias, angkatan 2"
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("Crème – 1".encode("utf-8"), "Crème – 1"),
+    ("Crème – 1".encode("utf-8-sig"), "Crème – 1"),
+    ("Crème – 1".encode("cp1252"), "Crème – 1"),
+    (b"\x81\x8d", "\x81\x8d"),  # bytes Windows-1252 leaves undefined: Latin-1 never fails
+])
+def test_decode_text_tries_utf8_then_windows_1252(content, expected):
+    assert decode_text(content) == expected
+
+
+def test_title_rows_blank_rows_and_total_row_keep_spreadsheet_row_numbers():
+    content = "\n".join([
+        "DATA PESERTA PELATIHAN",                    # 1
+        "",                                          # 2
+        HEADER,                                      # 3
+        ROW,                                         # 4
+        ",,,,,,,,,",                                 # 5: empty, dropped
+        ROW.replace("P-0001", "P-0002"),             # 6
+        "Jumlah,,,,,,,,,",                           # 7: total, dropped
+        "",
+    ]).encode()
+    sheet = only_sheet("peserta.csv", content)
+    assert sheet.rows == [4, 6]
+    assert sheet.frame["participant_id"].tolist() == ["P-0001", "P-0002"]
+
+
+def test_a_total_word_above_the_bottom_is_data():
+    content = "\n".join([HEADER, ROW.replace("P-0001", "Total"), ROW]).encode()
+    assert only_sheet("peserta.csv", content).frame["participant_id"].tolist() == ["Total", "P-0001"]
+
+
+def test_cells_are_stripped_empty_cells_missing_and_spacer_columns_dropped():
+    content = ("No,, Kode Peserta ,TAHUN,Program,Desa,Penyelenggara,Peran,Kabupaten Asal,Provinsi Asal,Usia,Status,\n"
+               "1,,  P-0001 ,2023, Tata Rias\u00a0,Pare,Dinas Sosial Kabupaten Kediri,WPS,Kabupaten Blitar,"
+               "Jawa Timur,  ,Selesai,\n").encode()
+    sheet = only_sheet("peserta.csv", content)
+    assert list(sheet.frame.columns) == ["participant_id", "year", "program", "village", "organizer", "role",
+                                         "origin_regency", "origin_province", "age", "status"]
+    assert sheet.frame.loc[0, "participant_id"] == "P-0001"
+    assert sheet.frame.loc[0, "program"] == "Tata Rias"
+    assert pd.isna(sheet.frame.loc[0, "age"])
+    assert sheet.headers["participant_id"] == "Kode Peserta"
+    assert sheet.ignored == ["No"]
+
+
+@pytest.mark.parametrize("header, column", [
+    ("Kode_Peserta", "participant_id"),
+    ("KODE PESERTA", "participant_id"),
+    ("participant id", "participant_id"),
+    ("Tanggal Pemantauan", "observed_on"),
+    ("penghasilan-bulanan", "monthly_income_idr"),
+    ("Penghasilan Bulanan (Rp)", "monthly_income_idr"),
+])
+def test_headers_in_english_or_indonesian_in_any_spelling(header, column):
+    content = (f"{header},tahun,program,tanggal_pemantauan,hasil,penghasilan_bulanan\n"
+               "P-1,2024,Konveksi,2024-05-01,Bekerja,1000\n").encode()
+    content = content.replace(b"tanggal_pemantauan", b"x", 1) if column == "observed_on" else content
+    content = content.replace(b"penghasilan_bulanan", b"y", 1) if column == "monthly_income_idr" else content
+    sheet = only_sheet("hasil.csv", content)
+    assert sheet.table == "outcomes"
+    assert column in sheet.frame.columns
+    assert sheet.headers[column] == header
+
+
+@pytest.mark.parametrize("headers, hint, expected", [
+    (HEADER.split(","), None, "participants"),
+    (["kode_peserta", "tahun", "program", "tanggal_pemantauan", "hasil"], None, "outcomes"),
+    (["tahun", "program", "penyelenggara", "kategori", "uraian", "pagu", "realisasi", "sumber_dana"], None,
+     "budget"),
+    (["Tahun", "Program", "Jumlah Peserta"], None, None),                 # a summary, not a table of ours
+    (["kode_peserta", "tahun", "program", "desa"], None, "outcomes"),     # shared columns only
+    (["kode_peserta", "tahun", "program", "desa"], "participants", "participants"),  # the file name decides
+])
+def test_table_is_recognised_by_the_headers_that_match_best(headers, hint, expected):
+    found = find_header([["Judul laporan"], [], headers], hint)
+    assert (found.table if found else None) == expected
+    if found:
+        assert (found.index, found.cells) == (2, headers)
+
+
+@pytest.mark.parametrize("name, table", [
+    ("participants.csv", "participants"), ("Data_Peserta_2024.xlsx", "participants"),
+    ("outcomes.csv", "outcomes"), ("hasil pemantauan.csv", "outcomes"),
+    ("budget.xlsx", "budget"), ("ANGGARAN.csv", "budget"), ("data.csv", None),
+])
+def test_table_hint_from_file_name(name, table):
+    assert table_hint(name) == table
+
+
+def test_csv_export_of_a_merged_two_level_header_is_read_as_one_row():
+    content = "\n".join([
+        "DATA PESERTA,,,,,,,,,,",
+        "No,Kode Peserta,Pelatihan,,,Penyelenggara,Peran,Daerah Asal,,Usia,Status",
+        ",,Tahun,Program,Desa,,,Kabupaten Asal,Provinsi Asal,,",
+        "1," + ROW,
+    ]).encode()
+    sheet = only_sheet("data.csv", content)
+    assert sheet.table == "participants"
+    assert sheet.rows == [4]
+    assert sheet.frame.iloc[0].tolist() == ROW.split(",")
+
+
+def test_a_title_above_an_empty_spacer_column_is_not_a_header():
+    content = f"Judul,{HEADER}\n,{HEADER}\n,{ROW}\n".replace("Judul," + HEADER, "Judul" + "," * 10).encode()
+    sheet = only_sheet("peserta.csv", content)
+    assert sheet.ignored == [] and sheet.rows == [3]
+
+
+def test_row_wider_than_the_header_is_reported_with_its_row_number():
+    content = f"{HEADER}\n{ROW}\n{ROW},Pare ramai\n{ROW},\n".encode()
+    sheets, problems = read_sheets("peserta.csv", content)
+    assert sheets == []
+    assert problems["row"].tolist() == [3]  # row 4's extra cell is empty: harmless
+    assert problems.loc[0, "problem"] == "Baris ini berisi 11 sel, padahal judul kolom hanya 10."
+    assert "tanda kutip" in problems.loc[0, "allowed"]
+
+
+# --- personal identifiers ---------------------------------------------------------
+@pytest.mark.parametrize("header", ["Nama", "nama lengkap", "NIK", "No. KTP", "Alamat", "Alamat Rumah",
+                                    "No HP", "Telepon", "Email", "Nama Peserta", "phone", "address"])
+def test_personal_identifier_headers(header):
+    assert is_pii_header(header)
+
+
+@pytest.mark.parametrize("header", ["Kode Peserta", "Nama Program", "Jumlah Peserta", "Hasil", "Uraian"])
+def test_ordinary_headers_are_not_personal_identifiers(header):
+    assert not is_pii_header(header)
+
+
+@pytest.mark.parametrize("name", ["pii_header.csv", "nik_column.csv"])
+def test_personal_identifiers_refuse_the_whole_file_saying_why(name):
+    sheets, problems = read_sheets(name, (FILES / "bad" / name).read_bytes())
+    assert sheets == []
+    assert len(problems) == 1
+    found = problems.iloc[0]
+    assert found["severity"] == "error"
+    assert found["row"] == 1
+    assert "Berkas ditolak seluruhnya" in found["problem"]
+    assert "kode samaran" in found["problem"]
+    assert "1234567890123456" not in found.to_string()  # a NIK is never echoed back
+
+
+def test_a_16_digit_number_cell_in_another_sheet_refuses_the_workbook():
+    def build(workbook):
+        workbook.active.append(HEADER.split(","))
+        workbook.active.append(ROW.split(","))
+        notes = workbook.create_sheet("Catatan")
+        notes.append(["Keterangan", "Nomor"])
+        notes.append(["contoh", 3506012345678901])  # typed as a number in Excel
+    sheets, problems = read_sheets("peserta.xlsx", xlsx_bytes(build))
+    assert sheets == []
+    assert problems.loc[0, "sheet"] == "Catatan"
+    assert "tampak seperti NIK" in problems.loc[0, "problem"]
+
+
+# --- XLSX ----------------------------------------------------------------------------
+def test_xlsx_merged_two_level_header_is_filled_like_excel_shows_it():
+    def build(workbook):
+        ws = workbook.active
+        ws.title = "Peserta 2023"
+        ws["A1"] = "DATA PESERTA PELATIHAN"
+        ws.merge_cells("A1:K1")
+        top = ["No", "Kode Peserta", "Pelatihan", None, None, "Penyelenggara", "Peran", "Asal", None,
+               "Usia", "Status"]
+        below = [None, None, "Tahun", "Program", "Desa", None, None, "Kabupaten Asal", "Provinsi Asal",
+                 None, None]
+        ws.append([])
+        ws.append(top)
+        ws.append(below)
+        for column in "ABFGJK":
+            ws.merge_cells(f"{column}3:{column}4")
+        ws.merge_cells("C3:E3")
+        ws.merge_cells("H3:I3")
+        ws.append([1, "P-0001", 2023, "Tata Rias", "Pare", "Dinas Sosial Kabupaten Kediri", "WPS",
+                   "Kabupaten Blitar", "Jawa Timur", 27.0, "Selesai"])
+        ws.append(["Jumlah", None, None, None, None, None, None, None, None, "=SUM(J5:J5)"])
+    sheet = only_sheet("data.xlsx", xlsx_bytes(build))
+    assert sheet.table == "participants"
+    assert sheet.sheet == "Peserta 2023"
+    assert sheet.rows == [5]
+    assert sheet.frame.iloc[0].tolist() == ["P-0001", "2023", "Tata Rias", "Pare", "Dinas Sosial Kabupaten Kediri",
+                                            "WPS", "Kabupaten Blitar", "Jawa Timur", "27", "Selesai"]
+
+
+def test_xlsx_vertically_merged_data_cells_repeat_their_value():
+    def build(workbook):
+        ws = workbook.active
+        ws.append(HEADER.split(","))
+        ws.append(ROW.split(","))
+        ws.append(ROW.replace("P-0001", "P-0002").split(","))
+        ws.merge_cells("B2:B3")  # one year cell for both rows; openpyxl empties B3
+    sheet = only_sheet("data.xlsx", xlsx_bytes(build))
+    assert sheet.frame["year"].tolist() == ["2023", "2023"]
+
+
+def test_xlsx_every_sheet_is_read_and_other_sheets_are_ignored():
+    def build(workbook):
+        workbook.active.title = "Catatan"
+        workbook.active.append(["Dibuat oleh", "Bidang Rehabilitasi Sosial"])
+        for title, row in (("2023", ROW), ("2024", ROW.replace("2023", "2024"))):
+            ws = workbook.create_sheet(title)
+            ws.append(HEADER.split(","))
+            ws.append(row.split(","))
+    sheets, problems = read_sheets("peserta.xlsx", xlsx_bytes(build))
+    assert problems.empty
+    assert [(s.sheet, s.table, s.frame.loc[0, "year"]) for s in sheets] == [
+        ("2023", "participants", "2023"), ("2024", "participants", "2024")]
+
+
+def test_xlsx_with_no_table_of_ours_returns_its_sheet_unrecognised():
+    def build(workbook):
+        workbook.active.append(["Dibuat oleh", "Bidang Rehabilitasi Sosial"])
+    sheets, problems = read_sheets("catatan.xlsx", xlsx_bytes(build))
+    assert problems.empty
+    assert [(s.sheet, s.table) for s in sheets] == [("Sheet", None)]
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, None),
+    ("  teks ", "  teks "),
+    (2024, "2024"),
+    (2024.0, "2024"),
+    (27.5, "27.5"),
+    (3506012345678901.0, "3506012345678901"),
+    (dt.datetime(2024, 3, 31), "2024-03-31"),
+    (dt.datetime(2024, 3, 31, 14, 30), "2024-03-31 14:30:00"),
+    (dt.date(2024, 3, 31), "2024-03-31"),
+    (True, "TRUE"),
+])
+def test_cell_text_is_what_a_csv_export_would_hold(value, text):
+    assert cell_text(value) == text
+
+
+@pytest.mark.parametrize("position, letter", [(0, "A"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ")])
+def test_column_letter(position, letter):
+    assert column_letter(position) == letter
+
+
+# --- broken files: a problem, never an exception ------------------------------------------------
+def _truncated_xlsx() -> bytes:
+    content = xlsx_bytes(lambda wb: wb.active.append(HEADER.split(",")))
+    return content[: len(content) // 2]
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("peserta.csv", b"", "Berkas kosong"),
+    ("peserta.csv", b"  \r\n \n", "Berkas kosong"),
+    ("peserta.xlsx", b"", "Berkas kosong"),
+    ("peserta.xlsx", _truncated_xlsx(), "rusak atau tidak lengkap"),
+    ("peserta.xlsx", b"kode_peserta,tahun\n", "rusak atau tidak lengkap"),
+    ("peserta.xlsx", b"PK\x03\x04" + os.urandom(500), "rusak atau tidak lengkap"),
+    ("peserta.csv", os.urandom(4000), "bukan tabel CSV atau XLSX"),
+    ("foto.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "bukan tabel CSV atau XLSX"),
+    ("peserta.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "Excel lama (.xls)"),
+])
+def test_broken_files_give_an_error_problem_not_an_exception(name, content, words):
+    sheets, problems = read_sheets(name, content)
+    assert sheets == []
+    assert list(problems.columns) == PROBLEM_COLUMNS
+    assert problems["severity"].tolist() == ["error"]
+    assert words in problems.loc[0, "problem"]
+    assert problems.loc[0, "allowed"]
+    assert pd.isna(problems.loc[0, "row"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(content=st.one_of(
+    st.binary(max_size=600),
+    st.lists(st.sampled_from([",", ";", '"', "\r", "\n", " ", "x", "1", "kode_peserta", "tahun", "program",
+                              "hasil", "tanggal_pemantauan", "3506012345678901", "Jumlah", "NIK"]),
+             max_size=60).map(lambda parts: "".join(parts).encode())),
+       name=st.sampled_from(["data.csv", "data.xlsx", "peserta.csv", "data"]))
+def test_any_bytes_give_sheets_or_problems_never_an_exception(content, name):
+    sheets, problems = read_sheets(name, content)
+    assert list(problems.columns) == PROBLEM_COLUMNS
+    assert sheets or len(problems)
+
+
+def test_a_zip_that_is_not_a_workbook_is_reported():
+    buffer = io.BytesIO()
+    import zipfile
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("catatan.txt", "bukan excel")
+    sheets, problems = read_sheets("arsip.xlsx", buffer.getvalue())
+    assert sheets == [] and problems.loc[0, "severity"] == "error"
+
+
+def test_headers_only_gives_an_empty_sheet_for_validation_to_report():
+    sheet = only_sheet("headers_only.csv", (FILES / "bad" / "headers_only.csv").read_bytes())
+    assert sheet.table == "outcomes"
+    assert sheet.frame.empty and sheet.rows == []
+
+
+def test_a_code_column_of_niks_refuses_the_file():
+    rows = [ROW.replace("P-0001", "3506012345678901"), ROW.replace("P-0001", "3506012345678902")]
+    sheets, problems = read_sheets("peserta.csv", "\n".join([HEADER, *rows]).encode())
+    assert sheets == []
+    assert problems["problem"].tolist() == [
+        "Kolom 'kode_peserta' berisi angka 16 digit yang tampak seperti NIK. Berkas ditolak seluruhnya: dasbor "
+        "hanya menyimpan kode samaran peserta, bukan nomor identitas."]
+
+
+def test_a_column_given_twice_keeps_the_one_with_data_or_is_an_error():
+    header = HEADER + ",year"
+    sheet = only_sheet("peserta.csv", f"{header}\n{ROW},\n".encode())
+    assert sheet.frame.loc[0, "year"] == "2023"
+    sheets, problems = read_sheets("peserta.csv", f"{header}\n{ROW},2024\n".encode())
+    assert sheets == []
+    assert problems["problem"].tolist() == ["Kolom year muncul dua kali ('tahun' dan 'year')."]
