@@ -16,8 +16,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lib.prepare import LATEST_INCOME, LATEST_OUTCOME, ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_TYPE
+from lib.prepare import LATEST_INCOME, LATEST_OUTCOME, ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_TYPE, ORIGIN_TYPES
 from lib.schema import (
+    BUDGET_SHARE,
+    CATEGORY_EQUIPMENT,
     OUTCOME_RELAPSE,
     OUTCOME_RETURNED_HOME,
     OUTCOMES,
@@ -26,6 +28,7 @@ from lib.schema import (
     UNKNOWN,
     WORKING_OUTCOMES,
     Budget,
+    Dataset,
     Participants,
 )
 
@@ -267,3 +270,84 @@ def year_on_year(by_year: pd.DataFrame, measure: str) -> tuple[float | None, flo
     before = values[-2] if len(values) > 1 and not np.isnan(values[-2]) else None
     change = latest - before if latest is not None and before is not None else None
     return (latest, before, change)
+
+
+# --- tables the dashboard's pages ask for by name --------------------------------
+# Every table below names its count columns after lib.measures, so suppression
+# (which reads the registry) knows which cells are counts of people.
+def origin_split(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
+    """by + origin_type, enrollments: every origin type (Lokal, Pendatang, Tidak Diketahui) in every group, 0 where absent."""
+    origin = pd.Categorical(participants[ORIGIN_TYPE].astype("object"), categories=list(ORIGIN_TYPES))
+    frame = participants[list(by)].assign(**{ORIGIN_TYPE: origin})
+    out = frame.groupby([*by, ORIGIN_TYPE], observed=False, sort=True).size().rename("enrollments").reset_index()
+    if by:
+        out = out.merge(frame[list(by)].drop_duplicates(), on=list(by), how="inner")
+    return out.astype({"enrollments": "Int64"}).reset_index(drop=True)
+
+
+def funnel_counts(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
+    """by + stage, enrollments: the funnel (enrolled -> completed -> followed up -> working) with its count as enrollments."""
+    return funnel(participants, by).rename(columns={"count": "enrollments"})
+
+
+def income_band_counts(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
+    """by + band, income_reported: latest working outcomes with an income per monthly income band."""
+    return income_bands(participants, by).rename(columns={"count": "income_reported"})
+
+
+EQUIPMENT_COLUMNS = (Budget.item, Budget.quantity, Budget.allocated_idr, Budget.realized_idr)
+
+
+def equipment_lines(budget: pd.DataFrame, by: Dims = (Budget.year, Budget.program, Budget.organizer)) -> pd.DataFrame:
+    """by + budget_share, item, quantity, allocated_idr, realized_idr: the equipment (category Peralatan) bought.
+
+    Budget lines are not people: amounts and quantities are exact. The shared
+    parts of a village-less line carry no quantity (a machine is not split
+    between villages), so their quantity is missing, never invented.
+    """
+    keys = [*by, BUDGET_SHARE, Budget.item]
+    rows = budget[budget[Budget.category] == CATEGORY_EQUIPMENT]
+    amounts = [Budget.allocated_idr, Budget.realized_idr]
+    rows = rows[keys + [Budget.quantity, *amounts]].astype({c: "float64" for c in amounts})
+    out = (
+        rows.groupby(keys, observed=True, sort=True, dropna=False)
+        .agg(**{
+            Budget.quantity: (Budget.quantity, lambda q: q.sum(min_count=1)),
+            Budget.allocated_idr: (Budget.allocated_idr, "sum"),
+            Budget.realized_idr: (Budget.realized_idr, "sum"),
+        })
+        .reset_index()
+    )
+    return out.astype({Budget.quantity: "Int64"})
+
+
+def _participants_table(function):
+    return lambda dataset, by: function(dataset.participants, by)
+
+
+def _budget_table(function):
+    return lambda dataset, by: function(dataset.budget, by)
+
+
+# name -> (dataset, by) -> raw table. Pages ask for tables by these names.
+TABLES_BY_NAME = {
+    "participation": _participants_table(participation),
+    "outcomes": _participants_table(outcome_summary),
+    "outcome_mix": _participants_table(outcome_mix),
+    "origin_split": _participants_table(origin_split),
+    "funnel": _participants_table(funnel_counts),
+    "income_bands": _participants_table(income_band_counts),
+    "budget": _budget_table(budget_summary),
+    "equipment": lambda dataset, by: equipment_lines(dataset.budget, by) if by else equipment_lines(dataset.budget),
+    "cost": lambda dataset, by: cost_summary(dataset.participants, dataset.budget, by),
+    "summary": lambda dataset, by: summary(dataset.participants, dataset.budget, by),
+}
+
+
+def indicator_table(dataset: Dataset, name: str, by: Dims = ()) -> pd.DataFrame:
+    """The raw table ``name`` (a key of TABLES_BY_NAME) over a filtered, prepared dataset; columns as that function says."""
+    try:
+        function = TABLES_BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"no table named {name!r}; known: {sorted(TABLES_BY_NAME)}") from None
+    return function(dataset, list(by))

@@ -144,4 +144,7 @@ DIMENSION_LABELS: dict[str, dict[str, str]] = {
     "quantity": {"id": "Jumlah unit", "en": "Quantity"},
     "budget_share": {"id": "Atribusi", "en": "Attribution"},
     "migrant": {"id": "Asal", "en": "Origin"},
+    "origin_type": {"id": "Lokal/pendatang", "en": "Local/migrant"},
+    "stage": {"id": "Tahap", "en": "Stage"},
+    "band": {"id": "Kelompok penghasilan", "en": "Income band"},
 }

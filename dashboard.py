@@ -1,0 +1,28 @@
+"""Entry point: ``streamlit run dashboard.py``. Language, navigation and the shared sidebar filters; each page draws itself."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from pages import common
+
+HERE = Path(__file__).parent
+# (file, interface string of the title, URL path, icon); the URL paths stay the same in every language.
+PAGES = (
+    ("ringkasan.py", "page_ringkasan", "ringkasan", ":material/dashboard:"),
+    ("desa.py", "page_desa", "desa", ":material/holiday_village:"),
+    ("program.py", "page_program", "program", ":material/school:"),
+    ("daerah_asal.py", "page_asal", "daerah-asal", ":material/map:"),
+    ("anggaran.py", "page_anggaran", "anggaran", ":material/payments:"),
+    ("hasil.py", "page_hasil", "hasil", ":material/trending_up:"),
+    ("panduan.py", "page_panduan", "panduan", ":material/menu_book:"),
+)
+
+st.set_page_config(page_title=common.tr("app_title"), page_icon="📊", layout="wide")
+common.language_switch()
+page = st.navigation([
+    st.Page(HERE / "pages" / file, title=common.tr(title), url_path=path, icon=icon, default=i == 0)
+    for i, (file, title, path, icon) in enumerate(PAGES)
+])
+common.sidebar()
+page.run()
