@@ -1,10 +1,13 @@
-"""Entry point: ``streamlit run dashboard.py``. Language, navigation and the shared sidebar filters; each page draws itself."""
+"""Entry point: ``streamlit run dashboard.py``. Language, login, navigation and the shared sidebar filters.
+
+Each page draws itself.
+"""
 
 from pathlib import Path
 
 import streamlit as st
 
-from pages import common
+from pages import auth, common
 
 HERE = Path(__file__).parent
 # (file, interface string of the title, URL path, icon); the URL paths stay the same in every language.
@@ -20,9 +23,18 @@ PAGES = (
 
 st.set_page_config(page_title=common.tr("app_title"), page_icon="📊", layout="wide")
 common.language_switch()
-page = st.navigation([
+# Who is looking decides which pages exist: a visitor not logged in gets only "Masuk".
+account = auth.sync_session()
+mode = auth.login_mode()
+analysis = [
     st.Page(HERE / "pages" / file, title=common.tr(title), url_path=path, icon=icon, default=i == 0)
     for i, (file, title, path, icon) in enumerate(PAGES)
-])
-common.sidebar()
+]
+page = st.navigation(auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES]))
+auth.remember_page(page)
+auth.account_sidebar(account, mode)
+if mode == auth.DEMO:
+    auth.demo_banner()
+if any(page is p for p in analysis):  # the filters belong to the analysis pages only
+    common.sidebar()
 page.run()

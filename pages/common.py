@@ -39,6 +39,7 @@ from lib.measures import BY_NAME, label, measure
 from lib.prepare import prepared
 from lib.schema import DEFAULT_REFERENCE_FILE, ROLES, Dataset, Participants, ReferenceError, load_reference
 from lib.texts import text, value_label
+from pages import auth
 
 # --- URL query parameters: each is the key of the widget bound to it ----------
 PARAM_LANG = "bahasa"
@@ -64,7 +65,7 @@ def current_account() -> Account | None:
     ``lib.filters.scoped`` where the data is read, so no filter, widget or URL
     can reach another village.
     """
-    return None
+    return auth.current_account()
 
 
 def scope() -> tuple[str, ...]:
@@ -75,11 +76,13 @@ def scope() -> tuple[str, ...]:
     return tuple(account.villages)
 
 
-def record_download(account: Account | None, what: str, filters: Filters, file_name: str) -> None:
+def record_download(account: Account | None, what: str, filters: Filters, file_name: str,
+                    page: str | None = None) -> None:
     """Audit hook: called once per download, when the file is built (who, what, which filters).
 
     Runs outside the page script (no session state): everything it needs is passed in.
     """
+    auth.record_download(account, what, filters, file_name, page)
 
 
 # --- language ------------------------------------------------------------------------
@@ -116,8 +119,15 @@ def _reference_file(folder: Path) -> Path:
 
 
 def data_key() -> tuple[str, str | None]:
-    """(data folder, id of the imported version in use or None for the demo): what the caches are keyed by."""
+    """(data folder, id of the imported version in use or None for the demo): what the caches are keyed by.
+
+    Every read of the data goes through here: a visitor who has not logged in
+    stops here, and open demo mode (no account yet) reads the demo only.
+    """
+    auth.require_login()
     folder = settings.data_dir()
+    if auth.is_demo():
+        return (str(folder), None)
     return (str(folder), data_store.current_version_id(folder / "store"))
 
 
@@ -238,6 +248,12 @@ def sidebar() -> Filters:
         st.header(tr("filters"))
         span = offered.years
         if span is not None and span[0] < span[1]:
+            held = st.session_state.get(PARAM_YEARS)
+            if held is not None:
+                # After an import or a rollback the data may span other years: keep the choice inside them.
+                lo, hi = (min(max(int(y), span[0]), span[1]) for y in held)
+                if (lo, hi) != tuple(held):
+                    st.session_state[PARAM_YEARS] = (lo, hi)
             st.slider(tr("filter_years"), span[0], span[1], value=span, step=1, key=PARAM_YEARS,
                       help=tr("filter_years_help"), bind="query-params")
         elif span is not None:
@@ -410,7 +426,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download_files(frame: pd.DataFrame, what: str, filters: Filters, notes: Sequence[str] = (),
-                   account: Account | None = None) -> tuple[Download, Download]:
+                   account: Account | None = None, page: str | None = None) -> tuple[Download, Download]:
     """CSV (with BOM) and XLSX of exactly ``frame``; each records itself through ``record_download`` when built.
 
     Streamlit builds the bytes on the click, on its own thread, where there is
@@ -419,7 +435,7 @@ def download_files(frame: pd.DataFrame, what: str, filters: Filters, notes: Sequ
     def built(name: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
         def data() -> bytes:
             content = make()
-            record_download(account, what, filters, name)  # audit hook
+            record_download(account, what, filters, name, page)  # audit hook
             return content
         return data
 
@@ -436,7 +452,7 @@ def downloads(pub: pd.DataFrame, what: str, *, key: str, filters: Filters | None
     """The two download buttons of a published table; clicking one does not rerun the app."""
     filters = active_filters() if filters is None else filters
     notes = (tr("data_in_use", label=source().label), *filters.describe(lang()))
-    files = download_files(_display(pub, privacy_k()), what, filters, notes, current_account())
+    files = download_files(_display(pub, privacy_k()), what, filters, notes, current_account(), auth.current_page())
     for column, file, suffix in zip(st.columns(2), files, ("csv", "xlsx")):
         column.download_button(tr(file.label_key), file.build, file_name=file.file_name, mime=file.mime,
                                key=f"{key}_{suffix}", on_click="ignore", icon=":material/download:")

@@ -1,0 +1,232 @@
+"""Data: the admin downloads templates, imports files as a new version, and rolls back to any version."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import fmt
+from lib import store as stores
+from lib.export import csv_bytes
+from lib.importer import (
+    ACTION_LABELS,
+    MEASURE_LABELS,
+    ImportPlan,
+    commit_import,
+    plan_import,
+    problem_table,
+)
+from lib.ingest import TABLE_LABELS
+from lib.loading import DataError
+from lib.schema import TABLES
+from lib.templates import TABLE_TITLES, template_csv, template_filename, template_xlsx
+from pages import auth, common
+
+common.through_entrypoint()  # never run on its own, outside dashboard.py's checks
+
+_PLAN_KEY = "data_rencana"      # (files signature, plan) of the files in the uploader
+_DONE_KEY = "data_tersimpan"    # files signature already committed: not offered again
+_MESSAGE_KEY = "data_pesan"
+
+st.title("Data")
+
+mode = auth.login_mode()
+if mode == auth.DEMO:
+    st.warning(
+        "**Mode demo: data asli belum dapat diimpor.** Dasbor belum punya akun, sehingga siapa pun "
+        "dapat membukanya; karena itu hanya data demo sintetis yang ditampilkan. Buat akun admin "
+        "dahulu di server, lalu masuk sebagai admin untuk mengimpor data:"
+    )
+    st.code(auth.ADD_ADMIN_COMMAND, language="bash")
+    st.stop()
+
+admin = auth.require_admin()
+log = auth.audit_log()
+reference = auth.reference()
+store = stores.open_store()
+
+if message := st.session_state.pop(_MESSAGE_KEY, None):
+    st.success(message)
+
+current = stores.current_version_id(store)
+if current is None:
+    st.info("Belum ada data yang diimpor: halaman analisis memakai data demo sintetis.")
+else:
+    st.write(f"Data yang dipakai: **{stores.version_label(stores.read_manifest(store, current))}**.")
+
+
+def files_signature(files) -> tuple:
+    """What identifies an upload: each file's name, size and upload id."""
+    return tuple((f.name, f.size, f.file_id) for f in files)
+
+
+def rupiah_or_count(measure: str, value) -> str:
+    return fmt.rupiah(value) if measure.endswith("_idr") else fmt.count(value)
+
+
+def show_problems(plan: ImportPlan) -> None:
+    """Errors (blocking) and warnings (not blocking), each in its own table, errors with a CSV download."""
+    if not plan.errors.empty:
+        st.error(
+            f"**{len(plan.errors)} kesalahan** ditemukan. Tidak ada yang disimpan dan data yang dipakai "
+            "tidak berubah. Perbaiki berkas (lihat kolom *saran*), lalu unggah lagi."
+        )
+        errors = problem_table(plan.errors)
+        st.dataframe(errors, hide_index=True, key="data_masalah")
+        auth.download_button(
+            "Unduh daftar masalah (CSV)", what="daftar masalah impor", filters={"berkas": list(plan.files)},
+            build_bytes=lambda: csv_bytes(errors), file_name="masalah-impor.csv", mime=auth.CSV_MIME,
+            key="data_unduh_masalah", page="Data", icon=":material/download:",
+        )
+    if not plan.warnings.empty:
+        st.warning(f"**{len(plan.warnings)} peringatan**: tidak menghalangi impor, tetapi periksa dahulu.")
+        st.dataframe(problem_table(plan.warnings), hide_index=True, key="data_peringatan")
+
+
+def show_preview(plan: ImportPlan) -> None:
+    """Rows added, changed and removed per table, and the headline totals before and after."""
+    st.subheader("Pratinjau perubahan")
+    changes = plan.changes
+    st.dataframe(
+        pd.DataFrame({
+            "Tabel": changes["table"].map(TABLE_LABELS),
+            "Tindakan": changes["action"].map(ACTION_LABELS),
+            "Baris sebelum": changes["rows_before"],
+            "Baris sesudah": changes["rows_after"],
+            "Ditambah": changes["added"],
+            "Diubah": changes["changed"],
+            "Dihapus": changes["removed"],
+        }),
+        hide_index=True, key="data_perubahan",
+    )
+    totals = plan.totals
+    st.dataframe(
+        pd.DataFrame({
+            "Ukuran": totals["measure"].map(MEASURE_LABELS),
+            "Sebelum": [rupiah_or_count(m, v) for m, v in zip(totals["measure"], totals["before"])],
+            "Sesudah": [rupiah_or_count(m, v) for m, v in zip(totals["measure"], totals["after"])],
+        }),
+        hide_index=True, key="data_jumlah",
+    )
+
+
+# --- templates ------------------------------------------------------------------------
+st.header("1. Templat")
+st.write(
+    "Isi templat dengan kode peserta samaran, tidak pernah nama, NIK, alamat atau nomor telepon. "
+    "Judul kolom boleh bahasa Indonesia atau Inggris; baris judul, baris jumlah dan baris kosong diabaikan."
+)
+for table in TABLES:
+    title = TABLE_TITLES[table]
+    left, right = st.columns(2)
+    with left:
+        auth.download_button(
+            f"Templat {title} (XLSX)", what=f"templat {title} (XLSX)", filters=None,
+            build_bytes=lambda table=table: template_xlsx(table, reference),
+            file_name=template_filename(table, "xlsx"), mime=auth.XLSX_MIME,
+            key=f"data_templat_{table}_xlsx", page="Data", icon=":material/download:",
+        )
+    with right:
+        auth.download_button(
+            f"Templat {title} (CSV)", what=f"templat {title} (CSV)", filters=None,
+            build_bytes=lambda table=table: template_csv(table, reference),
+            file_name=template_filename(table, "csv"), mime=auth.CSV_MIME,
+            key=f"data_templat_{table}_csv", page="Data", icon=":material/download:",
+        )
+
+# --- import ---------------------------------------------------------------------------------
+st.header("2. Impor")
+st.write(
+    "Unggah satu atau beberapa berkas. Tabel yang diunggah menggantikan tabel yang sama di data "
+    "yang dipakai; tabel lain tetap. Tidak ada yang disimpan sebelum Anda menekan **Simpan**."
+)
+uploaded = st.file_uploader(
+    "Berkas data (CSV atau XLSX)", type=["csv", "xlsx"], accept_multiple_files=True, key="data_berkas",
+)
+if uploaded:
+    signature = files_signature(uploaded)
+    if st.session_state.get(_DONE_KEY) == signature:
+        st.info("Berkas ini sudah disimpan. Unggah berkas lain untuk impor berikutnya.")
+    else:
+        cached = st.session_state.get(_PLAN_KEY)
+        plan = cached[1] if cached and cached[0] == signature else None
+        # Checked against data that is no longer in use (another import or a rollback
+        # since): check again, and let the admin see the new preview before saving.
+        changed_meanwhile = plan is not None and plan.base != current
+        if plan is None or changed_meanwhile:
+            try:
+                with st.spinner(f"Membaca dan memeriksa {len(uploaded)} berkas ..."):
+                    plan = plan_import({f.name: f.getvalue() for f in uploaded}, store, reference)
+            except stores.StoreError as exc:
+                st.error(str(exc))
+                st.stop()
+            st.session_state[_PLAN_KEY] = (signature, plan)
+        if changed_meanwhile:
+            st.warning(
+                "Data yang dipakai berubah sejak berkas ini diperiksa (impor atau pengembalian versi oleh "
+                "admin lain). Berkas sudah diperiksa ulang; lihat pratinjau baru di bawah, lalu tekan "
+                "**Simpan** lagi."
+            )
+
+        show_problems(plan)
+        if plan.ok:
+            show_preview(plan)
+            save = st.button("Simpan sebagai versi baru", type="primary", key="data_simpan", icon=":material/save:")
+            if save and not changed_meanwhile:  # a click on a preview that was out of date saves nothing
+                try:
+                    with st.spinner("Menyimpan ..."):
+                        version = commit_import(plan, store, author=admin.username, audit=log)
+                except stores.StoreBusy as exc:  # also StaleImport: another version became current
+                    st.session_state.pop(_PLAN_KEY, None)
+                    st.error(f"{exc} Tekan **Simpan** lagi setelah pratinjau diperbarui.")
+                except (stores.StoreError, DataError) as exc:
+                    st.error(str(exc))
+                else:
+                    st.session_state.pop(_PLAN_KEY, None)
+                    st.session_state[_DONE_KEY] = signature
+                    st.session_state[_MESSAGE_KEY] = (
+                        f"Versi {stores.version_number(version)} disimpan dan sekarang dipakai di semua halaman."
+                    )
+                    st.rerun()
+
+# --- versions -------------------------------------------------------------------------------
+st.header("3. Versi")
+listed = stores.versions(store)
+if listed.empty:
+    st.write("Belum ada versi.")
+else:
+    st.dataframe(
+        pd.DataFrame({
+            "Versi": listed["id"].map(stores.version_number),
+            "Dibuat": [stores.local_time_text(t.to_pydatetime()) for t in listed["created_at"]],
+            "Oleh": listed["author"],
+            "Berkas": listed["files"],
+            **{f"Baris {TABLE_LABELS[t]}": listed[t] for t in TABLES},
+            "Status": listed["is_current"].map({True: "dipakai", False: ""}),
+        }),
+        hide_index=True, key="data_versi",
+    )
+    older = [v for v, is_current in zip(listed["id"], listed["is_current"]) if not is_current]
+    if older:
+        st.subheader("Kembalikan versi lama")
+        target = st.selectbox(
+            "Versi yang dipakai lagi", older, key="data_kembali_pilih",
+            format_func=lambda v: f"versi {stores.version_number(v)}",
+        )
+        sure = st.checkbox(
+            f"Saya yakin: halaman analisis akan memakai versi {stores.version_number(target)}. "
+            "Versi lain tetap tersimpan dan dapat dipilih lagi.",
+            key="data_kembali_yakin",
+        )
+        if st.button("Kembalikan", key="data_kembali", disabled=not sure, icon=":material/history:"):
+            try:
+                stores.rollback(store, target, author=admin.username, audit=log)
+            except stores.StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state.pop("data_kembali_yakin", None)
+                st.session_state.pop(_PLAN_KEY, None)
+                st.session_state[_MESSAGE_KEY] = (
+                    f"Versi {stores.version_number(target)} dipakai lagi di semua halaman."
+                )
+                st.rerun()
