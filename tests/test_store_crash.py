@@ -12,6 +12,7 @@ import os
 import random
 import shutil
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -27,6 +28,15 @@ RANDOM_RUNS = 30
 
 _context = mp.get_context("forkserver")
 _context.set_forkserver_preload(["pandas", "pyarrow.parquet", "lib.store", "tests.conftest", __name__])
+# Streamlit's script runner (used by the page tests) installs the page script as
+# __main__; a fork server started after that would re-run dashboard.py in the
+# child. Collection happens before any test runs, so this is pytest's own.
+_PYTEST_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _real_main(monkeypatch):
+    monkeypatch.setitem(sys.modules, "__main__", _PYTEST_MAIN)
 
 
 def old_frames() -> dict:
