@@ -10,7 +10,11 @@ Caching:
 - the loaded Dataset and its prepared form: ``st.cache_resource``, once per
   process and shared by every session, keyed by the data folder and the id of
   the imported version in use (a new import shows without a restart);
-- the rows a filter selects: ``st.cache_resource`` keyed by the filters;
+- the rows a filter selects: ``st.cache_resource`` keyed by the filters, only
+  the last few (at national scale a selection can hold hundreds of megabytes,
+  and making it again takes a few hundredths of a second);
+- each raw indicator table: ``st.cache_data`` keyed by filters, table and
+  breakdown, so figures showing different measures of one table compute it once;
 - each published table: ``st.cache_data`` keyed by filters, table, breakdown,
   measures and k. Changing the language recomputes nothing; changing a filter
   recomputes only the tables of that filter.
@@ -51,6 +55,7 @@ PARAM_ROLES = "peran"
 LIST_PARAMS = (PARAM_VILLAGES, PARAM_PROGRAMS, PARAM_ORGANIZERS, PARAM_ROLES)
 FILTER_PARAMS = (PARAM_YEARS, *LIST_PARAMS)
 KEY_RESET = "reset_filter"
+KEY_YEAR_SPAN = "_tahun_rentang"  # the year span the held choice was made against
 LANG_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 ChartKind = Literal["bar", "grouped", "stacked", "funnel", "map", "table"]
@@ -154,7 +159,7 @@ def _scoped(folder: str, version: str | None, villages: tuple[str, ...]) -> Data
     return scoped(_prepared(folder, version), villages)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _filtered(folder: str, version: str | None, villages: tuple[str, ...], filters: Filters) -> Dataset:
     return filtered(_scoped(folder, version, villages), filters)
 
@@ -249,11 +254,17 @@ def sidebar() -> Filters:
         span = offered.years
         if span is not None and span[0] < span[1]:
             held = st.session_state.get(PARAM_YEARS)
+            before = st.session_state.get(KEY_YEAR_SPAN)
             if held is not None:
-                # After an import or a rollback the data may span other years: keep the choice inside them.
-                lo, hi = (min(max(int(y), span[0]), span[1]) for y in held)
+                # After an import or a rollback the data may span other years: "every year"
+                # stays every year, and any other choice is kept inside the new span.
+                if before is not None and tuple(held) == tuple(before):
+                    lo, hi = span
+                else:
+                    lo, hi = (min(max(int(y), span[0]), span[1]) for y in held)
                 if (lo, hi) != tuple(held):
                     st.session_state[PARAM_YEARS] = (lo, hi)
+            st.session_state[KEY_YEAR_SPAN] = span
             st.slider(tr("filter_years"), span[0], span[1], value=span, step=1, key=PARAM_YEARS,
                       help=tr("filter_years_help"), bind="query-params")
         elif span is not None:
@@ -373,10 +384,16 @@ def needed_columns(measures: Sequence[str]) -> list[str]:
     return out
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _raw_table(folder: str, version: str | None, villages: tuple[str, ...], filters: Filters,
+               table: str, by: tuple[str, ...]) -> pd.DataFrame:
+    return indicator_table(_filtered(folder, version, villages, filters), table, by)
+
+
 @st.cache_data(show_spinner=False, max_entries=2048)
 def _published(folder: str, version: str | None, villages: tuple[str, ...], filters: Filters,
                table: str, by: tuple[str, ...], columns: tuple[str, ...], k: int) -> pd.DataFrame:
-    raw = indicator_table(_filtered(folder, version, villages, filters), table, by)
+    raw = _raw_table(folder, version, villages, filters, table, by)
     if columns:
         keep = [c for c in raw.columns if c not in BY_NAME or c in columns]
         raw = raw[keep]

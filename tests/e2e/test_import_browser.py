@@ -139,9 +139,6 @@ def test_admin_imports_previews_saves_and_rolls_back(accounts_server, page: Page
     assert (log.events(action=ROLLBACK)["actor"] == ADMIN.username).sum() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pages/common.py keeps the year range that covered every year before an import as an active filter "
-    "once the import adds later years: the new years are filtered away until the user resets"))
 def test_an_import_with_later_years_shows_them_without_a_reset(accounts_server, page: Page, files):
     log_in(page, accounts_server.at(), ADMIN.username, ADMIN.password)
     save_version(page, files["early"])
