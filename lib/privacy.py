@@ -2,7 +2,14 @@
 
 The rules of privacy.md, in the order they are applied:
 
-1. A count of people from 1 to k-1 is hidden (*small*); 0 is shown.
+1. A count of people from 1 to k-1 is hidden (*small*); 0 is shown. So is a
+   count its row would give a small count away with, by subtraction (*gap*):
+   a rate's base minus its numerator is a count of people too (finished minus
+   completed are the dropouts, origin known minus migrants the locals), so
+   where the two differ by 1..k-1 (the numerator k or more) the numerator is
+   hidden, and the rate with it (rule 3). With base k+1 and numerator k, a
+   hidden numerator could only be k (not small, not the base): there the
+   base is hidden instead.
 2. Complementary suppression. A table may be shown beside its totals (a KPI,
    a total row, stacked bars), so along every line of cells that sums to a
    total -- for each dimension d of ``margins``, the rows sharing the values
@@ -11,19 +18,23 @@ The rules of privacy.md, in the order they are applied:
    smallest non-zero shown cell is hidden too (a *guard*), across dimensions
    until nothing changes. A guard is preferably not the only non-zero cell of
    another line, whose total would show it anyway. Closed the same way:
-   - hidden cells whose sum pins each one down, since a small cell is 1..k-1
-     and a guard at least k (``1`` and ``1`` beside a shown total; ``<5`` and
-     a guard of 5 that add up to 6);
-   - with two or more margins, a small cell that the shown totals determine
-     together (a row total minus column totals ...): checked exactly, as the
-     bridges of a graph for each pair of margins, and by linear algebra for
-     all margins at once.
+   - hidden cells whose sum pins each one down, since a small cell is 1..k-1,
+     a guard at least k, a gap cell within k-1 of its base, and a numerator
+     never above its base nor a base below its numerator (``1`` and ``1``
+     beside a shown total; ``<5`` and a guard of 5 that add up to 6);
+   - with two or more margins, a small or gap cell that the shown totals
+     determine together (a row total minus column totals ...): checked
+     exactly, as the bridges of a graph for each pair of margins, and by
+     linear algebra for all margins at once.
    The totals are taken to be published by these same rules, each on its own
    (a total row is a table too). A line with one row, or whose only non-zero
    cell is hidden, is its own total: hiding the cell is enough, the total is
    as small. What the totals give away by themselves (a village's total minus
    program totals that lie wholly in that village) no hiding inside the table
    can protect; such a cell stays hidden and nothing more is hidden for it.
+   A gap cell's total need not be hidden (48 of 51 completed beside villages
+   with none: the total completed is the 48): where its numerator's totals
+   still give it away, its base is hidden too, and guarded the same way.
 3. A rate is hidden when its base count is below k or hidden, or when its
    numerator is hidden (shown rate x shown base = the numerator). A median or
    a rupiah-per-person figure is hidden when its base is below k or hidden.
@@ -38,12 +49,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from lib.measures import BY_NAME, Measure, label
+from lib.measures import BY_NAME, MEASURES, Measure, label
 from lib.schema import Outcomes
 
 HIDDEN = "privacy_note"
@@ -54,7 +66,9 @@ GUARD = "guard"                        # a count hidden so that a small one cann
 BASE_SMALL = "base_small"              # rests on fewer than k people
 BASE_HIDDEN = "base_hidden"            # rests on a hidden count
 NUMERATOR_HIDDEN = "numerator_hidden"  # a rate of a hidden count
-REASONS = (SMALL, GUARD, BASE_SMALL, BASE_HIDDEN, NUMERATOR_HIDDEN)
+GAP_SMALL = "gap_small"                # a numerator whose base minus it is 1 to k-1 people
+BASE_GAP_SMALL = "base_gap_small"      # a base minus its numerator is 1 to k-1 (base k+1, numerator k)
+REASONS = (SMALL, GUARD, BASE_SMALL, BASE_HIDDEN, NUMERATOR_HIDDEN, GAP_SMALL, BASE_GAP_SMALL)
 
 # "{label}" and "{k}" are filled in; hidden_reasons parses the Indonesian ones back.
 NOTE_TEMPLATES: dict[str, dict[str, str]] = {
@@ -64,6 +78,8 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
         BASE_SMALL: "{label} disembunyikan (dasar <{k})",
         BASE_HIDDEN: "{label} disembunyikan (dasar disembunyikan)",
         NUMERATOR_HIDDEN: "{label} disembunyikan (pembilang disembunyikan)",
+        GAP_SMALL: "{label} disembunyikan (selisih dengan dasarnya kecil)",
+        BASE_GAP_SMALL: "{label} disembunyikan (selisih dengan pembilangnya kecil)",
     },
     "en": {
         SMALL: "{label} <{k} hidden",
@@ -71,6 +87,8 @@ NOTE_TEMPLATES: dict[str, dict[str, str]] = {
         BASE_SMALL: "{label} hidden (base <{k})",
         BASE_HIDDEN: "{label} hidden (base hidden)",
         NUMERATOR_HIDDEN: "{label} hidden (numerator hidden)",
+        GAP_SMALL: "{label} hidden (small difference from its base)",
+        BASE_GAP_SMALL: "{label} hidden (small difference from its numerator)",
     },
 }
 NOTE_SEPARATOR = "; "
@@ -112,6 +130,53 @@ def small_label(k: int) -> str:
     return f"<{k}"
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the other counts of its row tell about each cell of one count column.
+
+    ``code``: a reason (GAP_SMALL, BASE_GAP_SMALL) where the cell is hidden from
+    the start, as a small one is, else "". ``low`` / ``high``: the least and most
+    a reader can work out the cell to be when it is hidden, other than as a
+    small count (a numerator is at most its base, a base at least its numerator;
+    0 and inf where nothing is known). ``base``: for a numerator, its base
+    (NaN elsewhere), so that its totals can be published by the gap rule too.
+    """
+
+    code: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    base: np.ndarray
+
+    @staticmethod
+    def nothing(n: int) -> Known:
+        return Known(np.full(n, "", dtype=object), np.zeros(n), np.full(n, np.inf), np.full(n, np.nan))
+
+    def hiding(self, rows: np.ndarray, code: str, low: np.ndarray, high: np.ndarray) -> Known:
+        """The same, with ``rows`` hidden from the start for ``code`` and known to lie in [low, high]."""
+        return Known(np.where(rows & (self.code == ""), code, self.code).astype(object),
+                     np.where(rows, np.maximum(self.low, low), self.low),
+                     np.where(rows, np.minimum(self.high, high), self.high), self.base)
+
+    def bounded(self, rows: np.ndarray, low: np.ndarray | float = 0.0, high: np.ndarray | float = np.inf) -> Known:
+        """The same, with ``rows`` known to lie in [low, high]."""
+        return Known(self.code, np.where(rows, np.maximum(self.low, low), self.low),
+                     np.where(rows, np.minimum(self.high, high), self.high), self.base)
+
+    def with_base(self, base: np.ndarray) -> Known:
+        return Known(self.code, self.low, self.high, base)
+
+    def per_line(self, line: np.ndarray, n_lines: int) -> Known:
+        """One cell per line (a count repeated along it): what any of its rows tells."""
+        code = np.full(n_lines, "", dtype=object)
+        flagged = self.code != ""
+        code[line[flagged]] = self.code[flagged]
+        low, high, base = np.zeros(n_lines), np.full(n_lines, np.inf), np.full(n_lines, np.nan)
+        np.maximum.at(low, line, self.low)
+        np.minimum.at(high, line, self.high)
+        np.fmax.at(base, line, self.base)
+        return Known(code, low, high, base)
+
+
 # --- counts -------------------------------------------------------------------
 
 class _Groups:
@@ -149,20 +214,26 @@ def _first_per_group(candidates: np.ndarray, group: np.ndarray, values: np.ndarr
     return idx[first]
 
 
-def _triggered(group: np.ndarray, values: np.ndarray, hidden: np.ndarray, small: np.ndarray,
-               k: int) -> np.ndarray:
-    """Per group: True where its hidden cells could be worked out from its total."""
+def _triggered(group: np.ndarray, values: np.ndarray, hidden: np.ndarray, sensitive: np.ndarray,
+               low: np.ndarray, high: np.ndarray, k: int) -> np.ndarray:
+    """Per group: True where its hidden cells could be worked out from its total.
+
+    ``hidden``: the hidden cells a reader cannot pin down from their own row;
+    ``low`` / ``high``: the range a reader knows each hidden cell lies in.
+    """
     size = int(group.max()) + 1
     n_hidden = np.bincount(group, hidden, size)
-    n_small = np.bincount(group, hidden & small, size)
-    n_guard = n_hidden - n_small
+    n_sensitive = np.bincount(group, hidden & sensitive, size)
     hidden_sum = np.bincount(group, np.where(hidden, values, 0.0), size)
+    low_sum = np.bincount(group, np.where(hidden, low, 0.0), size)
+    high_sum = np.bincount(group, np.where(hidden, high, 0.0), size)
     total = np.bincount(group, values, size)
-    # A small cell is 1..k-1 and a guard at least k (it was a shown count): the
-    # sum of the hidden cells pins each one down when it is the least the cells
-    # can add up to (or, with small cells only, the most).
-    pinned_by_sum = (n_hidden >= 2) & (n_small >= 1) & (total >= k) & (
-        (hidden_sum == n_small + n_guard * k) | ((n_guard == 0) & (hidden_sum == n_small * (k - 1)))
+    # A small cell is 1..k-1, a guard at least k (it was a shown count), each
+    # perhaps narrower (a numerator is at most its base): the sum of the hidden
+    # cells pins each one down when it is the least they can add up to, or the
+    # most (with every range bounded). Between the two, none is pinned.
+    pinned_by_sum = (n_hidden >= 2) & (n_sensitive >= 1) & (total >= k) & (
+        (hidden_sum == low_sum) | (hidden_sum == high_sum)
     )
     return (n_hidden == 1) | pinned_by_sum
 
@@ -318,21 +389,45 @@ def _guards_for(cells: np.ndarray, lines: Sequence[np.ndarray], values: np.ndarr
 
 
 def count_reasons(values: np.ndarray, groups: _Groups, dims: Sequence[str], margins: Sequence[str],
-                  k: int) -> np.ndarray:
-    """Reason code per row of one count column ("" shown, SMALL or GUARD); ``values`` float, NaN if missing.
+                  k: int, known: Known | None = None) -> np.ndarray:
+    """Reason code per row of one count column ("" shown, SMALL, GUARD or a ``known`` code); NaN if missing.
 
+    ``values`` as float. ``known``: cells hidden from the start beside the
+    small ones (a gap to their base), and the range a reader knows each lies in.
     The totals this table may be shown beside are assumed published by the
     same rules (a total row is itself a table: small totals hidden, and a
     second one beside a single hidden one).
     """
+    return _count_reasons(values, groups, dims, margins, k, known)[0]
+
+
+def _count_reasons(values: np.ndarray, groups: _Groups, dims: Sequence[str], margins: Sequence[str],
+                   k: int, known: Known | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``count_reasons``, and per row: True for a gap cell the totals still give away when all is hidden.
+
+    A small cell the totals give away lies in a total as small, hidden in its
+    turn; a gap cell's total need not be (48 of 51 beside villages with none
+    completed: the total 48 is the cell), so its base is hidden too.
+    """
     vals = np.nan_to_num(values, nan=0.0)
+    known = Known.nothing(values.size) if known is None else known
     nonzero = vals > 0
     small = nonzero & (vals < k)
-    hidden = small.copy()
-    if not small.any():
-        return np.full(values.size, "", dtype=object)
+    gap = nonzero & ~small & (known.code != "")
+    sensitive = small | gap
+    nothing = np.zeros(values.size, dtype=bool)
+    if not sensitive.any():
+        return np.full(values.size, "", dtype=object), nothing
+    hidden = sensitive.copy()
+    low = np.where(small, 1.0, np.maximum(float(k), known.low))
+    high = np.where(small, k - 1.0, known.high)
+    # A guard whose range is one value (a numerator of k on a base of k) is
+    # given away by its own row: it protects nothing, and counts as shown.
+    loose = sensitive | (low < high)
     lines = [groups.over([d for d in dims if d != m]) for m in margins]
-    alone = np.zeros(values.size, dtype=bool)  # the only non-zero cell of a line: its total shows it
+    # Chosen as guards last: the only non-zero cell of a line (its total shows
+    # it), and cells their own row pins down.
+    alone = nonzero & ~loose
     for group in lines:
         alone |= nonzero & (np.bincount(group, nonzero, int(group.max()) + 1)[group] == 1)
     totals: dict[tuple[str, ...], Totals] = {}
@@ -342,24 +437,24 @@ def count_reasons(values: np.ndarray, groups: _Groups, dims: Sequence[str], marg
             totals[summed] = _shown_totals(vals, groups, dims, margins, summed, k)
         return totals[summed]
 
-    def determined(hidden_now: np.ndarray) -> np.ndarray:
-        """Small hidden cells that the shown cells and totals give away."""
+    def determined(hidden_now: np.ndarray, totals_of: Callable[[tuple[str, ...]], Totals] = shown) -> np.ndarray:
+        """Small or gap cells among the hidden ones that the shown cells and totals give away."""
         found = np.unique(np.concatenate([
-            _determined_2d(hidden_now, shown((a,)), shown((b,)), shown((a, b)))
+            _determined_2d(hidden_now, totals_of((a,)), totals_of((b,)), totals_of((a, b)))
             for a, b in itertools.combinations(margins, 2)
         ]))
         if found.size == 0 and len(margins) > 2:  # two margins at a time first: exact for 2-D, and fast
             found = _determined_nd(hidden_now, [
-                shown(summed) for size in range(1, len(margins) + 1)
+                totals_of(summed) for size in range(1, len(margins) + 1)
                 for summed in itertools.combinations(margins, size)
             ])
-        return found[small[found]]
+        return found[sensitive[found]]
 
     given_away: np.ndarray | None = None
     while True:
         changed = False
         for group in lines:
-            trig = _triggered(group, vals, hidden, small, k)
+            trig = _triggered(group, vals, hidden & loose, sensitive, low, high, k)
             new = _first_per_group(nonzero & ~hidden & trig[group], group, vals, alone)
             if new.size:
                 hidden[new] = True
@@ -368,10 +463,13 @@ def count_reasons(values: np.ndarray, groups: _Groups, dims: Sequence[str], marg
             continue
         if len(margins) < 2:  # lines are disjoint, each with 0 or 2+ hidden cells: nothing left to solve
             break
-        exposed = determined(hidden)
+        exposed = determined(hidden & loose)
         if exposed.size and given_away is None:
             # What the totals give away even with every non-zero cell hidden: no
             # hiding in this table can protect it (see the module docstring).
+            # Cells pinned by their own row count as hidden here: their range is
+            # read from raw counts a reader may not see, so nothing more is
+            # declared given away than the totals alone give.
             given_away = determined(nonzero)
         exposed = exposed[~np.isin(exposed, given_away)] if exposed.size else exposed
         if exposed.size == 0:
@@ -382,7 +480,32 @@ def count_reasons(values: np.ndarray, groups: _Groups, dims: Sequence[str], marg
         if new.size == 0:
             break
         hidden[new] = True
-    return np.where(small, SMALL, np.where(hidden, GUARD, "")).astype(object)
+    codes = np.where(small, SMALL, np.where(gap, known.code, np.where(hidden, GUARD, ""))).astype(object)
+    if not gap.any() or not margins:
+        return codes, nothing
+    # What is still worked out after all the hiding (nothing left to hide beside it), from totals
+    # published by these rules: a total whose own base is 1..k-1 more is hidden (one village's 48 of 51).
+    base = known.base
+
+    def gap_hides(group: np.ndarray) -> np.ndarray:
+        """Per group: True where the gap rule hides its total (its base total 1..k-1 above it)."""
+        size = int(group.max()) + 1
+        top = np.bincount(group, vals, size)
+        gap_total = np.bincount(group, np.nan_to_num(base), size) - top
+        unknown = np.bincount(group, np.isnan(base), size) > 0
+        return ~unknown & (gap_total >= 1) & (gap_total < k) & (top >= k)
+
+    def published_totals(summed: tuple[str, ...]) -> Totals:
+        group, shown_total = shown(summed)
+        return group, shown_total & ~gap_hides(group)
+
+    exposed = nothing.copy()
+    for group in lines:
+        exposed |= (_triggered(group, vals, hidden & loose, sensitive, low, high, k) & ~gap_hides(group))[group]
+    exposed &= hidden & loose
+    if len(margins) >= 2:
+        exposed[determined(hidden & loose, published_totals)] = True
+    return codes, gap & exposed
 
 
 # --- the table --------------------------------------------------------------
@@ -392,8 +515,8 @@ def _numeric(series: pd.Series) -> np.ndarray:
 
 
 def _count_column_reasons(table: pd.DataFrame, column: str, dims: Sequence[str], margins: Sequence[str],
-                          groups: _Groups, k: int) -> np.ndarray:
-    """Reason code per row of one count column of ``table``."""
+                          groups: _Groups, k: int, known: Known) -> tuple[np.ndarray, np.ndarray]:
+    """Reason code per row of one count column of ``table``, and its gap cells the totals still give away."""
     values = _numeric(table[column])
     along = CONSTANT_ALONG.get(column)
     if along in dims and values.size:
@@ -402,10 +525,47 @@ def _count_column_reasons(table: pd.DataFrame, column: str, dims: Sequence[str],
         line = groups.over(line_dims)
         first = np.unique(line, return_index=True)[1]
         if np.array_equal(values, values[first][line], equal_nan=True):
-            reasons = count_reasons(values[first], groups.subset(first), line_dims,
-                                    [d for d in margins if d != along], k)
-            return reasons[line]
-    return count_reasons(values, groups, dims, margins, k)
+            reasons, exposed = _count_reasons(values[first], groups.subset(first), line_dims,
+                                              [d for d in margins if d != along], k,
+                                              known.per_line(line, first.size))
+            return reasons[line], exposed[line]
+    return _count_reasons(values, groups, dims, margins, k, known)
+
+
+def gap_pairs(columns: Sequence[str]) -> list[tuple[str, str]]:
+    """(numerator, base) of every registry rate whose two counts are both among ``columns``."""
+    pairs: list[tuple[str, str]] = []
+    for m in MEASURES:
+        pair = (m.numerator, m.base)
+        if m.numerator and m.base and m.numerator in columns and m.base in columns and pair not in pairs:
+            pairs.append(pair)  # type: ignore[arg-type]
+    return pairs
+
+
+def _known(table: pd.DataFrame, columns: Sequence[str], k: int) -> dict[str, Known]:
+    """Per count column: the cells a gap to their base hides from the start, and each cell's known range.
+
+    Read from the raw counts whether or not the other count of the pair ends up
+    shown: a hidden base may still be worked out from its totals, and a range
+    wider than the reader's only makes the check stricter.
+    """
+    n = len(table)
+    known = {c: Known.nothing(n) for c in columns}
+    for numerator, base in gap_pairs(columns):
+        top, bottom = _numeric(table[numerator]), _numeric(table[base])
+        with np.errstate(invalid="ignore"):
+            consistent = top <= bottom  # False where either is missing
+        gap = bottom - top
+        # A numerator below k is hidden as small anyway.
+        small_gap = consistent & (gap >= 1) & (gap < k) & (top >= k)
+        # Base k+1, numerator k: a hidden numerator could then only be k, so the base is hidden instead.
+        on_base = small_gap & (bottom == k + 1) & (k > 2)
+        on_top = small_gap & ~on_base
+        # A numerator is at most its base, a base at least its numerator.
+        known[numerator] = known[numerator].bounded(consistent, high=bottom).hiding(
+            on_top, GAP_SMALL, bottom - k + 1, bottom - 1).with_base(bottom)
+        known[base] = known[base].bounded(consistent, low=top).hiding(on_base, BASE_GAP_SMALL, top + 1, top + k - 1)
+    return known
 
 
 def _based_reasons(table: pd.DataFrame, m: Measure, counts: dict[str, np.ndarray], k: int) -> np.ndarray:
@@ -416,7 +576,7 @@ def _based_reasons(table: pd.DataFrame, m: Measure, counts: dict[str, np.ndarray
     reasons = np.full(len(table), "", dtype=object)
     if m.numerator is not None:
         reasons[present & (counts[m.numerator] != "")] = NUMERATOR_HIDDEN
-    reasons[present & ((base_reason == GUARD) | np.isnan(base))] = BASE_HIDDEN
+    reasons[present & (((base_reason != "") & (base_reason != SMALL)) | np.isnan(base))] = BASE_HIDDEN
     reasons[present & ((base_reason == SMALL) | (base < k))] = BASE_SMALL
     return reasons
 
@@ -430,8 +590,23 @@ def _reasons(table: pd.DataFrame, dims: Sequence[str], margins: Sequence[str], k
                 if needed is not None and needed not in table.columns:
                     raise MissingBaseError(m.name, needed)
     groups = _Groups({d: pd.factorize(table[d], use_na_sentinel=False)[0] for d in dims}, len(table))
-    counts = {m.name: _count_column_reasons(table, m.name, dims, margins, groups, k)
-              for m in measures if m.kind == "count"}
+    count_columns = [m.name for m in measures if m.kind == "count"]
+    known = _known(table, count_columns, k)
+    counts: dict[str, np.ndarray] = {}
+    exposed: dict[str, np.ndarray] = {}
+    pending = list(count_columns)
+    while pending:  # until no base has to be hidden for a gap its numerator's totals give away
+        for c in pending:
+            counts[c], exposed[c] = _count_column_reasons(table, c, dims, margins, groups, k, known[c])
+        pending = []
+        for numerator, base in gap_pairs(count_columns):
+            # The numerator is worked out from its totals (48 beside villages with 0): hide the base.
+            rows = exposed[numerator] & np.isin(counts[base], ["", GUARD])
+            if rows.any():
+                top = _numeric(table[numerator])
+                known[base] = known[base].hiding(rows, BASE_GAP_SMALL, top + 1, top + k - 1)
+                pending.append(base)
+        pending = list(dict.fromkeys(pending))
     reasons = dict(counts)
     for m in measures:
         if m.kind in _BASED_KINDS:
