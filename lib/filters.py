@@ -7,10 +7,13 @@ to all three tables; role and origin apply to participants and outcomes only.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
+from lib.prepare import ENROLLMENT_ROW
 from lib.schema import Budget, Dataset, Outcomes, Participants
 
 
@@ -54,24 +57,49 @@ class Filters:
         return lines or [names[7]]
 
 
-def _isin(series: pd.Series, values: tuple) -> pd.Series:
-    return series.isin(values) if values else pd.Series(True, index=series.index)
+def _member(column: pd.Series, values: tuple) -> np.ndarray:
+    """Boolean per row: the value is one of ``values`` (missing never is)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        wanted = np.flatnonzero(column.cat.categories.isin(list(values)))
+        if len(wanted) <= 4:  # a few values: compare the small integer codes directly
+            mask = np.zeros(len(codes), dtype=bool)
+            for code in wanted:
+                mask |= codes == code
+            return mask
+        # Decided once per category, then looked up by code (-1, missing, picks the appended False).
+        allowed = np.append(column.cat.categories.isin(list(values)), False)
+        return allowed[codes]
+    return column.isin(values).fillna(False).to_numpy(dtype=bool)
+
+
+def _in_years(year: pd.Series, years: tuple[int, int]) -> np.ndarray:
+    inside = (year >= years[0]) & (year <= years[1])
+    return inside.fillna(False).to_numpy(dtype=bool)
+
+
+def _mask(frame: pd.DataFrame, selections: tuple[tuple[str, tuple], ...], year: str,
+          years: tuple[int, int] | None) -> pd.Series:
+    """Boolean per row: every non-empty selection holds (only active filters cost anything)."""
+    mask = np.ones(len(frame), dtype=bool)
+    for column, values in selections:
+        if values:
+            mask &= _member(frame[column], values)
+    if years:
+        mask &= _in_years(frame[year], years)
+    return pd.Series(mask, index=frame.index)
 
 
 def participants_mask(participants: pd.DataFrame, filters: Filters) -> pd.Series:
     """Boolean per enrollment: selected by every filter."""
-    mask = (
-        _isin(participants[Participants.village], filters.villages)
-        & _isin(participants[Participants.program], filters.programs)
-        & _isin(participants[Participants.organizer], filters.organizers)
-        & _isin(participants[Participants.role], filters.roles)
-        & _isin(participants[Participants.origin_province], filters.origin_provinces)
-        & _isin(participants[Participants.origin_regency], filters.origin_regencies)
-    )
-    if filters.years:
-        year = participants[Participants.year]
-        mask &= (year >= filters.years[0]) & (year <= filters.years[1])
-    return mask.fillna(False).astype(bool)
+    return _mask(participants, (
+        (Participants.village, filters.villages),
+        (Participants.program, filters.programs),
+        (Participants.organizer, filters.organizers),
+        (Participants.role, filters.roles),
+        (Participants.origin_province, filters.origin_provinces),
+        (Participants.origin_regency, filters.origin_regencies),
+    ), Participants.year, filters.years)
 
 
 def budget_mask(budget: pd.DataFrame, filters: Filters) -> pd.Series:
@@ -79,29 +107,61 @@ def budget_mask(budget: pd.DataFrame, filters: Filters) -> pd.Series:
 
     An unattributed row has no village, so any village filter leaves it out.
     """
-    mask = (
-        _isin(budget[Budget.village], filters.villages)
-        & _isin(budget[Budget.program], filters.programs)
-        & _isin(budget[Budget.organizer], filters.organizers)
+    return _mask(budget, (
+        (Budget.village, filters.villages),
+        (Budget.program, filters.programs),
+        (Budget.organizer, filters.organizers),
+    ), Budget.year, filters.years)
+
+
+def _selected_rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """frame[mask], without copying anything when every row is selected."""
+    return frame if bool(mask.all()) else frame[mask]
+
+
+def _outcomes_of(outcomes: pd.DataFrame, everyone: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """The follow-ups of the enrollments ``mask`` selects from ``everyone``, in file order."""
+    if not len(outcomes):
+        return outcomes
+    labels = everyone.index
+    if ENROLLMENT_ROW in outcomes.columns and pd.api.types.is_integer_dtype(labels.dtype):
+        # Prepared data: each follow-up carries its enrollment's index label (-1: none).
+        rows = outcomes[ENROLLMENT_ROW].to_numpy()
+        wanted = labels.to_numpy(dtype=np.int64)[mask]
+        top = max(int(labels.max()) if len(labels) else 0, int(rows.max()))
+        if len(labels) == 0 or (int(labels.min()) >= 0 and top < 4 * len(labels) + 1024):
+            # One flag per label; a follow-up without enrollment (-1) reads the last flag, never set.
+            lookup = np.zeros(top + 2, dtype=bool)
+            lookup[wanted] = True
+            keep = lookup[rows]
+        else:
+            keep = np.isin(rows, wanted)
+        return outcomes[keep].reset_index(drop=True)
+    keys = everyone.loc[mask, [Participants.participant_id, Participants.year, Participants.program]]
+    return outcomes.merge(
+        keys.astype({Participants.program: "object"}),
+        on=[Outcomes.participant_id, Outcomes.year, Outcomes.program],
+        how="inner",
     )
-    if filters.years:
-        year = budget[Budget.year]
-        mask &= (year >= filters.years[0]) & (year <= filters.years[1])
-    return mask.fillna(False).astype(bool)
+
+
+# Picking the follow-ups of a selection runs beside picking its participants and budget rows:
+# copying columns releases the GIL, so on two cores a filter change costs the longer of the two.
+_BESIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="filters")
 
 
 def filtered(dataset: Dataset, filters: Filters) -> Dataset:
     """The dataset restricted to the rows the filters select (prepare it first: see lib.prepare)."""
-    participants = dataset.participants[participants_mask(dataset.participants, filters)]
+    chosen = participants_mask(dataset.participants, filters)
+    chosen_rows = chosen.to_numpy()
     outcomes = dataset.outcomes
-    if len(participants) != len(dataset.participants):
-        keys = participants[[Participants.participant_id, Participants.year, Participants.program]]
-        outcomes = outcomes.merge(
-            keys.astype({Participants.program: "object"}),
-            on=[Outcomes.participant_id, Outcomes.year, Outcomes.program],
-            how="inner",
-        ) if len(outcomes) else outcomes
-    budget = dataset.budget[budget_mask(dataset.budget, filters)]
+    follow_ups = None
+    if not chosen_rows.all():
+        follow_ups = _BESIDE.submit(_outcomes_of, outcomes, dataset.participants, chosen_rows)
+    participants = _selected_rows(dataset.participants, chosen)
+    budget = _selected_rows(dataset.budget, budget_mask(dataset.budget, filters))
+    if follow_ups is not None:
+        outcomes = follow_ups.result()
     return replace(dataset, participants=participants, outcomes=outcomes, budget=budget)
 
 

@@ -16,7 +16,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lib.prepare import LATEST_INCOME, LATEST_OUTCOME, ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_TYPE, ORIGIN_TYPES
+from lib.prepare import (
+    LATEST_INCOME,
+    LATEST_OUTCOME,
+    ORIGIN_LOCAL,
+    ORIGIN_MIGRANT,
+    ORIGIN_TYPE,
+    ORIGIN_TYPES,
+    PERSON_NUMBER,
+)
 from lib.schema import (
     BUDGET_SHARE,
     CATEGORY_EQUIPMENT,
@@ -34,31 +42,255 @@ from lib.schema import (
 
 Dims = Sequence[str]
 BUDGET_DIMS = frozenset({Budget.year, Budget.program, Budget.organizer, Budget.village})
+# Above this many possible key combinations, groups are found by sorting instead of one counting pass.
+DENSE_KEYS_LIMIT = 1 << 24
+# Counting distinct people with one bit per (group, person) while that takes at most this many bytes.
+BITMAP_LIMIT = 1 << 26
 
 
 def _rate(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """numerator / denominator as float64, NaN where the denominator is 0."""
-    num = numerator.astype("float64")
-    den = denominator.astype("float64")
-    return (num / den.where(den > 0)).astype("float64")
+    """numerator / denominator as float64, NaN where the denominator is 0 or missing."""
+    num = numerator.to_numpy(dtype="float64", na_value=np.nan)
+    den = denominator.to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    return pd.Series(out, index=numerator.index, dtype="float64")
 
 
-def _grouped_sums(frame: pd.DataFrame, by: Dims, flags: dict[str, pd.Series]) -> pd.DataFrame:
-    """Sum boolean flag columns over ``by`` groups (or over all rows when ``by`` is empty)."""
-    data = pd.DataFrame({name: flag.to_numpy(dtype="int64") for name, flag in flags.items()}, index=frame.index)
-    if not by:
-        return data.sum().to_frame().T.reset_index(drop=True).astype("Int64")
-    data = pd.concat([frame[list(by)], data], axis=1)
-    out = data.groupby(list(by), observed=True, sort=True).sum().reset_index()
-    return out.astype({name: "Int64" for name in flags})
+# --- groups: every figure below is counted per group, in one pass over integer codes ----------
+# A breakdown is found once per table (not once per figure as groupby would):
+# each row gets the number of its group, and every count is then a bincount.
+class _Groups:
+    """The ``by`` groups of a frame, as pandas' ``groupby(by, observed=True, sort=True)`` finds them.
+
+    ``rows``: per row of the frame, its group number (-1: a breakdown value is
+    missing, the row is left out, unless ``dropna=False`` makes missing a group
+    of its own, sorted last). ``keys``: one row per group, the ``by`` columns
+    with the frame's dtypes, sorted. With ``by=[]`` there is one group, the total.
+    """
+
+    def __init__(self, frame: pd.DataFrame, by: Dims, dropna: bool = True):
+        by = list(by)
+        self.by = by
+        if not by:
+            self.rows = np.zeros(len(frame), dtype=np.int64)
+            self.keys = pd.DataFrame(index=pd.RangeIndex(1))
+            self.n = 1
+            return
+        codes, values, sizes = [], [], []
+        for column in by:
+            c, v = _value_codes(frame[column], dropna)
+            codes.append(c)
+            values.append(v)
+            sizes.append(len(v) + (0 if dropna else 1))
+        valid = codes[0] >= 0
+        combined = codes[0]
+        for c, size in zip(codes[1:], sizes[1:]):
+            valid &= c >= 0
+            combined = combined * size + c
+        space = int(np.prod(sizes, dtype=np.float64)) if sizes else 1
+        if space <= DENSE_KEYS_LIMIT:
+            every = bool(valid.all())
+            seen = np.bincount(combined if every else combined[valid], minlength=space) > 0
+            observed = np.flatnonzero(seen)
+            number = np.full(space, -1, dtype=np.int64)
+            number[observed] = np.arange(len(observed))
+            self.rows = number[combined] if every else np.where(valid, number[np.where(valid, combined, 0)], -1)
+        else:
+            observed, inverse = np.unique(combined[valid], return_inverse=True)
+            self.rows = np.full(len(frame), -1, dtype=np.int64)
+            self.rows[valid] = inverse
+        self.n = len(observed)
+        keys = {}
+        for column, v, size in zip(reversed(by), reversed(values), reversed(sizes)):
+            digit = observed % size
+            observed = observed // size
+            keys[column] = _key_values(frame[column], v, digit)
+        self.keys = pd.DataFrame({c: keys[c] for c in by})
+
+    def count(self, flag: np.ndarray | None = None) -> np.ndarray:
+        """Per group, the number of rows (where ``flag`` holds)."""
+        take = self.rows >= 0 if flag is None else (self.rows >= 0) & flag
+        return np.bincount(self.rows[take], minlength=self.n).astype(np.int64)
+
+    def crossed(self, codes: np.ndarray, width: int) -> np.ndarray:
+        """Per group and code (0..width-1), the number of rows: a (groups, width) matrix; rows with code -1 left out."""
+        take = (self.rows >= 0) & (codes >= 0)
+        cells = self.rows[take] * width + codes[take]
+        return np.bincount(cells, minlength=self.n * width).reshape(self.n, width).astype(np.int64)
+
+    def table(self, columns: dict[str, object]) -> pd.DataFrame:
+        """The group keys followed by ``columns`` (arrays of one value per group)."""
+        return pd.DataFrame({**{c: self.keys[c] for c in self.by}, **columns}, index=self.keys.index)
 
 
-def _distinct_count(frame: pd.DataFrame, by: Dims, column: str, name: str) -> pd.DataFrame:
-    """Number of distinct values of ``column`` per ``by`` group."""
-    if not by:
-        return pd.DataFrame({name: pd.array([frame[column].nunique()], dtype="Int64")})
-    out = frame.groupby(list(by), observed=True, sort=True)[column].nunique().rename(name).reset_index()
-    return out.astype({name: "Int64"})
+def _value_codes(column: pd.Series, dropna: bool = True) -> tuple[np.ndarray, pd.Index | pd.api.extensions.ExtensionArray]:
+    """Codes of a column's values in sorted order (categories in their order); missing is -1, or one more code when not ``dropna``."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        values = column.cat.categories
+    else:
+        codes, values = pd.factorize(column, sort=True)
+        codes = codes.astype(np.int64)
+    if not dropna:
+        codes = np.where(codes < 0, len(values), codes)
+    return codes, values
+
+
+def _key_values(column: pd.Series, values, digits: np.ndarray):
+    """The key column of the groups: the value of each group's code, in the column's dtype (missing for the missing group)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(np.where(digits >= len(values), -1, digits), dtype=column.dtype)
+    array = pd.array(values) if not isinstance(values, pd.api.extensions.ExtensionArray) else values
+    if isinstance(values, pd.Index):
+        array = values.array
+    return array.take(np.where(digits >= len(values), -1, digits), allow_fill=True)
+
+
+def _int64(values: np.ndarray) -> pd.arrays.IntegerArray:
+    return pd.array(values.astype(np.int64), dtype="Int64")
+
+
+def _persons(frame: pd.DataFrame) -> np.ndarray:
+    """Per row, a number standing for its participant_id (-1 when missing): the prepared column, or made now."""
+    if PERSON_NUMBER in frame.columns:
+        return frame[PERSON_NUMBER].to_numpy(dtype=np.int64)
+    codes, _ = pd.factorize(frame[Participants.participant_id])
+    return codes.astype(np.int64)
+
+
+def _distinct_people(groups: _Groups, persons: np.ndarray) -> np.ndarray:
+    """Per group, the number of distinct persons (missing ids not counted), as ``nunique`` counts them."""
+    take = (groups.rows >= 0) & (persons >= 0)
+    rows, persons = groups.rows[take], persons[take]
+    if not len(persons):
+        return np.zeros(groups.n, dtype=np.int64)
+    size = int(persons.max()) + 1
+    if size > 32 * len(persons):  # a small selection of many people: number its persons afresh
+        persons, uniques = pd.factorize(persons)
+        size = len(uniques)
+    # Most people enrol once: each of their rows is one distinct person of its group.
+    # Only people with several rows need their (group, person) pairs de-duplicated.
+    repeated = np.bincount(persons, minlength=size)[persons] > 1
+    out = np.bincount(rows[~repeated], minlength=groups.n).astype(np.int64)
+    rows, persons = rows[repeated], persons[repeated]
+    if not len(persons):
+        return out
+    persons, uniques = pd.factorize(persons)
+    size = len(uniques)
+    if groups.n * size <= BITMAP_LIMIT:
+        seen = np.zeros(groups.n * size, dtype=bool)
+        seen[rows * size + persons] = True
+        return out + np.count_nonzero(seen.reshape(groups.n, size), axis=1)
+    pairs = pd.unique(rows * size + persons)
+    return out + np.bincount(pairs // size, minlength=groups.n)
+
+
+def _codes_of(column: pd.Series, categories: Sequence) -> np.ndarray:
+    """Per row, the position of its value in ``categories``; -1 for missing or any other value."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        mapping = np.append(pd.Index(list(categories)).get_indexer(column.cat.categories), -1)
+        return mapping[column.cat.codes.to_numpy()].astype(np.int64)
+    return pd.Categorical(column.astype("object").where(column.notna(), None), categories=list(categories)).codes.astype(np.int64)
+
+
+def _value_counts(groups: _Groups, column: pd.Series) -> tuple[np.ndarray, list]:
+    """Per group, rows per value of ``column``: (matrix groups x (values + missing), values)."""
+    codes, values = _value_codes(column, dropna=False)
+    return groups.crossed(codes, len(values) + 1), list(values)
+
+
+def _matching(counts: np.ndarray, values: list, wanted) -> np.ndarray:
+    """Per group, the rows whose value satisfies ``wanted`` (a predicate on a non-missing value)."""
+    columns = [i for i, v in enumerate(values) if wanted(v)]
+    return counts[:, columns].sum(axis=1) if columns else np.zeros(len(counts), dtype=np.int64)
+
+
+# --- participation and outcomes, counted in one pass ---------------------------------
+PARTICIPATION = ("enrollments", "participants", "completed", "completion_base", "completion_rate",
+                 "origin_known", "migrants", "migrant_share")
+OUTCOME_SUMMARY = ("followed_up", "working", "working_rate", "relapsed", "relapse_rate",
+                   "returned_home", "income_reported", "median_income")
+
+
+def _has_income(participants: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(income as float64, whether the row is a latest working outcome that reports an income)."""
+    income = participants[LATEST_INCOME].astype("float64").to_numpy()
+    working = _codes_of(participants[LATEST_OUTCOME], WORKING_OUTCOMES) >= 0
+    return income, working & ~np.isnan(income)
+
+
+def _median_income(groups: _Groups, participants: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per group, (incomes reported, their median, NaN when none)."""
+    income, has_income = _has_income(participants)
+    reported = groups.count(has_income)
+    take = has_income & (groups.rows >= 0)
+    if not groups.by:
+        values = pd.Series(income[take])
+        return reported, np.array([values.median() if len(values) else np.nan])
+    # Incomes sorted within their group: each median is the middle one, or the mean of the middle two.
+    rows, values = groups.rows[take], income[take]
+    order = np.lexsort((values, rows))
+    values = values[order]
+    start = np.concatenate([[0], np.cumsum(reported)[:-1]])
+    has = reported > 0
+    low = values[(start + (reported - 1) // 2)[has]]
+    high = values[(start + reported // 2)[has]]
+    out = np.full(groups.n, np.nan)
+    out[has] = (low + high) / 2
+    return reported, out
+
+
+RATES = {"completion_rate": ("completed", "completion_base"), "migrant_share": ("migrants", "origin_known"),
+         "working_rate": ("working", "followed_up"), "relapse_rate": ("relapsed", "followed_up")}
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator as float64, NaN where the denominator is 0 (as ``_rate``, on arrays)."""
+    num, den = numerator.astype("float64"), denominator.astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def _people_figures(participants: pd.DataFrame, by: Dims, groups: _Groups | None = None,
+                    wanted: Sequence[str] = (*PARTICIPATION, *OUTCOME_SUMMARY)) -> pd.DataFrame:
+    """by + the ``wanted`` participation and outcome figures (same definitions as the functions below)."""
+    groups = groups or _Groups(participants, by)
+    wanted = set(wanted)
+    counts: dict[str, np.ndarray] = {}
+    if "enrollments" in wanted:
+        counts["enrollments"] = groups.count()
+    if "participants" in wanted:
+        counts["participants"] = _distinct_people(groups, _persons(participants))
+    if wanted & {"completed", "completion_base", "completion_rate"}:
+        status, values = _value_counts(groups, participants[Participants.status])
+        counts["completed"] = _matching(status, values, lambda v: v == STATUS_COMPLETED)
+        counts["completion_base"] = _matching(status, values, lambda v: v in (STATUS_COMPLETED, STATUS_DROPPED))
+    if wanted & {"origin_known", "migrants", "migrant_share"}:
+        origin, values = _value_counts(groups, participants[ORIGIN_TYPE])
+        counts["origin_known"] = _matching(origin, values, lambda v: v in (ORIGIN_LOCAL, ORIGIN_MIGRANT))
+        counts["migrants"] = _matching(origin, values, lambda v: v == ORIGIN_MIGRANT)
+    if wanted & set(OUTCOME_SUMMARY):
+        latest, values = _value_counts(groups, participants[LATEST_OUTCOME])
+        # Followed up: a latest outcome other than Tidak Diketahui; the others are counted among those.
+        counts["followed_up"] = _matching(latest, values, lambda v: v != UNKNOWN)
+        counts["working"] = _matching(latest, values, lambda v: v in WORKING_OUTCOMES and v != UNKNOWN)
+        counts["relapsed"] = _matching(latest, values, lambda v: v == OUTCOME_RELAPSE)
+        counts["returned_home"] = _matching(latest, values, lambda v: v == OUTCOME_RETURNED_HOME)
+    median = None
+    if wanted & {"income_reported", "median_income"}:
+        counts["income_reported"], median = _median_income(groups, participants)
+    columns: dict[str, object] = {}
+    for name in (*PARTICIPATION, *OUTCOME_SUMMARY):
+        if name not in wanted:
+            continue
+        if name == "median_income":
+            columns[name] = median.astype("float64")
+        elif name in RATES:
+            columns[name] = _ratio(counts[RATES[name][0]], counts[RATES[name][1]])
+        else:
+            columns[name] = _int64(counts[name])
+    return groups.table(columns)
 
 
 def _merge(left: pd.DataFrame, right: pd.DataFrame, by: Dims) -> pd.DataFrame:
@@ -69,80 +301,64 @@ def _merge(left: pd.DataFrame, right: pd.DataFrame, by: Dims) -> pd.DataFrame:
 
 def enrollments(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + enrollments: number of participant rows."""
-    return _grouped_sums(participants, by, {"enrollments": pd.Series(True, index=participants.index)})
+    return _people_figures(participants, by, wanted=("enrollments",))
 
 
 def participant_counts(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + participants: number of distinct participant_id."""
-    return _distinct_count(participants, by, Participants.participant_id, "participants")
+    return _people_figures(participants, by, wanted=("participants",))
 
 
 def completion_rate(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + completed, completion_base, completion_rate (ongoing enrollments left out)."""
-    status = participants[Participants.status]
-    completed = status == STATUS_COMPLETED
-    out = _grouped_sums(participants, by, {
-        "completed": completed,
-        "completion_base": completed | (status == STATUS_DROPPED),
-    })
-    return out.assign(completion_rate=_rate(out["completed"], out["completion_base"]))
+    return _people_figures(participants, by, wanted=("completed", "completion_base", "completion_rate"))
 
 
 def migrant_share(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + origin_known, migrants, migrant_share (origin regency known and not the site's regency or city)."""
-    origin = participants[ORIGIN_TYPE]
-    out = _grouped_sums(participants, by, {
-        "origin_known": origin.isin([ORIGIN_LOCAL, ORIGIN_MIGRANT]),
-        "migrants": origin == ORIGIN_MIGRANT,
-    })
-    return out.assign(migrant_share=_rate(out["migrants"], out["origin_known"]))
+    return _people_figures(participants, by, wanted=("origin_known", "migrants", "migrant_share"))
 
 
 def participation(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + enrollments, participants, completed, completion_base, completion_rate, origin_known, migrants, migrant_share."""
-    out = _merge(enrollments(participants, by), participant_counts(participants, by), by)
-    out = _merge(out, completion_rate(participants, by), by)
-    return _merge(out, migrant_share(participants, by), by)
-
-
-def _followed_up(participants: pd.DataFrame) -> pd.Series:
-    latest = participants[LATEST_OUTCOME]
-    return (latest.notna() & (latest != UNKNOWN)).fillna(False).astype(bool)
+    return _people_figures(participants, by, wanted=PARTICIPATION)
 
 
 def outcome_summary(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + followed_up, working, working_rate, relapsed, relapse_rate, returned_home, income_reported, median_income."""
-    latest = participants[LATEST_OUTCOME]
-    followed = _followed_up(participants)
-    working = (latest.isin(WORKING_OUTCOMES)).fillna(False).astype(bool)
-    out = _grouped_sums(participants, by, {
-        "followed_up": followed,
-        "working": working & followed,
-        "relapsed": (latest == OUTCOME_RELAPSE).fillna(False).astype(bool) & followed,
-        "returned_home": (latest == OUTCOME_RETURNED_HOME).fillna(False).astype(bool) & followed,
-    })
-    out = out.assign(
-        working_rate=_rate(out["working"], out["followed_up"]),
-        relapse_rate=_rate(out["relapsed"], out["followed_up"]),
-    )
-    return _merge(out, median_income(participants, by), by)[
-        [*by, "followed_up", "working", "working_rate", "relapsed", "relapse_rate",
-         "returned_home", "income_reported", "median_income"]
-    ]
+    return _people_figures(participants, by, wanted=OUTCOME_SUMMARY)
 
 
 def median_income(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + income_reported, median_income: over latest outcomes Bekerja / Usaha Mandiri with an income."""
-    income = participants[LATEST_INCOME].astype("float64")
-    has_income = participants[LATEST_OUTCOME].isin(WORKING_OUTCOMES).fillna(False).astype(bool) & income.notna()
-    counts = _grouped_sums(participants, by, {"income_reported": has_income})
-    working = participants.loc[has_income, list(by)].assign(_income=income[has_income])
-    if not by:
-        med = pd.DataFrame({"median_income": [working["_income"].median() if len(working) else np.nan]})
-        return pd.concat([counts, med], axis=1)
-    med = working.groupby(list(by), observed=True, sort=True)["_income"].median().rename("median_income").reset_index()
-    out = counts.merge(med, on=list(by), how="left")
-    return out.assign(median_income=out["median_income"].astype("float64"))
+    return _people_figures(participants, by, wanted=("income_reported", "median_income"))
+
+
+def _every_value(participants: pd.DataFrame, rows: np.ndarray, by: Dims, name: str, codes: np.ndarray,
+                 categories: Sequence[str], count: str, ordered: bool = False) -> pd.DataFrame:
+    """by + name + count: rows (a boolean selection) per group and value, every value of ``categories`` in every group with a selected row.
+
+    ``codes``: per row, the position of its value in ``categories`` (-1: none
+    of them; such a row still makes its group appear). With ``by=[]`` every
+    value appears, 0 where absent.
+    """
+    if name in by:
+        raise ValueError(f"cannot insert {name}, already exists")
+    subset = participants[rows] if not bool(rows.all()) else participants
+    groups = _Groups(subset, by)
+    width = len(categories)
+    counts = groups.crossed(codes[rows], width) if len(subset) else np.zeros((groups.n, width), dtype=np.int64)
+    if by:
+        present = groups.count() > 0
+        counts = counts[present]
+        keys = groups.keys[present].reset_index(drop=True)
+    else:
+        keys = groups.keys
+    n = len(keys)
+    out = keys.iloc[np.repeat(np.arange(n), width)].reset_index(drop=True)
+    out[name] = pd.Categorical.from_codes(np.tile(np.arange(width), n), categories=list(categories), ordered=ordered)
+    out[count] = _int64(counts.reshape(-1))
+    return out
 
 
 def outcome_mix(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
@@ -151,35 +367,21 @@ def outcome_mix(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     Every outcome value appears in every group (0 where absent), so a chart
     always shows the same categories in the same order.
     """
-    with_outcome = participants[participants[LATEST_OUTCOME].notna()]
-    outcome = pd.Categorical(with_outcome[LATEST_OUTCOME].astype("object"), categories=list(OUTCOMES))
-    frame = with_outcome[list(by)].assign(outcome=outcome)
-    counts = frame.groupby([*by, "outcome"], observed=False, sort=True).size().rename("outcome_count").reset_index()
-    if by:
-        present = frame[list(by)].drop_duplicates()
-        counts = counts.merge(present, on=list(by), how="inner")
-        totals = counts.groupby(list(by), observed=True)["outcome_count"].transform("sum")
-    else:
-        totals = pd.Series(counts["outcome_count"].sum(), index=counts.index)
-    counts = counts.assign(
-        outcome_count=counts["outcome_count"].astype("Int64"),
-        outcome_total=totals.astype("Int64"),
-    )
+    latest = participants[LATEST_OUTCOME]
+    counts = _every_value(participants, latest.notna().to_numpy(), by, "outcome", _codes_of(latest, OUTCOMES),
+                          OUTCOMES, "outcome_count")
+    width = len(OUTCOMES)
+    totals = counts["outcome_count"].to_numpy(dtype=np.int64).reshape(-1, width).sum(axis=1)
+    counts["outcome_total"] = _int64(np.repeat(totals, width))
     counts["outcome_share"] = _rate(counts["outcome_count"], counts["outcome_total"])
-    return counts.reset_index(drop=True)
+    return counts
 
 
 def funnel(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + stage, count: enrolled -> completed -> followed up -> working (stage in FUNNEL_STAGES order)."""
-    status = participants[Participants.status]
-    latest = participants[LATEST_OUTCOME]
-    followed = _followed_up(participants)
-    sums = _grouped_sums(participants, by, {
-        "Terdaftar": pd.Series(True, index=participants.index),
-        "Selesai": (status == STATUS_COMPLETED).fillna(False).astype(bool),
-        "Terpantau": followed,
-        "Bekerja/usaha": latest.isin(WORKING_OUTCOMES).fillna(False).astype(bool) & followed,
-    })
+    figures = _people_figures(participants, by, wanted=("enrollments", "completed", "followed_up", "working"))
+    sums = figures.rename(columns=dict(zip(("enrollments", "completed", "followed_up", "working"), FUNNEL_STAGES)))
+    sums = sums[[*by, *FUNNEL_STAGES]]
     long = sums.melt(id_vars=list(by), var_name="stage", value_name="count")
     long["stage"] = pd.Categorical(long["stage"], categories=list(FUNNEL_STAGES))
     return long.sort_values([*by, "stage"], kind="stable").reset_index(drop=True).astype({"count": "Int64"})
@@ -192,14 +394,36 @@ INCOME_BAND_LABELS = ("< Rp 1 jt", "Rp 1–2 jt", "Rp 2–3 jt", "≥ Rp 3 jt")
 
 def income_bands(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + band, count: latest working outcomes with an income, by monthly income band (no single incomes)."""
-    income = participants[LATEST_INCOME].astype("float64")
-    has_income = participants[LATEST_OUTCOME].isin(WORKING_OUTCOMES).fillna(False).astype(bool) & income.notna()
-    band = pd.cut(income[has_income], bins=list(INCOME_BANDS), right=False, labels=list(INCOME_BAND_LABELS))
-    frame = participants.loc[has_income, list(by)].assign(band=band)
-    out = frame.groupby([*by, "band"], observed=False, sort=True).size().rename("count").reset_index()
-    if by:
-        out = out.merge(frame[list(by)].drop_duplicates(), on=list(by), how="inner")
-    return out.astype({"count": "Int64"}).reset_index(drop=True)
+    income, has_income = _has_income(participants)
+    # Bands are [low, high): the band's number, or -1 below 0 (as pd.cut with right=False leaves those out).
+    band = np.searchsorted(np.asarray(INCOME_BANDS, dtype="float64"), income, side="right") - 1
+    band = np.where((band >= len(INCOME_BAND_LABELS)) | np.isnan(income), -1, band).astype(np.int64)
+    return _every_value(participants, has_income, by, "band", band, INCOME_BAND_LABELS, "count", ordered=True)
+
+
+def _amount_sums(groups: _Groups, amounts: np.ndarray) -> np.ndarray:
+    """Per group, the sum of ``amounts`` (missing as 0), to the nearest float of the exact sum (as math.fsum).
+
+    Whole rupiah are summed apart from the fractions that shared lines leave,
+    so no rounding error builds up over a million rows: the whole parts add
+    exactly in float64 below 2**53, the fractions are each below one rupiah.
+    """
+    rows, values = groups.rows, amounts
+    if not bool((rows >= 0).all()):
+        take = rows >= 0
+        rows, values = rows[take], values[take]
+    if np.isnan(values).any():
+        values = np.where(np.isnan(values), 0.0, values)
+    whole = np.round(values)
+    largest = max(abs(float(whole.min(initial=0))), abs(float(whole.max(initial=0))))
+    if largest * max(len(whole), 1) < 2.0 ** 53:
+        exact = np.bincount(rows, weights=whole, minlength=groups.n)
+    else:  # too large to add exactly in float64: add the whole rupiah as integers
+        totals = np.zeros(groups.n, dtype=np.int64)
+        np.add.at(totals, rows, whole.astype(np.int64))
+        exact = totals.astype("float64")
+    fractions = np.bincount(rows, weights=values - whole, minlength=groups.n)
+    return (exact + fractions).astype("float64")
 
 
 def budget_summary(budget: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
@@ -208,10 +432,37 @@ def budget_summary(budget: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     if not by:
         sums = budget[amounts].astype("float64").sum().to_frame().T
     else:
-        sums = budget[[*by, *amounts]].astype({c: "float64" for c in amounts}).groupby(
-            list(by), observed=True, sort=True, dropna=False
-        )[amounts].sum().reset_index()
+        # A missing village (the unattributed part) is a group of its own, listed last.
+        groups = _Groups(budget, by, dropna=False)
+        sums = groups.table({c: _amount_sums(groups, budget[c].to_numpy(dtype="float64", na_value=np.nan))
+                             for c in amounts})
     return sums.assign(absorption_rate=_rate(sums[Budget.realized_idr], sums[Budget.allocated_idr]))
+
+
+def _people_and_money(people: pd.DataFrame, budget: pd.DataFrame, participants: pd.DataFrame,
+                      by: Dims) -> pd.DataFrame:
+    """people + the budget_summary columns, per group of either (budget groups with a missing key left out)."""
+    money = budget_summary(budget, by)
+    if by:
+        money = money[money[list(by)].notna().all(axis=1)]
+        money = money.astype({c: participants[c].dtype for c in by if c in participants})
+    return _merge(people, money, by)
+
+
+def _with_cost(joined: pd.DataFrame) -> pd.DataFrame:
+    """joined plus cost_per_participant and cost_per_working, counts and amounts missing in a group read as 0."""
+    realized = joined[Budget.realized_idr].to_numpy(dtype="float64", na_value=np.nan)
+    realized = np.where(np.isnan(realized), 0.0, realized)
+    participants = joined["participants"].to_numpy(dtype="float64", na_value=0.0)
+    working = joined["working"].to_numpy(dtype="float64", na_value=0.0)
+    return joined.assign(cost_per_participant=_ratio(realized, participants),
+                         cost_per_working=_ratio(realized, working))
+
+
+def _check_budget_dims(by: Dims) -> None:
+    unknown = set(by) - BUDGET_DIMS
+    if unknown:
+        raise ValueError(f"cost cannot be broken down by {sorted(unknown)}: the budget has no such column")
 
 
 def cost_summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
@@ -220,43 +471,28 @@ def cost_summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()
     ``by`` must be budget dimensions (year, program, organizer, village); the
     budget rows are those that the same filters selected.
     """
-    unknown = set(by) - BUDGET_DIMS
-    if unknown:
-        raise ValueError(f"cost cannot be broken down by {sorted(unknown)}: the budget has no such column")
-    people = participant_counts(participants, by)
-    work = outcome_summary(participants, by)[[*by, "working"]]
-    money = budget_summary(budget, by)[[*by, Budget.realized_idr]]
-    if by:
-        money = money[money[list(by)].notna().all(axis=1)]
-        for col in by:
-            money[col] = money[col].astype(participants[col].dtype) if col in participants else money[col]
-    out = _merge(_merge(people, work, by), money, by)
-    out = out.assign(
-        participants=out["participants"].fillna(0).astype("Int64"),
-        working=out["working"].fillna(0).astype("Int64"),
-        realized_idr=out[Budget.realized_idr].fillna(0.0).astype("float64"),
+    _check_budget_dims(by)
+    people = _people_figures(participants, by, wanted=("participants", "working"))
+    joined = _people_and_money(people, budget, participants, by)[[*by, "participants", "working", Budget.realized_idr]]
+    out = joined.assign(
+        participants=joined["participants"].fillna(0).astype("Int64"),
+        working=joined["working"].fillna(0).astype("Int64"),
+        realized_idr=joined[Budget.realized_idr].fillna(0.0).astype("float64"),
     )
-    return out.assign(
-        cost_per_participant=_rate(out[Budget.realized_idr], out["participants"]),
-        cost_per_working=_rate(out[Budget.realized_idr], out["working"]),
-    )
+    return _with_cost(out)
 
 
 def summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + every participation and outcome figure, plus the budget figures when ``by`` are budget dimensions."""
-    out = _merge(participation(participants, by), outcome_summary(participants, by), by)
+    out = _people_figures(participants, by)
     if set(by) <= BUDGET_DIMS:
-        money = budget_summary(budget, by)
-        cost = cost_summary(participants, budget, by)[[*by, "cost_per_participant", "cost_per_working"]]
-        if by:
-            money = money[money[list(by)].notna().all(axis=1)]
-            money = money.astype({c: participants[c].dtype for c in by})
-            cost = cost.astype({c: participants[c].dtype for c in by})
-        out = _merge(_merge(out, money, by), cost, by)
+        out = _with_cost(_people_and_money(out, budget, participants, by))
+        # A group found in one table only: its counts and amounts read 0 (only such columns are touched).
         counts = [c for c in out.columns if str(out[c].dtype) == "Int64"]
-        out = out.assign(**{c: out[c].fillna(0) for c in counts})
-        for c in (Budget.allocated_idr, Budget.realized_idr):
-            out[c] = out[c].fillna(0.0)
+        filled = {c: out[c].fillna(0) for c in counts if out[c].hasnans}
+        filled |= {c: out[c].fillna(0.0) for c in (Budget.allocated_idr, Budget.realized_idr) if out[c].hasnans}
+        if filled:
+            out = out.assign(**filled)
     return out.reset_index(drop=True)
 
 
@@ -277,12 +513,9 @@ def year_on_year(by_year: pd.DataFrame, measure: str) -> tuple[float | None, flo
 # (which reads the registry) knows which cells are counts of people.
 def origin_split(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + origin_type, enrollments: every origin type (Lokal, Pendatang, Tidak Diketahui) in every group, 0 where absent."""
-    origin = pd.Categorical(participants[ORIGIN_TYPE].astype("object"), categories=list(ORIGIN_TYPES))
-    frame = participants[list(by)].assign(**{ORIGIN_TYPE: origin})
-    out = frame.groupby([*by, ORIGIN_TYPE], observed=False, sort=True).size().rename("enrollments").reset_index()
-    if by:
-        out = out.merge(frame[list(by)].drop_duplicates(), on=list(by), how="inner")
-    return out.astype({"enrollments": "Int64"}).reset_index(drop=True)
+    every = np.ones(len(participants), dtype=bool)
+    return _every_value(participants, every, by, ORIGIN_TYPE, _codes_of(participants[ORIGIN_TYPE], ORIGIN_TYPES),
+                        ORIGIN_TYPES, "enrollments")
 
 
 def funnel_counts(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:

@@ -1,17 +1,30 @@
 """What is derived once per dataset, so every filter change is a cheap mask and groupby.
 
 - participants gain the enrollment's site regency, whether the person is a
-  migrant, and the enrollment's latest outcome and income;
+  migrant, the enrollment's latest outcome and income, and a person number
+  (equal participant_id, equal number) so that counting distinct people is
+  integer work;
+- outcomes gain the index label of their enrollment in participants, so a
+  filter selects the follow-ups of the selected enrollments without joining
+  on text keys again (see ``lib.filters``);
 - the budget is attributed to villages (lines with no village shared by
   enrollments, or left unattributed), see ``attributed_budget``.
+
+At national scale (a million enrollments, millions of follow-ups) joins on the
+text key ``participant_id`` dominate, so every join here is done once, on
+integer codes: the key columns are coded jointly across the two tables
+(``_joint_codes``), combined into one integer per key, and matched by hashing
+integers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib.schema import (
     BUDGET_SHARE,
@@ -34,42 +47,154 @@ LATEST_INCOME = "latest_income"
 ORIGIN_TYPE = "origin_type"
 ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_UNKNOWN = "Lokal", "Pendatang", "Tidak Diketahui"
 ORIGIN_TYPES = (ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_UNKNOWN)
+PERSON_NUMBER = "person_number"  # int64 per participant_id (-1 when missing); only equality is meaningful
+# Column added to outcomes: the participants index label of the follow-up's enrollment, -1 when none.
+ENROLLMENT_ROW = "enrollment_row"
+NO_ENROLLMENT = -1
 BUDGET_KEY = (Budget.year, Budget.program, Budget.organizer)
+SHARES = [SHARE_DIRECT, SHARE_SHARED, SHARE_UNATTRIBUTED]
 
 
+# --- integer codes of key columns ----------------------------------------------
+def _joint_codes(columns: Sequence[pd.Series]) -> tuple[list[np.ndarray], int]:
+    """Integer codes of the values of ``columns`` (0..n-1), equal values equal codes across columns; missing: -1.
+
+    Categorical columns keep their category order (the first column's
+    categories first), so sorting by code sorts as pandas' groupby does.
+    """
+    if all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+        categories = columns[0].cat.categories
+        for column in columns[1:]:
+            extra = column.cat.categories
+            categories = categories.append(extra[~extra.isin(categories)])
+        out = []
+        for column in columns:
+            mapping = np.append(categories.get_indexer(column.cat.categories), -1).astype(np.int64)
+            out.append(mapping[column.cat.codes.to_numpy()])  # code -1 picks the appended -1
+        return out, len(categories)
+    bounds = np.cumsum([0, *(len(c) for c in columns)])
+    if all(isinstance(c.dtype, pd.StringDtype) for c in columns):
+        # Arrow hashes text several times faster than pandas does (participant_id: millions of rows).
+        text = pa.chunked_array([pa.array(c, type=pa.large_string()) for c in columns], type=pa.large_string())
+        encoded = text.combine_chunks().dictionary_encode()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return [codes[a:b] for a, b in zip(bounds[:-1], bounds[1:])], len(encoded.dictionary)
+    both = pd.concat([c.reset_index(drop=True) for c in columns], ignore_index=True)
+    codes, uniques = pd.factorize(both, sort=True)
+    return [codes[a:b].astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:])], len(uniques)
+
+
+def _combine(keys: list[np.ndarray], codes: list[np.ndarray], n: int) -> list[np.ndarray]:
+    # -1 (missing) becomes its own value n: pandas' merge matches missing with missing.
+    return [k * (n + 1) + np.where(c < 0, n, c) for k, c in zip(keys, codes)]
+
+
+def _combined_keys(frames: Sequence[pd.DataFrame], key: Sequence[str]) -> list[np.ndarray]:
+    """One int64 per row of each frame for the values of ``key``; rows with equal keys (missing equal to missing) get equal numbers."""
+    keys = [np.zeros(len(f), dtype=np.int64) for f in frames]
+    for column in key:
+        codes, n = _joint_codes([f[column] for f in frames])
+        keys = _combine(keys, codes, n)
+    return keys
+
+
+def _observed_order(outcomes: pd.DataFrame) -> np.ndarray:
+    """observed_on as int64, a missing date latest (as ``sort_values`` puts it last)."""
+    observed = outcomes[Outcomes.observed_on]
+    values = observed.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
+    values[observed.isna().to_numpy()] = np.iinfo(np.int64).max
+    return values
+
+
+def _latest_rows(group: np.ndarray, observed: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group (0..n_groups-1), the row with the latest ``observed`` (the last such row on a tie), or -1.
+
+    ``group`` is -1 for rows in no group. Linear, unlike sorting: two passes of ``np.maximum.at``.
+    """
+    rows = np.flatnonzero(group >= 0)
+    best = np.full(n_groups, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(best, group[rows], observed[rows])
+    latest = rows[observed[rows] == best[group[rows]]]
+    out = np.full(n_groups, -1, dtype=np.int64)
+    np.maximum.at(out, group[latest], latest)
+    return out
+
+
+# --- derived columns -------------------------------------------------------------
 def latest_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
     """One row per enrollment: its follow-up with the latest ``observed_on`` (enrollment key, outcome, monthly_income_idr)."""
     cols = [*ENROLLMENT_KEY, Outcomes.outcome, Outcomes.monthly_income_idr]
     if outcomes.empty:
         return outcomes[cols].iloc[0:0]
-    ordered = outcomes.sort_values(Outcomes.observed_on, kind="stable")
-    last = ~ordered.duplicated(list(ENROLLMENT_KEY), keep="last")
-    return ordered.loc[last, cols].reset_index(drop=True)
+    (keys,) = _combined_keys([outcomes], ENROLLMENT_KEY)
+    group, uniques = pd.factorize(keys)
+    observed = _observed_order(outcomes)
+    rows = _latest_rows(group, observed, len(uniques))
+    # In order of observation (ties in file order), as a stable sort by date would list them.
+    rows = rows[np.lexsort((rows, observed[rows]))]
+    return outcomes.iloc[rows][cols].reset_index(drop=True)
 
 
 def origin_types(participants: pd.DataFrame, reference: Reference) -> pd.Series:
     """Per enrollment: Lokal, Pendatang (known origin regency differs from the site's), or Tidak Diketahui."""
-    site_regency = participants[Participants.village].map(reference.sites).astype("object")
-    origin = participants[Participants.origin_regency].astype("object")
-    known = origin.notna() & (origin != UNKNOWN)
-    values = np.where(~known, ORIGIN_UNKNOWN, np.where(origin == site_regency, ORIGIN_LOCAL, ORIGIN_MIGRANT))
-    return pd.Series(pd.Categorical(values, categories=list(ORIGIN_TYPES)), index=participants.index)
+    village = _as_categorical(participants[Participants.village])
+    origin = _as_categorical(participants[Participants.origin_regency])
+    # Decided once per (village, origin regency) pair of categories, then looked up per row.
+    site_of = np.array([reference.sites.get(v) for v in village.categories] + [None], dtype=object)
+    origins = np.array(list(origin.categories) + [None], dtype=object)
+    known = np.array([o is not None and not pd.isna(o) and o != UNKNOWN for o in origins])
+    local = site_of[:, None] == origins[None, :]
+    kind = np.where(~known[None, :], 2, np.where(local, 0, 1)).astype(np.int8)
+    codes = kind[village.codes, origin.codes]  # code -1 (missing) picks the appended None
+    return pd.Series(pd.Categorical.from_codes(codes, categories=list(ORIGIN_TYPES)), index=participants.index)
 
 
-def prepared_participants(participants: pd.DataFrame, outcomes: pd.DataFrame, reference: Reference) -> pd.DataFrame:
-    """participants plus site_regency, origin_type, latest_outcome and latest_income."""
-    latest = latest_outcomes(outcomes).rename(
-        columns={Outcomes.outcome: LATEST_OUTCOME, Outcomes.monthly_income_idr: LATEST_INCOME}
-    )
-    merged = participants.merge(latest, on=list(ENROLLMENT_KEY), how="left", validate="one_to_one")
-    merged.index = participants.index
+def _as_categorical(column: pd.Series) -> pd.Categorical:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array
+    return pd.Categorical(column.astype("object").where(column.notna(), None))
+
+
+def _enrollments(participants: pd.DataFrame, outcomes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(person number per participant row; per outcome row the position of its enrollment in participants or -1)."""
+    first, *rest = ENROLLMENT_KEY
+    persons, n = _joint_codes([participants[first], outcomes[first]])
+    keys = _combine([np.zeros(len(participants), dtype=np.int64), np.zeros(len(outcomes), dtype=np.int64)],
+                    persons, n)
+    for column in rest:
+        codes, n = _joint_codes([participants[column], outcomes[column]])
+        keys = _combine(keys, codes, n)
+    index = pd.Index(keys[0])
+    if not index.is_unique:
+        raise pd.errors.MergeError("Merge keys are not unique in left dataset; not a one-to-one merge")
+    return persons[0], index.get_indexer(keys[1]).astype(np.int64)
+
+
+def enrollment_positions(participants: pd.DataFrame, outcomes: pd.DataFrame) -> np.ndarray:
+    """Per outcome row, the position of its enrollment (same participant_id, year, program) in participants; -1 when none.
+
+    Raises ``pandas.errors.MergeError`` when participants repeat an enrollment key.
+    """
+    return _enrollments(participants, outcomes)[1]
+
+
+def prepared_participants(participants: pd.DataFrame, outcomes: pd.DataFrame, reference: Reference,
+                          positions: np.ndarray | None = None) -> pd.DataFrame:
+    """participants plus latest_outcome, latest_income, site_regency and origin_type.
+
+    ``positions``: ``enrollment_positions(participants, outcomes)`` when already known.
+    """
+    if positions is None:
+        positions = enrollment_positions(participants, outcomes)
+    latest = _latest_rows(positions, _observed_order(outcomes), len(participants)) if len(outcomes) else (
+        np.full(len(participants), -1, dtype=np.int64))
     site_regency = participants[Participants.village].map(reference.sites)
-    return merged.assign(
-        **{
-            SITE_REGENCY: site_regency.astype("category"),
-            ORIGIN_TYPE: origin_types(participants, reference),
-        }
-    )
+    return participants.assign(**{
+        LATEST_OUTCOME: outcomes[Outcomes.outcome].array.take(latest, allow_fill=True),
+        LATEST_INCOME: outcomes[Outcomes.monthly_income_idr].array.take(latest, allow_fill=True),
+        SITE_REGENCY: site_regency.astype("category"),
+        ORIGIN_TYPE: origin_types(participants, reference),
+    })
 
 
 def attributed_budget(budget: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
@@ -78,56 +203,86 @@ def attributed_budget(budget: pd.DataFrame, participants: pd.DataFrame) -> pd.Da
     A line with no village is split over the villages in proportion to the
     enrollments of its year, program and organizer (amounts become fractions of
     rupiah); with no such enrollments it stays one unattributed row. The sum of
-    every amount is unchanged.
+    every amount is unchanged. Rows: the direct lines, then the shared parts
+    (per line, villages in their category order), then the unattributed lines.
     """
     amount_cols = [Budget.allocated_idr, Budget.realized_idr]
     budget = budget.assign(**{c: budget[c].astype("float64") for c in amount_cols})
-    has_village = budget[Budget.village].notna()
-    direct = budget[has_village].assign(**{BUDGET_SHARE: SHARE_DIRECT})
-    open_lines = budget[~has_village].reset_index(names="_line")
+    if budget.empty:
+        return budget.assign(**{BUDGET_SHARE: pd.Categorical([], categories=SHARES)})
+    has_village = budget[Budget.village].notna().to_numpy()
+    direct = np.flatnonzero(has_village)
+    open_lines = np.flatnonzero(~has_village)
 
-    counts = (
-        participants.groupby([*BUDGET_KEY, Participants.village], observed=True)
-        .size()
-        .rename("_n")
-        .reset_index()
-    )
-    counts = counts[counts["_n"] > 0]
-    counts["_share"] = counts["_n"] / counts.groupby(list(BUDGET_KEY), observed=True)["_n"].transform("sum")
-    counts = counts.drop(columns="_n").rename(columns={Participants.village: "_village"})
-    # Keys may differ in category sets between tables: join on plain values.
-    key = list(BUDGET_KEY)
-    left = open_lines.assign(**{c: open_lines[c].astype("object") for c in key})
-    right = counts.assign(**{c: counts[c].astype("object") for c in key})
-    joined = left.merge(right, on=key, how="left")
-    shared = joined[joined["_share"].notna()]
-    shared = shared.assign(
-        **{c: shared[c] * shared["_share"] for c in amount_cols},
-        **{Budget.village: shared["_village"], BUDGET_SHARE: SHARE_SHARED},
-    )
-    unattributed = joined[joined["_share"].isna()].assign(**{BUDGET_SHARE: SHARE_UNATTRIBUTED})
+    # Enrollments per (year, program, organizer) key and village, keys coded jointly with the budget's.
+    key_b, key_p = np.zeros(len(budget), dtype=np.int64), np.zeros(len(participants), dtype=np.int64)
+    valid_b, valid_p = np.ones(len(budget), dtype=bool), np.ones(len(participants), dtype=bool)
+    for column in BUDGET_KEY:
+        (codes_p, codes_b), n = _joint_codes([participants[column], budget[column]])
+        key_b, key_p = key_b * n + codes_b, key_p * n + codes_p
+        valid_b &= codes_b >= 0
+        valid_p &= codes_p >= 0
+    village_p = _as_categorical(participants[Participants.village])
+    village_code = village_p.codes.astype(np.int64)
+    valid_p &= village_code >= 0
+    n_villages = len(village_p.categories)
+    pairs, n = np.unique(key_p[valid_p] * n_villages + village_code[valid_p], return_counts=True)
+    pair_key, pair_village = pairs // n_villages, pairs % n_villages
+    key_start = np.flatnonzero(np.r_[True, pair_key[1:] != pair_key[:-1]]) if len(pairs) else pairs
+    totals = np.repeat(np.add.reduceat(n, key_start), np.diff(np.r_[key_start, len(pairs)])) if len(pairs) else n
+    share = n.astype("float64") / totals.astype("float64")
+
+    # Each open line matches the run of pairs with its key (pairs are sorted by key, then village).
+    line_key = np.where(valid_b[open_lines], key_b[open_lines], -1)
+    first = np.searchsorted(pair_key, line_key, side="left")
+    matches = np.searchsorted(pair_key, line_key, side="right") - first
+    shared_line = np.repeat(open_lines, matches)
+    shared_pair = np.arange(matches.sum()) - np.repeat(np.cumsum(matches) - matches, matches) + np.repeat(first, matches)
+    unattributed = open_lines[matches == 0]
+
+    take = np.concatenate([direct, shared_line, unattributed])
+    n_direct, n_shared = len(direct), len(shared_line)
+    part = slice(n_direct, n_direct + n_shared)
+    out = budget.iloc[take].reset_index(drop=True)
+    amounts = {}
+    for c in amount_cols:
+        values = out[c].to_numpy(dtype="float64", copy=True)
+        values[part] = values[part] * share[shared_pair]
+        amounts[c] = values
+    village = out[Budget.village].copy()
+    shared_village = pd.Categorical.from_codes(pair_village[shared_pair], dtype=village_p.dtype)
+    if isinstance(village.dtype, pd.CategoricalDtype):
+        # Villages outside the budget's categories become missing, as re-typing to them would.
+        mapping = np.append(village.cat.categories.get_indexer(village_p.categories), -1)
+        codes = village.cat.codes.to_numpy().copy()
+        codes[part] = mapping[pair_village[shared_pair]]
+        village = pd.Series(pd.Categorical.from_codes(codes, dtype=village.dtype), index=out.index)
+    else:
+        village.iloc[part] = np.asarray(shared_village, dtype=object)
     # Quantities are not shared: a machine is not split between villages.
-    shared = shared.assign(**{Budget.quantity: pd.NA})
-
-    cols = list(budget.columns) + [BUDGET_SHARE]
-    parts = [p[cols] for p in (direct, shared, unattributed) if len(p)]
-    if not parts:
-        return budget.assign(**{BUDGET_SHARE: pd.Categorical([], categories=[SHARE_DIRECT, SHARE_SHARED, SHARE_UNATTRIBUTED])})
-    out = pd.concat(parts, ignore_index=True)
-    restore = {c: budget[c].dtype for c in budget.columns if c not in amount_cols}
-    for c, dtype in restore.items():
-        if isinstance(dtype, pd.CategoricalDtype):
-            out[c] = pd.Categorical(out[c].astype("object"), categories=dtype.categories)
-        else:
-            out[c] = out[c].astype(dtype)
-    out[BUDGET_SHARE] = pd.Categorical(out[BUDGET_SHARE], categories=[SHARE_DIRECT, SHARE_SHARED, SHARE_UNATTRIBUTED])
-    return out
+    quantity = out[Budget.quantity].copy()
+    quantity.iloc[part] = pd.NA
+    share_codes = np.repeat(np.arange(3, dtype=np.int8), [n_direct, n_shared, len(unattributed)])
+    return out.assign(**amounts, **{
+        Budget.village: village,
+        Budget.quantity: quantity,
+        BUDGET_SHARE: pd.Categorical.from_codes(share_codes, categories=SHARES),
+    })
 
 
 def prepared(dataset: Dataset) -> Dataset:
     """The dataset with derived columns added once (idempotent)."""
     if LATEST_OUTCOME in dataset.participants.columns:
         return dataset
-    participants = prepared_participants(dataset.participants, dataset.outcomes, dataset.reference)
+    persons, positions = _enrollments(dataset.participants, dataset.outcomes)
+    participants = prepared_participants(dataset.participants, dataset.outcomes, dataset.reference, positions)
+    participants = participants.assign(**{PERSON_NUMBER: persons})
+    outcomes = dataset.outcomes
+    if pd.api.types.is_integer_dtype(participants.index.dtype):
+        labels = participants.index.to_numpy(dtype=np.int64)
+        found = positions >= 0
+        rows = np.full(len(outcomes), NO_ENROLLMENT, dtype=np.int64)
+        rows[found] = labels[positions[found]]
+        outcomes = outcomes.assign(**{ENROLLMENT_ROW: rows})
     budget = attributed_budget(dataset.budget, dataset.participants)
-    return replace(dataset, participants=participants, budget=budget)
+    return replace(dataset, participants=participants, outcomes=outcomes, budget=budget)

@@ -1,0 +1,125 @@
+"""``python -m bench``: measure the dashboard at 10 thousand, 100 thousand and 1 million enrollments.
+
+Writes docs/performance.md (see that file for what is measured and how). Each
+stage of each size runs in its own process (``bench.worker``); generated data
+lives in a temporary folder that is removed afterwards unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.report import write_report
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+PLAN_SIZE = 2_000  # the pages' lib calls are recorded on a small copy of the data
+STAGES = ("cold-csv", "compute", "apptest", "browser")
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+
+
+def _stages(text: str) -> set[str]:
+    chosen = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = chosen - set(STAGES)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown stage(s) {sorted(unknown)}; choose from {', '.join(STAGES)}")
+    return chosen
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", type=_sizes, default=list(DEFAULT_SIZES),
+                   help="enrollments per size, comma-separated (default: 10000,100000,1000000)")
+    p.add_argument("--runs", type=int, default=5, help="runs per page computation, median reported (default: 5)")
+    p.add_argument("--ui-runs", type=int, default=3,
+                   help="filter changes per page through AppTest and in the browser (default: 3)")
+    p.add_argument("--skip", type=_stages, default=set(),
+                   help=f"stages to leave out, comma-separated: {', '.join(STAGES)}")
+    p.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md",
+                   help="the report to write (default: docs/performance.md)")
+    p.add_argument("--json", type=Path, default=None, help="also write every figure as JSON here")
+    p.add_argument("--workdir", type=Path, default=None,
+                   help="folder for the generated data (default: a new temporary folder)")
+    p.add_argument("--keep", action="store_true", help="keep the generated data afterwards")
+    return p
+
+
+def run_stage(stage: str, folder: Path, out: Path, log, **options) -> dict:
+    """Run one stage in a fresh Python process and return its figures."""
+    command = [sys.executable, "-m", "bench.worker", stage, "--folder", str(folder), "--out", str(out)]
+    for name, value in options.items():
+        command += [f"--{name}", str(value)]
+    print(f"  {stage} ({folder.name}) ...", end="", flush=True, file=log)
+    began = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True)
+    print(f" {time.perf_counter() - began:.0f} s", file=log, flush=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"stage {stage} failed for {folder}:\n{done.stderr[-4000:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def run(args, log=sys.stdout) -> dict:
+    """Every stage for every size; returns all figures (what the report is written from)."""
+    started = dt.datetime.now().astimezone()
+    began = time.perf_counter()
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="dasbor-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: dict = {"started": started.isoformat(timespec="seconds"), "sizes": {}, "options": {
+        "runs": args.runs, "ui_runs": args.ui_runs, "skip": sorted(args.skip)}, "load_before": os.getloadavg()}
+    try:
+        plan_folder = workdir / "plans"
+        print(f"recording the pages' lib calls on {PLAN_SIZE:,} enrollments", file=log, flush=True)
+        run_stage("generate", plan_folder, workdir / "plan-data.json", log, size=PLAN_SIZE)
+        plans_file = workdir / "plans.json"
+        results["plans"] = run_stage("plans", plan_folder, plans_file, log)
+        for size in args.sizes:
+            print(f"{size:,} enrollments", file=log, flush=True)
+            folder = workdir / f"n{size}"
+            figures = {"data": run_stage("generate", folder, workdir / f"{size}-generate.json", log, size=size)}
+            if "cold-csv" not in args.skip:
+                figures["cold_csv"] = run_stage("cold-csv", folder, workdir / f"{size}-cold-csv.json", log)
+            if "compute" not in args.skip:
+                figures["compute"] = run_stage("compute", folder, workdir / f"{size}-compute.json", log,
+                                               plans=plans_file, runs=args.runs)
+            if "apptest" not in args.skip:
+                figures["apptest"] = run_stage("apptest", folder, workdir / f"{size}-apptest.json", log,
+                                               runs=args.ui_runs)
+            if "browser" not in args.skip:
+                figures["browser"] = run_stage("browser", folder, workdir / f"{size}-browser.json", log,
+                                               runs=args.ui_runs)
+            results["sizes"][str(size)] = figures
+            if not args.keep:
+                shutil.rmtree(folder, ignore_errors=True)
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    results["duration_s"] = time.perf_counter() - began
+    results["load_after"] = os.getloadavg()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    results = run(args)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    write_report(results, args.out)
+    print(f"wrote {args.out} ({results['duration_s'] / 60:.1f} min)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

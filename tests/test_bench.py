@@ -1,0 +1,145 @@
+"""The benchmark runs end to end on 2,000 enrollments and writes every table; its DuckDB reference computes lib's figures.
+
+No timing is checked here: the figures are the benchmark's business
+(``python -m bench``, docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bench.compute import as_filters
+from bench.data import without_repeated_follow_ups
+from bench.duck import connect, query, same_figures
+from bench.report import PAGE_NAMES
+from lib.filters import filtered
+from lib.indicators import TABLES_BY_NAME, indicator_table
+from lib.prepare import prepared
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SIZE = 2_000
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> tuple[str, dict]:
+    """(the report, every figure) of one benchmark run at 2,000 enrollments, one run of everything."""
+    out = tmp_path_factory.mktemp("bench")
+    skip = [] if CHROMIUM.exists() else ["--skip", "browser"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--sizes", str(SIZE), "--runs", "1", "--ui-runs", "1",
+         "--out", str(out / "performance.md"), "--json", str(out / "results.json"), *skip],
+        cwd=ROOT, capture_output=True, text=True, timeout=1200,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    return (out / "performance.md").read_text(encoding="utf-8"), json.loads((out / "results.json").read_text())
+
+
+def test_report_has_every_section(run):
+    report, _ = run
+    for heading in ("## Target", "## Data", "## Cold start", "## Perhitungan halaman", "## Rerun halaman",
+                    "## Memori puncak", "## Pertumbuhan", "## Mesin"):
+        assert heading in report
+
+
+def _section(report: str, heading: str) -> list[str]:
+    """The table rows of the section whose heading starts with ``heading``."""
+    text = report.split("\n## " + heading, 1)[1].split("\n## ", 1)[0]
+    return [line for line in text.splitlines() if line.startswith("| ")]
+
+
+@pytest.mark.parametrize("page", list(PAGE_NAMES.values()))
+@pytest.mark.parametrize("section, rows", [("Perhitungan halaman", 3), ("Rerun halaman", 1)])
+def test_every_page_has_its_rows(run, page, section, rows):
+    report, _ = run
+    # the computation section: both filter states, then the suppression row
+    assert len([line for line in _section(report, section) if line.startswith(f"| {page} |")]) == rows
+
+
+@pytest.mark.parametrize("target", ["DuckDB", "rerun halaman", "peramban", "cold start", "memori puncak"])
+def test_every_target_is_judged(run, target):
+    report, _ = run
+    row = next(line for line in _section(report, "Target") if target in line.split("|")[1])
+    assert "terpenuhi" in row or (target == "peramban" and not CHROMIUM.exists())
+
+
+def test_every_stage_measured_every_page(run):
+    _, results = run
+    figures = results["sizes"][str(SIZE)]
+    assert figures["data"]["enrollments"] == SIZE
+    assert figures["cold_csv"]["total_s"] > 0 and figures["compute"]["cold_store"]["total_s"] > 0
+    pages = {(p["page"], p["scenario"]) for p in figures["compute"]["pages"]}
+    assert pages == {(page, scenario) for page in PAGE_NAMES for scenario in ("default", "village")}
+    assert set(figures["apptest"]["pages"]) == set(PAGE_NAMES)
+    if CHROMIUM.exists():
+        assert set(figures["browser"]["pages"]) == set(PAGE_NAMES)
+
+
+def test_duckdb_answers_equal_lib_answers_in_the_run(run):
+    _, results = run
+    differing = [(p["page"], p["scenario"]) for p in results["sizes"][str(SIZE)]["compute"]["pages"] if not p["same"]]
+    assert differing == []
+
+
+# --- the reference, on the canonical dataset -----------------------------------------
+BREAKDOWNS = [(), ("year",), ("village",), ("program",), ("role",), ("origin_type",), ("village", "year")]
+BUDGET_BREAKDOWNS = [(), ("year",), ("village",), ("budget_share",), ("category",)]
+
+
+def _cases():
+    for table in TABLES_BY_NAME:
+        if table == "budget":
+            yield from ((table, by) for by in BUDGET_BREAKDOWNS)
+        elif table == "equipment":  # its lines are always listed by budget_share
+            yield from ((table, by) for by in BUDGET_BREAKDOWNS if "budget_share" not in by)
+        elif table == "cost":
+            yield from ((table, by) for by in BUDGET_BREAKDOWNS[:3])
+        else:  # origin_split by origin_type is refused (its own column)
+            yield from ((table, by) for by in BREAKDOWNS if not (table == "origin_split" and "origin_type" in by))
+
+
+@pytest.fixture(scope="module")
+def ready():
+    from tests.conftest import tiny_dataset
+
+    return prepared(tiny_dataset())
+
+
+@pytest.fixture(scope="module")
+def duck(ready):
+    return connect(ready)
+
+
+@pytest.mark.parametrize("filters", [{}, {"villages": ["Pare"]}, {"years": [2021, 2021], "roles": ["WPS"]}])
+@pytest.mark.parametrize("table, by", list(_cases()))
+def test_sql_reference_computes_lib_figures(ready, duck, table, by, filters):
+    chosen = as_filters(filters)
+    lib_table = indicator_table(filtered(ready, chosen), table, by)
+    assert same_figures(lib_table, duck.execute(query(table, by, chosen)).df())
+
+
+def test_a_different_figure_is_caught(ready, duck):
+    chosen = as_filters({})
+    lib_table = indicator_table(ready, "summary", ("village",))
+    answer = duck.execute(query("summary", ("village",), chosen)).df()
+    answer.loc[0, "participants"] += 1
+    assert not same_figures(lib_table, answer)
+
+
+@pytest.mark.parametrize("dates, kept", [
+    (["2021-01-01", "2021-02-01"], 2),
+    (["2021-01-01", "2021-01-01"], 1),  # the loader rejects a second follow-up on the same day
+])
+def test_repeated_follow_ups_are_dropped(dates, kept):
+    outcomes = pd.DataFrame({"participant_id": ["A", "A"], "year": [2020, 2020], "program": ["P", "P"],
+                             "observed_on": pd.to_datetime(dates), "outcome": ["Bekerja", "Magang"],
+                             "monthly_income_idr": [1, None]})
+    out, dropped = without_repeated_follow_ups(outcomes)
+    assert len(out) == kept and dropped == 2 - kept
+    assert out["outcome"].iloc[0] == "Bekerja"  # the first is kept
