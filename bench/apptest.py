@@ -33,7 +33,7 @@ PAGES = (
 VILLAGE_KEY = "desa"            # the sidebar's village multiselect (pages.common.PARAM_VILLAGES)
 ONE_VILLAGE = "Pare"            # the one-village filter of the lib measurements
 # Caches of pages.common keyed by the filters: emptied before each timed rerun.
-FILTER_CACHES = ("_filtered", "_raw_table", "_published", "_has_rows")
+FILTER_CACHES = ("_selected_table", "_raw_table", "_published")
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,7 @@ def clear_filter_caches() -> None:
     from pages import common
 
     for name in FILTER_CACHES:
-        cached = getattr(common, name, None)
-        if cached is not None and hasattr(cached, "clear"):
-            cached.clear()
+        getattr(common, name).clear()  # a renamed cache fails here rather than staying warm
 
 
 def logged_in_app(folder: Path):

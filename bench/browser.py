@@ -71,6 +71,7 @@ class BrowserTimes:
     first_load_s: float = 0.0
     pages: dict[str, dict[str, list[float]]] = field(default_factory=dict)
     server_peak_mb: float = 0.0
+    relogins: int = 0  # sessions that ended midway and were logged in again
 
     def median(self, page: str, what: str = "chart_s") -> float:
         return statistics.median(self.pages[page][what])
@@ -184,8 +185,46 @@ def _add_village(page, village: str, attempts: int = 3) -> tuple[float, float]:
     return (chart - pressed) / 1000, (done - pressed) / 1000
 
 
+class SessionLost(RuntimeError):
+    """The page shows the login form again: the browser's session ended (e.g. a dropped connection)."""
+
+
+def _logged_out(page) -> bool:
+    return page.locator(".st-key-masuk_nama input").count() > 0
+
+
+def _open(page, url: str, path: str, first: bool) -> None:
+    """Show the analysis page at ``path`` with every filter off."""
+    if not first:
+        page.locator(f"[data-testid='stSidebarNav'] a[href='{url}/{path}']").click()
+        page.wait_for_url(f"{url}/{path}*", timeout=WAIT_MS)
+    page.locator("[data-testid='stMain'] .js-plotly-plot").first.wait_for(timeout=WAIT_MS)
+    _settle(page)
+    page.locator(".st-key-reset_filter button").click()
+    _settle(page)
+
+
+def _page_times(page, villages: list[str], runs: int) -> dict[str, list[float]]:
+    times = {"chart_s": [], "page_s": []}
+    for village in villages[:runs]:
+        if _logged_out(page):
+            raise SessionLost()
+        if os.environ.get("BENCH_DEBUG"):
+            print(page.url, village, flush=True)
+        chart, done = _add_village(page, village)
+        times["chart_s"].append(chart)
+        times["page_s"].append(done)
+    return times
+
+
 def browser_times(folder: Path, villages: list[str], runs: int) -> BrowserTimes:
-    """Log in, then on each analysis page add ``runs`` villages one by one, timing each."""
+    """Log in, then on each analysis page add ``runs`` villages one by one, timing each.
+
+    Villages rotate with the page, so every selection is new to the server. Should
+    the session end midway (the login form shows again), the page is measured
+    once more after logging in, starting from villages no page has used.
+    """
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     password = (Path(folder) / PASSWORD_FILE).read_text(encoding="utf-8").strip()
@@ -200,26 +239,19 @@ def browser_times(folder: Path, villages: list[str], runs: int) -> BrowserTimes:
             _login(page, server.url, password)
             result.first_load_s = time.perf_counter() - began
             for i, (file, path) in enumerate(PAGES):
-              try:
-                if i:  # after logging in the first page is already shown
-                    page.locator(f"[data-testid='stSidebarNav'] a[href='{server.url}/{path}']").click()
-                    page.wait_for_url(f"{server.url}/{path}*", timeout=WAIT_MS)
-                page.locator("[data-testid='stMain'] .js-plotly-plot").first.wait_for(timeout=WAIT_MS)
-                _settle(page)
-                page.locator(".st-key-reset_filter button").click()
-                _settle(page)
-                times = {"chart_s": [], "page_s": []}
-                for run in range(runs):
-                    # Villages rotate with the page, so every selection is new to the server.
-                    if os.environ.get("BENCH_DEBUG"):
-                        print(file, run, villages[(i + run) % len(villages)], flush=True)
-                    chart, done = _add_village(page, villages[(i + run) % len(villages)])
-                    times["chart_s"].append(chart)
-                    times["page_s"].append(done)
-                result.pages[file] = times
-              except Exception:
-                page.screenshot(path=str(Path(folder) / f"failed-{path}.png"), full_page=True)
-                raise
+                for attempt in range(2):
+                    start = (i + len(PAGES) * attempt) % len(villages)
+                    order = villages[start:] + villages[:start]
+                    try:
+                        _open(page, server.url, path, first=i == 0)  # logging in lands on the first page
+                        result.pages[file] = _page_times(page, order, runs)
+                        break
+                    except (SessionLost, PlaywrightError):
+                        page.screenshot(path=str(Path(folder) / f"failed-{path}-{attempt}.png"), full_page=True)
+                        if attempt or not _logged_out(page):
+                            raise
+                        result.relogins += 1
+                        _login(page, server.url, password)
         finally:
             browser.close()
         result.server_peak_mb = peak_memory_mb(server.process.pid)

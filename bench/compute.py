@@ -2,13 +2,14 @@
 
 A page's computation is what ``pages.common`` does for the tables the page
 asks for (recorded by ``bench.apptest.page_plans``) when nothing is cached:
-``filtered`` once per selection, ``indicator_table`` once per (table,
+``filtered`` once per (selection, table read), ``indicator_table`` once per (table,
 breakdown), then the measure columns and ``privacy.publishable`` per figure.
 That is mirrored here, outside Streamlit, from the same lib functions.
 """
 
 from __future__ import annotations
 
+import gc
 import resource
 import statistics
 import time
@@ -19,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from lib import store as data_store
-from lib.filters import Filters, filtered
-from lib.indicators import indicator_table
+from lib.filters import Filters, filtered, with_tables
+from lib.indicators import TABLE_READS, indicator_table
 from lib.loading import load_folder
 from lib.measures import BY_NAME
 from lib.prepare import prepared
@@ -81,20 +82,23 @@ def page_computation(dataset: Dataset, calls: list[dict],
                      clock: Callable[[], float] = time.perf_counter) -> tuple[dict[tuple, pd.DataFrame], float]:
     """Every table of one page run from scratch: the raw tables by (filters, table, by), and the seconds spent suppressing."""
     suppressing = 0.0
-    selections: dict[Filters, Dataset] = {}
+    tables: dict[tuple, pd.DataFrame] = {}  # (filters, table name) -> its selected rows
     raws: dict[tuple, pd.DataFrame] = {}
     done: set[tuple] = set()
     for call in calls:
         filters = as_filters(call["filters"])
         by, columns = tuple(call["by"]), tuple(call["columns"])
-        if filters not in selections:
-            selections[filters] = filtered(dataset, filters)
+        reads = TABLE_READS[call["table"]]
+        for name in reads:
+            if (filters, name) not in tables:
+                tables[filters, name] = filtered(dataset, filters, (name,)).table(name)
+        selection = with_tables(dataset, {name: tables[filters, name] for name in reads})
         key = (filters, call["table"], by)
         if key not in raws:
-            raws[key] = indicator_table(selections[filters], call["table"], by)
+            raws[key] = indicator_table(selection, call["table"], by)
         if (key, columns) not in done:
             began = clock()
-            published_table(selections[filters], call["table"], by, columns, raws[key])
+            published_table(selection, call["table"], by, columns, raws[key])
             suppressing += clock() - began
             done.add((key, columns))
     return raws, suppressing
@@ -148,11 +152,13 @@ def time_pages(dataset: Dataset, plans: dict, runs: int, con=None,
         for scenario, calls in scenarios.items():
             lib_times, suppress_times, duck_times, same = [], [], [], True
             for run in range(runs):
+                gc.collect()  # a collection left over from the previous run is not this page's cost
                 began = clock()
                 raws, suppressing = page_computation(dataset, calls)
                 lib_times.append(clock() - began)
                 suppress_times.append(suppressing)
                 if con is not None:
+                    gc.collect()
                     began = clock()
                     answers = duck_computation(con, calls)
                     duck_times.append(clock() - began)

@@ -62,9 +62,10 @@ def _megabytes(path: Path) -> float:
 
 
 def make_data(folder: Path, enrollments: int, seed: int = SEED) -> DataFacts:
-    """Generate ``enrollments`` enrollments into ``folder`` (created): CSV files, an imported version and an admin."""
+    """Generate ``enrollments`` enrollments into ``folder`` (made afresh): CSV files, an imported version and an admin."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)  # a kept --workdir of an earlier run: its version and admin go too
+    folder.mkdir(parents=True)
     shutil.copy(DEFAULT_REFERENCE_FILE, folder / "reference.toml")
     shutil.copy(ROOT / "data" / "regencies.csv", folder / "regencies.csv")
     reference = load_reference(folder / "reference.toml")

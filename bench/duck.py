@@ -35,6 +35,17 @@ from lib.schema import (
 P, B = "participants", "budget"
 
 
+# A categorical with more categories than this (participant_id) goes to DuckDB as text: DuckDB's
+# ENUM type is meant for short vocabularies and is several times slower with a million values.
+ENUM_LIMIT = 10_000
+
+
+def _as_duckdb_loads_it(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(**{c: frame[c].astype("string") for c in frame.columns
+                           if isinstance(frame[c].dtype, pd.CategoricalDtype)
+                           and len(frame[c].cat.categories) > ENUM_LIMIT})
+
+
 def connect(dataset: Dataset, threads: int | None = None):
     """A DuckDB connection holding the prepared participants and attributed budget as native tables."""
     import duckdb
@@ -43,7 +54,7 @@ def connect(dataset: Dataset, threads: int | None = None):
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for name, frame in ((P, dataset.participants), (B, dataset.budget)):
-        con.register(f"{name}_frame", frame)
+        con.register(f"{name}_frame", _as_duckdb_loads_it(frame))
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
         con.unregister(f"{name}_frame")
     return con

@@ -193,15 +193,50 @@ def targets(size: str, figures: dict) -> tuple[list[str], dict[str, bool | None]
     return _table(["target", f"diukur pada {_n(size)} pendaftaran", "status"], rows), met
 
 
+TARGET_WORDS = {
+    "ratio": f"page computation after a filter change within {TARGET_RATIO:g}x DuckDB",
+    "rerun": f"page rerun under {TARGET_RERUN_S:g} s",
+    "chart": f"updated chart in the browser under {TARGET_CHART_S:g} s",
+    "cold": f"cold start under {TARGET_COLD_S:g} s",
+    "memory": f"peak memory under {TARGET_MEMORY_MB / 1024:g} GB",
+}
+
+
+def english_summary(met: dict, size: str | None, linear: bool | None) -> list[str]:
+    if size is None:
+        return []
+    done = [TARGET_WORDS[k] for k, v in met.items() if v]
+    missed = [TARGET_WORDS[k] for k, v in met.items() if v is False]
+    growth = "" if linear is None else (" Growth from the smallest to the largest size is no worse than linear."
+                                        if linear else " Some figure grows worse than linear.")
+    return [f"*At {_n(size)} enrollments — met: {', '.join(done) or 'none'}; not met: "
+            f"{', '.join(missed) or 'none'}.{growth}*", ""]
+
+
+def duckdb_line(results: dict) -> list[str]:
+    parts = []
+    for size, figures in results["sizes"].items():
+        load = _get(figures, "compute", "duckdb_load_s")
+        if load is not None:
+            parts.append(f"{_label(size)} {_s(load)}")
+    threads = next((_get(f, "compute", "duckdb_threads") for f in results["sizes"].values()
+                    if _get(f, "compute", "duckdb_threads") is not None), None)
+    if not parts:
+        return []
+    return [f"Memuat frame yang sudah disiapkan ke tabel DuckDB (tidak dihitung dalam rasio): {'; '.join(parts)}. "
+            f"Thread DuckDB: {threads}.", ""]
+
+
 def data_table(results: dict) -> list[str]:
     rows = []
     for size, figures in results["sizes"].items():
         d = figures["data"]
         rows.append([_n(size), _n(d["enrollments"]), _n(d["outcomes"]),
                      f"{d['outcomes'] / max(d['enrollments'], 1):.2f}", _n(d["budget_lines"]),
+                     _n(cells) if (cells := _get(figures, "compute", "budget_cells")) is not None else DASH,
                      _mb(d["csv_mb"]), _mb(d["store_mb"]), _s(d["generate_s"], 1)])
     return _table(["ukuran", "pendaftaran", "pemantauan", "pemantauan per pendaftaran", "baris anggaran",
-                   "CSV", "Parquet", "dibuat dalam"], rows)
+                   "sel anggaran (disiapkan)", "CSV", "Parquet", "dibuat dalam"], rows)
 
 
 def cold_table(results: dict) -> list[str]:
@@ -263,6 +298,15 @@ def ui_table(results: dict) -> list[str]:
                  *(_s(_get(f, "apptest", "first_run_s")) for f in firsts),
                  *(_s(_get(f, "browser", "first_load_s")) for f in firsts), *(DASH for _ in firsts)])
     return _table(header, rows)
+
+
+def relogin_line(results: dict) -> list[str]:
+    counts = {size: _get(figures, "browser", "relogins") for size, figures in results["sizes"].items()}
+    if not any(counts.values()):
+        return []
+    listed = "; ".join(f"{_label(size)}: {n}" for size, n in counts.items() if n)
+    return [f"Sesi peramban yang berakhir di tengah pengukuran (formulir masuk tampil lagi) dan diukur ulang "
+            f"setelah masuk kembali, dengan desa yang belum dipakai: {listed}.", ""]
 
 
 def memory_table(results: dict) -> list[str]:
@@ -360,6 +404,7 @@ def document(results: dict) -> str:
         "## Target pada ukuran terbesar / Targets at the largest size",
         "",
         *target_rows,
+        *english_summary(met, largest, linear),
         "Pertumbuhan dari ukuran terkecil ke terbesar: "
         + (DASH if linear is None else ("**tidak lebih buruk dari linear** untuk setiap angka (lihat tabel "
                                         "pertumbuhan)." if linear else
@@ -394,17 +439,19 @@ def document(results: dict) -> str:
         "Untuk setiap halaman analisis, panggilan lib yang dibuat halaman itu direkam dari halaman",
         "sungguhan (AppTest, 2.000 pendaftaran, pembungkus di `pages.common._published`) dan",
         "diulang di luar Streamlit tanpa cache, seperti `pages.common` menghitungnya: `filtered`",
-        "sekali per pilihan, `indicator_table` sekali per (tabel, rincian), lalu kolom ukuran dan",
+        "sekali per (pilihan, tabel data yang dibaca: peserta dan/atau anggaran, menurut",
+        "`indicators.TABLE_READS`), `indicator_table` sekali per (tabel, rincian), lalu kolom ukuran dan",
         "`privacy.publishable` per gambar. Kolom *lib* adalah median waktu itu. *DuckDB* menjawab",
         "rincian yang sama (tabel, rincian, filter) dengan satu kueri SQL per rincian atas tabel",
         "DuckDB asli berisi peserta dan anggaran yang sudah disiapkan lib (kolom turunan: hasil",
-        "terakhir, asal, pembagian anggaran), hasilnya diambil sebagai frame pandas; DuckDB memakai",
+        "terakhir, asal, pembagian anggaran, anggaran per sel), hasilnya diambil sebagai frame pandas; DuckDB memakai",
         "semua core mesin, lib satu. Setiap jawaban DuckDB dibandingkan dengan jawaban lib (jumlah",
         "persis, uang dan rasio sampai 1e-9): \"(beda!)\" akan muncul bila tidak sama. *Rasio* = lib ÷",
         "DuckDB. Filter \"satu desa\" adalah perubahan filter; \"semua data\" adalah buka pertama,",
         "yang kemudian disimpan di cache server untuk semua pengguna.",
         "",
         *pages_table(results),
+        *duckdb_line(results),
         "Bagian lib yang dipakai penyembunyian angka kecil (`privacy.publishable`, tidak ada",
         "padanannya di DuckDB), median, filter satu desa:",
         "",
@@ -413,7 +460,7 @@ def document(results: dict) -> str:
         "",
         "*AppTest*: `streamlit.testing.v1.AppTest` menjalankan `dashboard.py` sebagai admin yang sudah",
         "masuk; per halaman, satu desa dipilih di filter lalu seluruh halaman dijalankan ulang",
-        "(median). Sebelum setiap rerun, cache yang berkunci filter dikosongkan (`_filtered`,",
+        "(median). Sebelum setiap rerun, cache yang berkunci filter dikosongkan (`_selected_table`,",
         "`_raw_table`, `_published`), sehingga rerun menghitung pilihan itu dari data yang sudah",
         "disiapkan, seperti pengguna pertama yang memilihnya; data yang dimuat tetap di cache seperti",
         "di server yang berjalan. *Peramban*: `streamlit run dashboard.py` dengan Chromium Debian lewat",
@@ -423,6 +470,7 @@ def document(results: dict) -> str:
         "tanpa elemen yang masih abu-abu. Waktu diambil di dalam halaman (`performance.now()`).",
         "",
         *ui_table(results),
+        *relogin_line(results),
         "## Memori puncak / Peak memory",
         "",
         "Resident set size tertinggi setiap proses (`ru_maxrss`, atau `VmHWM` untuk server dasbor),",
@@ -468,8 +516,8 @@ def explanation(met: dict, results: dict) -> list[str]:
             "",
             *_table(["halaman", f"rerun {small}", f"rerun {big}", f"perhitungan lib {big}",
                      f"sisanya {big}", f"grafik di peramban {big}", f"halaman selesai {big}"], rows),
-            "Sisanya adalah biaya per gambar yang tidak tumbuh dengan data. Profil (cProfile) satu rerun",
-            "menunjukkan ke mana perginya: membangun figur Plotly (`update_layout(template=...)` menyalin",
+            "Sisanya adalah biaya per gambar yang tidak tumbuh dengan data. Profil (cProfile, di luar",
+            "benchmark) satu rerun Daerah Asal dan Anggaran menunjukkan ke mana perginya: membangun figur Plotly (`update_layout(template=...)` menyalin",
             "templat untuk setiap figur), `privacy.hidden_reasons` yang mengurai ulang teks catatan privasi",
             "untuk setiap ukuran setiap grafik, dan `export.display_frame` yang dibuat dua kali per gambar",
             "(tabel di layar dan unduhan). Yang diperlukan untuk rerun di bawah 0,5 detik ada di",
@@ -489,20 +537,17 @@ def explanation(met: dict, results: dict) -> list[str]:
         out += [f"**Perhitungan di atas {TARGET_RATIO:g}× DuckDB pada {big}:** {listed}.", ""]
         if any(name == PAGE_NAMES["anggaran.py"] for name, _ in slow):
             out += [
-                "Rincian anggaran berjalan atas semua baris anggaran yang teratribusi (lebih banyak dari",
-                "peserta: satu baris per desa untuk setiap baris tanpa desa). Lib menjumlahkan uang secara",
-                "persis (rupiah utuh dan pecahan dijumlahkan terpisah, hasilnya sama dengan `math.fsum`),",
-                "dua lintasan per kolom uang per rincian, dalam satu thread; DuckDB memakai semua core. Yang",
-                "diperlukan untuk menyamai: kubus anggaran (jumlah per kombinasi tahun, program,",
-                "penyelenggara, desa, kategori, sumber dana, atribusi) yang dibuat sekali per pilihan filter",
-                "lalu dipakai semua rincian anggaran halaman.",
+                "Anggaran yang disiapkan sudah berupa sel (sekitar seribu baris), sehingga halaman Anggaran",
+                "hampir seluruhnya biaya tetap: membangun frame pandas kecil per tabel dan",
+                "`privacy.publishable` per gambar (lihat tabel penyembunyian), yang tidak punya padanan di",
+                "DuckDB. Yang diperlukan untuk menyamai: menyusun tabel hasil langsung dari larik numpy.",
                 "",
             ]
         if any(name != PAGE_NAMES["anggaran.py"] for name, _ in slow):
             out += [
                 "Setiap tabel lib juga membangun beberapa frame pandas kecil (kunci kelompok, kolom ukuran,",
                 "gabungan dengan anggaran): biaya tetap beberapa milidetik per tabel, yang pada pilihan kecil",
-                "menjadi bagian besar, bersama `filtered` (memilih baris ketiga tabel, yang DuckDB lakukan",
+                "menjadi bagian besar, bersama `filtered` (memilih baris tabel yang dibaca, yang DuckDB lakukan",
                 "sambil membaca). Yang diperlukan untuk menyamai: menyusun tabel hasil langsung dari larik",
                 "numpy tanpa gabungan pandas, atau DuckDB di balik `lib/`.",
                 "",
@@ -538,27 +583,37 @@ def changes() -> list[str]:
         "## Yang membuatnya cepat / What makes it fast",
         "",
         "- `lib/prepare.py` (sekali per dataset): setiap penggabungan memakai kode bilangan bulat, bukan",
-        "  teks. `participant_id` dikodekan sekali untuk peserta dan pemantauan sekaligus (kamus Arrow),",
-        "  digabung dengan kode tahun dan program menjadi satu bilangan per pendaftaran, dan dicocokkan",
-        "  dengan hash bilangan bulat. Pemantauan terakhir: dua lintasan `np.maximum.at`, bukan",
-        "  pengurutan. Lokal/pendatang diputuskan sekali per pasangan (desa, kabupaten asal). Pembagian",
-        "  anggaran: kunci berkode, `searchsorted`, baris diambil dari anggaran asli (tanpa mengetik",
-        "  ulang kategori). Setiap pemantauan membawa label baris pendaftarannya (`enrollment_row`),",
-        "  setiap peserta nomor orang (`person_number`).",
-        "- `lib/filters.py`: masker dari tabel per kategori; pemantauan pilihan diambil lewat label",
+        "  teks. `participant_id` dikodekan sekali untuk peserta dan pemantauan sekaligus (kamus Arrow,",
+        "  diurutkan) dan disimpan sebagai kategori di kedua tabel; digabung dengan kode tahun dan",
+        "  program menjadi satu bilangan per pendaftaran, dicocokkan dengan hash bilangan bulat.",
+        "  Pemantauan terakhir: dua lintasan `np.maximum.at`, bukan pengurutan. Lokal/pendatang",
+        "  diputuskan sekali per pasangan (desa, kabupaten asal). Pembagian anggaran: kunci berkode,",
+        "  `searchsorted`, baris diambil dari anggaran asli (tanpa mengetik ulang kategori). Setiap",
+        "  pemantauan membawa label baris pendaftarannya (`enrollment_row`). Lalu baris anggaran yang",
+        "  tidak dapat dibedakan oleh filter atau rincian mana pun (tahun, program, penyelenggara, desa,",
+        "  kategori, uraian, sumber dana, atribusi) digabung menjadi satu sel (`budget_cells`, jumlah",
+        "  uang persis, jumlah unit yang diketahui): baris anggaran yang dibagi ke desa menjadi",
+        "  beberapa kali lebih banyak, tetapi selnya sedikit (kolom *sel anggaran* di tabel Data), dan",
+        "  setiap angka anggaran adalah jumlah.",
+        "- `lib/filters.py`: masker dari kode kategori; hanya tabel yang dibaca tabel indikator",
+        "  (`indicators.TABLE_READS`) yang dipilih, tabel lain kosong (tidak pernah tanpa filter), jadi",
+        "  halaman Anggaran tidak memilih sejuta pendaftaran; pemantauan pilihan diambil lewat label",
         "  pendaftaran (tanpa join); filter yang memilih semua baris tidak menyalin apa pun.",
         "- `lib/indicators.py`: satu pengelompokan per tabel (nomor kelompok per baris dari satu",
         "  `bincount` atas kode gabungan), lalu setiap hitungan satu `bincount`; status, hasil terakhir",
-        "  dan asal masing-masing dihitung dalam satu lintasan silang; orang berbeda dihitung dengan",
-        "  nomor orang (yang terdaftar sekali langsung dihitung, sisanya lewat bitmap); jumlah uang",
-        "  persis; `summary` menghitung partisipasi, hasil dan biaya sekali, bukan tiga kali. Semua",
-        "  tabel sama dengan sebelumnya (diuji pada data uji, demo, 1 juta pendaftaran dan data acak",
-        "  hypothesis), kecuali jumlah uang yang kini sama dengan `math.fsum` di tempat penjumlahan",
-        "  pandas meleset satu ulp.",
+        "  dan asal masing-masing dihitung dalam satu lintasan silang; orang berbeda dihitung dari kode",
+        "  `participant_id` (yang terdaftar sekali langsung dihitung, sisanya lewat bitmap); median per",
+        "  kelompok dengan partisi, bukan pengurutan; tahun dikodekan dengan selisih, bukan hash; jumlah",
+        "  uang persis (rupiah utuh dan pecahan terpisah); `summary`",
+        "  menghitung partisipasi, hasil dan biaya sekali, bukan tiga kali. Semua tabel sama dengan",
+        "  sebelumnya (diuji pada data uji, demo, 1 juta pendaftaran dan data acak hypothesis),",
+        "  kecuali jumlah uang yang kini sama dengan `math.fsum` di tempat penjumlahan pandas meleset",
+        "  satu ulp.",
         "- `pages/common.py`: tabel mentah disimpan di cache per (filter, tabel, rincian), sehingga",
-        "  gambar yang menampilkan ukuran berbeda dari satu tabel menghitungnya sekali; hanya empat",
-        "  pilihan filter terakhir disimpan di memori (satu pilihan dapat berukuran ratusan megabita",
-        "  pada skala nasional, dan membuatnya lagi hanya perlu beberapa perseratus detik).",
+        "  gambar yang menampilkan ukuran berbeda dari satu tabel menghitungnya sekali; baris pilihan",
+        "  disimpan per (filter, tabel data), hanya dua belas terakhir (satu pilihan dapat berukuran",
+        "  ratusan megabita pada skala nasional, dan membuatnya lagi hanya perlu beberapa perseratus",
+        "  detik).",
         "",
     ]
 

@@ -49,6 +49,7 @@ def compute(args) -> dict:
     pages = time_pages(dataset, page_plans, args.runs, con)
     return {
         "cold_store": {**asdict(figures), "total_s": figures.total_s},
+        "budget_cells": len(dataset.budget),  # the prepared budget: one row per cell of equal lines
         "lib_peak_mb": lib_peak,
         "peak_with_duckdb_mb": peak_memory_mb(),
         "duckdb_load_s": duck_load,

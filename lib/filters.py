@@ -7,6 +7,7 @@ to all three tables; role and origin apply to participants and outcomes only.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
@@ -14,7 +15,17 @@ import numpy as np
 import pandas as pd
 
 from lib.prepare import ENROLLMENT_ROW
-from lib.schema import Budget, Dataset, Outcomes, Participants
+from lib.schema import (
+    BUDGET,
+    OUTCOMES_TABLE,
+    PARTICIPANTS,
+    TABLES,
+    Budget,
+    Dataset,
+    Outcomes,
+    Participants,
+    TableName,
+)
 
 
 @dataclass(frozen=True)
@@ -150,19 +161,35 @@ def _outcomes_of(outcomes: pd.DataFrame, everyone: pd.DataFrame, mask: np.ndarra
 _BESIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="filters")
 
 
-def filtered(dataset: Dataset, filters: Filters) -> Dataset:
-    """The dataset restricted to the rows the filters select (prepare it first: see lib.prepare)."""
-    chosen = participants_mask(dataset.participants, filters)
-    chosen_rows = chosen.to_numpy()
-    outcomes = dataset.outcomes
+def filtered(dataset: Dataset, filters: Filters, tables: Collection[TableName] = TABLES) -> Dataset:
+    """The dataset restricted to the rows the filters select (prepare it first: see lib.prepare).
+
+    Only ``tables`` are selected; every other table comes back with no rows,
+    never unfiltered, so a page that reads the budget alone does not pay for
+    selecting a million enrollments and cannot see rows outside the filters.
+    """
+    frames: dict[TableName, pd.DataFrame] = {}
     follow_ups = None
-    if not chosen_rows.all():
-        follow_ups = _BESIDE.submit(_outcomes_of, outcomes, dataset.participants, chosen_rows)
-    participants = _selected_rows(dataset.participants, chosen)
-    budget = _selected_rows(dataset.budget, budget_mask(dataset.budget, filters))
+    if PARTICIPANTS in tables or OUTCOMES_TABLE in tables:
+        chosen = participants_mask(dataset.participants, filters)
+        chosen_rows = chosen.to_numpy()
+        if OUTCOMES_TABLE in tables:
+            frames[OUTCOMES_TABLE] = dataset.outcomes
+            if not chosen_rows.all():
+                follow_ups = _BESIDE.submit(_outcomes_of, dataset.outcomes, dataset.participants, chosen_rows)
+        if PARTICIPANTS in tables:
+            frames[PARTICIPANTS] = _selected_rows(dataset.participants, chosen)
+    if BUDGET in tables:
+        frames[BUDGET] = _selected_rows(dataset.budget, budget_mask(dataset.budget, filters))
     if follow_ups is not None:
-        outcomes = follow_ups.result()
-    return replace(dataset, participants=participants, outcomes=outcomes, budget=budget)
+        frames[OUTCOMES_TABLE] = follow_ups.result()
+    return with_tables(dataset, frames)
+
+
+def with_tables(dataset: Dataset, frames: Mapping[TableName, pd.DataFrame]) -> Dataset:
+    """``dataset`` holding ``frames`` for the tables they name; every other table with no rows."""
+    return replace(dataset, **{name: frames[name] if name in frames else dataset.table(name).iloc[:0]
+                               for name in TABLES})
 
 
 def scoped(dataset: Dataset, villages: tuple[str, ...]) -> Dataset:

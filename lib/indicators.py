@@ -23,14 +23,15 @@ from lib.prepare import (
     ORIGIN_MIGRANT,
     ORIGIN_TYPE,
     ORIGIN_TYPES,
-    PERSON_NUMBER,
 )
 from lib.schema import (
+    BUDGET,
     BUDGET_SHARE,
     CATEGORY_EQUIPMENT,
     OUTCOME_RELAPSE,
     OUTCOME_RETURNED_HOME,
     OUTCOMES,
+    PARTICIPANTS,
     STATUS_COMPLETED,
     STATUS_DROPPED,
     UNKNOWN,
@@ -38,12 +39,15 @@ from lib.schema import (
     Budget,
     Dataset,
     Participants,
+    TableName,
 )
 
 Dims = Sequence[str]
 BUDGET_DIMS = frozenset({Budget.year, Budget.program, Budget.organizer, Budget.village})
 # Above this many possible key combinations, groups are found by sorting instead of one counting pass.
 DENSE_KEYS_LIMIT = 1 << 24
+# Medians group by group (partitioning each) up to this many groups; beyond, one sort of every income.
+MEDIAN_LOOP_LIMIT = 4096
 # Counting distinct people with one bit per (group, person) while that takes at most this many bytes.
 BITMAP_LIMIT = 1 << 26
 
@@ -76,6 +80,7 @@ class _Groups:
             self.rows = np.zeros(len(frame), dtype=np.int64)
             self.keys = pd.DataFrame(index=pd.RangeIndex(1))
             self.n = 1
+            self.complete = True
             return
         codes, values, sizes = [], [], []
         for column in by:
@@ -97,10 +102,12 @@ class _Groups:
             number[observed] = np.arange(len(observed))
             self.rows = number[combined] if every else np.where(valid, number[np.where(valid, combined, 0)], -1)
         else:
+            every = bool(valid.all())
             observed, inverse = np.unique(combined[valid], return_inverse=True)
             self.rows = np.full(len(frame), -1, dtype=np.int64)
             self.rows[valid] = inverse
         self.n = len(observed)
+        self.complete = every  # every row is in a group
         keys = {}
         for column, v, size in zip(reversed(by), reversed(values), reversed(sizes)):
             digit = observed % size
@@ -110,13 +117,24 @@ class _Groups:
 
     def count(self, flag: np.ndarray | None = None) -> np.ndarray:
         """Per group, the number of rows (where ``flag`` holds)."""
-        take = self.rows >= 0 if flag is None else (self.rows >= 0) & flag
-        return np.bincount(self.rows[take], minlength=self.n).astype(np.int64)
+        if not self.by:
+            return np.array([len(self.rows) if flag is None else int(np.count_nonzero(flag))], dtype=np.int64)
+        if flag is None:
+            rows = self.rows if self.complete else self.rows[self.rows >= 0]
+        else:
+            rows = self.rows[flag if self.complete else (self.rows >= 0) & flag]
+        return np.bincount(rows, minlength=self.n).astype(np.int64)
 
     def crossed(self, codes: np.ndarray, width: int) -> np.ndarray:
         """Per group and code (0..width-1), the number of rows: a (groups, width) matrix; rows with code -1 left out."""
-        take = (self.rows >= 0) & (codes >= 0)
-        cells = self.rows[take] * width + codes[take]
+        every_code = len(codes) == 0 or int(codes.min()) >= 0
+        if not self.by:
+            return np.bincount(codes if every_code else codes[codes >= 0], minlength=width)[None, :].astype(np.int64)
+        if self.complete and every_code:
+            cells = self.rows * width + codes
+        else:
+            take = (self.rows >= 0) & (codes >= 0)
+            cells = self.rows[take] * width + codes[take]
         return np.bincount(cells, minlength=self.n * width).reshape(self.n, width).astype(np.int64)
 
     def table(self, columns: dict[str, object]) -> pd.DataFrame:
@@ -129,12 +147,39 @@ def _value_codes(column: pd.Series, dropna: bool = True) -> tuple[np.ndarray, pd
     if isinstance(column.dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy().astype(np.int64)
         values = column.cat.categories
+    elif (small := _small_integer_codes(column)) is not None:
+        codes, values = small
     else:
         codes, values = pd.factorize(column, sort=True)
         codes = codes.astype(np.int64)
-    if not dropna:
+    if not dropna and len(codes) and int(codes.min()) < 0:
         codes = np.where(codes < 0, len(values), codes)
     return codes, values
+
+
+# Integer columns spanning at most this many values (years) are coded by offset, not hashed.
+SMALL_SPAN_LIMIT = 1 << 16
+
+
+def _small_integer_codes(column: pd.Series) -> tuple[np.ndarray, pd.api.extensions.ExtensionArray] | None:
+    """(codes, sorted values) of an integer column whose values span few numbers, as factorize(sort=True) gives them; else None."""
+    if not (pd.api.types.is_integer_dtype(column.dtype) and isinstance(column.dtype, pd.Int64Dtype | np.dtype)):
+        return None
+    missing = column.isna().to_numpy()
+    numbers = column.to_numpy(dtype=np.int64, na_value=0)
+    if missing.all():
+        return None
+    present = numbers[~missing] if missing.any() else numbers
+    low, high = int(present.min()), int(present.max())
+    if high - low >= SMALL_SPAN_LIMIT:
+        return None
+    seen = np.bincount(present - low, minlength=high - low + 1) > 0
+    code_of = np.cumsum(seen) - 1  # offset -> rank among the values present
+    codes = code_of[np.where(missing, 0, numbers - low)]
+    if missing.any():
+        codes = np.where(missing, -1, codes)
+    values = pd.array(np.flatnonzero(seen) + low, dtype=column.dtype)
+    return codes.astype(np.int64), values
 
 
 def _key_values(column: pd.Series, values, digits: np.ndarray):
@@ -152,10 +197,11 @@ def _int64(values: np.ndarray) -> pd.arrays.IntegerArray:
 
 
 def _persons(frame: pd.DataFrame) -> np.ndarray:
-    """Per row, a number standing for its participant_id (-1 when missing): the prepared column, or made now."""
-    if PERSON_NUMBER in frame.columns:
-        return frame[PERSON_NUMBER].to_numpy(dtype=np.int64)
-    codes, _ = pd.factorize(frame[Participants.participant_id])
+    """Per row, a number standing for its participant_id (-1 when missing): the prepared codes, or made now."""
+    ids = frame[Participants.participant_id]
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        return ids.cat.codes.to_numpy().astype(np.int64)
+    codes, _ = pd.factorize(ids)
     return codes.astype(np.int64)
 
 
@@ -213,31 +259,49 @@ OUTCOME_SUMMARY = ("followed_up", "working", "working_rate", "relapsed", "relaps
                    "returned_home", "income_reported", "median_income")
 
 
-def _has_income(participants: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(income as float64, whether the row is a latest working outcome that reports an income)."""
-    income = participants[LATEST_INCOME].astype("float64").to_numpy()
-    working = _codes_of(participants[LATEST_OUTCOME], WORKING_OUTCOMES) >= 0
-    return income, working & ~np.isnan(income)
+def _is_one_of(column: pd.Series, values: Sequence) -> np.ndarray:
+    """Boolean per row: the value is one of ``values`` (missing never is)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        mask = np.zeros(len(codes), dtype=bool)
+        for code in np.flatnonzero(column.cat.categories.isin(list(values))):
+            mask |= codes == code  # comparing small integer codes: no lookup table per row
+        return mask
+    return column.isin(list(values)).fillna(False).to_numpy(dtype=bool)
+
+
+def _working_incomes(participants: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of the latest working outcomes that report an income, those incomes as float64)."""
+    income = participants[LATEST_INCOME]
+    positions = np.flatnonzero(_is_one_of(participants[LATEST_OUTCOME], WORKING_OUTCOMES)
+                               & income.notna().to_numpy())
+    return positions, income.array[positions].to_numpy(dtype="float64")
 
 
 def _median_income(groups: _Groups, participants: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Per group, (incomes reported, their median, NaN when none)."""
-    income, has_income = _has_income(participants)
-    reported = groups.count(has_income)
-    take = has_income & (groups.rows >= 0)
+    positions, values = _working_incomes(participants)
+    rows = groups.rows[positions]
+    if not groups.complete:
+        grouped = rows >= 0
+        rows, values = rows[grouped], values[grouped]
+    reported = np.bincount(rows, minlength=groups.n).astype(np.int64)
     if not groups.by:
-        values = pd.Series(income[take])
-        return reported, np.array([values.median() if len(values) else np.nan])
-    # Incomes sorted within their group: each median is the middle one, or the mean of the middle two.
-    rows, values = groups.rows[take], income[take]
-    order = np.lexsort((values, rows))
-    values = values[order]
-    start = np.concatenate([[0], np.cumsum(reported)[:-1]])
-    has = reported > 0
-    low = values[(start + (reported - 1) // 2)[has]]
-    high = values[(start + reported // 2)[has]]
+        return reported, np.array([pd.Series(values).median() if len(values) else np.nan])
     out = np.full(groups.n, np.nan)
-    out[has] = (low + high) / 2
+    start = np.concatenate([[0], np.cumsum(reported)[:-1]])
+    low, high = (reported - 1) // 2, reported // 2
+    if groups.n <= MEDIAN_LOOP_LIMIT:
+        # Incomes gathered group by group (a stable radix sort of small group numbers), then
+        # each group's middle values found by partitioning it: linear, unlike sorting every income.
+        values = values[np.argsort(rows.astype(np.int16), kind="stable")]
+        for g in np.flatnonzero(reported):
+            part = np.partition(values[start[g]:start[g] + reported[g]], [low[g], high[g]])
+            out[g] = (part[low[g]] + part[high[g]]) / 2
+        return reported, out
+    values = values[np.lexsort((values, rows))]
+    has = reported > 0
+    out[has] = (values[(start + low)[has]] + values[(start + high)[has]]) / 2
     return reported, out
 
 
@@ -294,7 +358,10 @@ def _people_figures(participants: pd.DataFrame, by: Dims, groups: _Groups | None
 
 
 def _merge(left: pd.DataFrame, right: pd.DataFrame, by: Dims) -> pd.DataFrame:
-    if not by:
+    """left and right side by side per group of either (an outer join on ``by``, sorted)."""
+    if not by or left[list(by)].reset_index(drop=True).equals(right[list(by)].reset_index(drop=True)):
+        # The same groups in the same (sorted) order: the join is a concatenation.
+        right = right.drop(columns=list(by)) if by else right
         return pd.concat([left.reset_index(drop=True), right.reset_index(drop=True)], axis=1)
     return left.merge(right, on=list(by), how="outer", sort=True)
 
@@ -344,16 +411,14 @@ def _every_value(participants: pd.DataFrame, rows: np.ndarray, by: Dims, name: s
     """
     if name in by:
         raise ValueError(f"cannot insert {name}, already exists")
-    subset = participants[rows] if not bool(rows.all()) else participants
-    groups = _Groups(subset, by)
+    groups = _Groups(participants, by)
     width = len(categories)
-    counts = groups.crossed(codes[rows], width) if len(subset) else np.zeros((groups.n, width), dtype=np.int64)
+    counts = groups.crossed(np.where(rows, codes, -1), width)
+    keys = groups.keys
     if by:
-        present = groups.count() > 0
+        present = groups.count(rows) > 0  # groups of every row, kept where a selected row falls
         counts = counts[present]
-        keys = groups.keys[present].reset_index(drop=True)
-    else:
-        keys = groups.keys
+        keys = keys[present].reset_index(drop=True)
     n = len(keys)
     out = keys.iloc[np.repeat(np.arange(n), width)].reset_index(drop=True)
     out[name] = pd.Categorical.from_codes(np.tile(np.arange(width), n), categories=list(categories), ordered=ordered)
@@ -379,12 +444,15 @@ def outcome_mix(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
 
 def funnel(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + stage, count: enrolled -> completed -> followed up -> working (stage in FUNNEL_STAGES order)."""
-    figures = _people_figures(participants, by, wanted=("enrollments", "completed", "followed_up", "working"))
-    sums = figures.rename(columns=dict(zip(("enrollments", "completed", "followed_up", "working"), FUNNEL_STAGES)))
-    sums = sums[[*by, *FUNNEL_STAGES]]
-    long = sums.melt(id_vars=list(by), var_name="stage", value_name="count")
-    long["stage"] = pd.Categorical(long["stage"], categories=list(FUNNEL_STAGES))
-    return long.sort_values([*by, "stage"], kind="stable").reset_index(drop=True).astype({"count": "Int64"})
+    stages = ("enrollments", "completed", "followed_up", "working")
+    figures = _people_figures(participants, by, wanted=stages)
+    # Long form, group by group (groups come sorted), the four stages in order within each.
+    counts = np.column_stack([figures[s].to_numpy(dtype=np.int64) for s in stages]).reshape(-1)
+    n = len(figures)
+    long = figures[list(by)].iloc[np.repeat(np.arange(n), len(stages))].reset_index(drop=True)
+    long["stage"] = pd.Categorical.from_codes(np.tile(np.arange(len(stages)), n), categories=list(FUNNEL_STAGES))
+    long["count"] = _int64(counts)
+    return long
 
 
 FUNNEL_STAGES = ("Terdaftar", "Selesai", "Terpantau", "Bekerja/usaha")
@@ -394,10 +462,13 @@ INCOME_BAND_LABELS = ("< Rp 1 jt", "Rp 1–2 jt", "Rp 2–3 jt", "≥ Rp 3 jt")
 
 def income_bands(participants: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + band, count: latest working outcomes with an income, by monthly income band (no single incomes)."""
-    income, has_income = _has_income(participants)
+    positions, income = _working_incomes(participants)
+    has_income = np.zeros(len(participants), dtype=bool)
+    has_income[positions] = True
     # Bands are [low, high): the band's number, or -1 below 0 (as pd.cut with right=False leaves those out).
-    band = np.searchsorted(np.asarray(INCOME_BANDS, dtype="float64"), income, side="right") - 1
-    band = np.where((band >= len(INCOME_BAND_LABELS)) | np.isnan(income), -1, band).astype(np.int64)
+    band = np.full(len(participants), -1, dtype=np.int64)
+    number = np.searchsorted(np.asarray(INCOME_BANDS, dtype="float64"), income, side="right") - 1
+    band[positions] = np.where(number >= len(INCOME_BAND_LABELS), -1, number)
     return _every_value(participants, has_income, by, "band", band, INCOME_BAND_LABELS, "count", ordered=True)
 
 
@@ -405,7 +476,7 @@ def _amount_sums(groups: _Groups, amounts: np.ndarray) -> np.ndarray:
     """Per group, the sum of ``amounts`` (missing as 0), to the nearest float of the exact sum (as math.fsum).
 
     Whole rupiah are summed apart from the fractions that shared lines leave,
-    so no rounding error builds up over a million rows: the whole parts add
+    so no rounding error builds up over many rows: the whole parts add
     exactly in float64 below 2**53, the fractions are each below one rupiah.
     """
     rows, values = groups.rows, amounts
@@ -444,8 +515,11 @@ def _people_and_money(people: pd.DataFrame, budget: pd.DataFrame, participants: 
     """people + the budget_summary columns, per group of either (budget groups with a missing key left out)."""
     money = budget_summary(budget, by)
     if by:
-        money = money[money[list(by)].notna().all(axis=1)]
-        money = money.astype({c: participants[c].dtype for c in by if c in participants})
+        known = money[list(by)].notna().all(axis=1)
+        if not bool(known.all()):
+            money = money[known]
+        money = money.astype({c: participants[c].dtype for c in by
+                              if c in participants and money[c].dtype != participants[c].dtype})
     return _merge(people, money, by)
 
 
@@ -539,19 +613,21 @@ def equipment_lines(budget: pd.DataFrame, by: Dims = (Budget.year, Budget.progra
     between villages), so their quantity is missing, never invented.
     """
     keys = [*by, BUDGET_SHARE, Budget.item]
-    rows = budget[budget[Budget.category] == CATEGORY_EQUIPMENT]
-    amounts = [Budget.allocated_idr, Budget.realized_idr]
-    rows = rows[keys + [Budget.quantity, *amounts]].astype({c: "float64" for c in amounts})
-    out = (
-        rows.groupby(keys, observed=True, sort=True, dropna=False)
-        .agg(**{
-            Budget.quantity: (Budget.quantity, lambda q: q.sum(min_count=1)),
-            Budget.allocated_idr: (Budget.allocated_idr, "sum"),
-            Budget.realized_idr: (Budget.realized_idr, "sum"),
-        })
-        .reset_index()
-    )
-    return out.astype({Budget.quantity: "Int64"})
+    rows = budget.iloc[np.flatnonzero(_is_one_of(budget[Budget.category], [CATEGORY_EQUIPMENT]))]
+    groups = _Groups(rows, keys, dropna=False)
+    quantity = rows[Budget.quantity]
+    known = quantity.notna().to_numpy()
+    # A line's quantity is summed where known; a group with none stays missing.
+    counted = np.bincount(groups.rows[known], minlength=groups.n)
+    total = np.bincount(groups.rows[known], weights=quantity.to_numpy(dtype="float64", na_value=0)[known],
+                        minlength=groups.n)
+    quantities = pd.array(np.round(total).astype(np.int64), dtype="Int64")
+    quantities[counted == 0] = pd.NA
+    return groups.table({
+        Budget.quantity: quantities,
+        **{c: _amount_sums(groups, rows[c].to_numpy(dtype="float64", na_value=np.nan))
+           for c in (Budget.allocated_idr, Budget.realized_idr)},
+    }).reset_index(drop=True)
 
 
 def _participants_table(function):
@@ -574,6 +650,15 @@ TABLES_BY_NAME = {
     "equipment": lambda dataset, by: equipment_lines(dataset.budget, by) if by else equipment_lines(dataset.budget),
     "cost": lambda dataset, by: cost_summary(dataset.participants, dataset.budget, by),
     "summary": lambda dataset, by: summary(dataset.participants, dataset.budget, by),
+}
+
+
+# name -> the tables of the dataset it reads (see lib.filters.filtered: select only these).
+TABLE_READS: dict[str, tuple[TableName, ...]] = {
+    **{name: (PARTICIPANTS,) for name in ("participation", "outcomes", "outcome_mix", "origin_split", "funnel",
+                                          "income_bands")},
+    **{name: (BUDGET,) for name in ("budget", "equipment")},
+    **{name: (PARTICIPANTS, BUDGET) for name in ("cost", "summary")},
 }
 
 

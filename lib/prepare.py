@@ -1,14 +1,20 @@
 """What is derived once per dataset, so every filter change is a cheap mask and groupby.
 
 - participants gain the enrollment's site regency, whether the person is a
-  migrant, the enrollment's latest outcome and income, and a person number
-  (equal participant_id, equal number) so that counting distinct people is
-  integer work;
+  migrant, and the enrollment's latest outcome and income;
+- participant_id becomes a categorical in both participants and outcomes
+  (one category list, sorted): each code is written once however often it
+  recurs, a selection copies small integers instead of text, and counting
+  distinct people is integer work;
 - outcomes gain the index label of their enrollment in participants, so a
   filter selects the follow-ups of the selected enrollments without joining
   on text keys again (see ``lib.filters``);
 - the budget is attributed to villages (lines with no village shared by
-  enrollments, or left unattributed), see ``attributed_budget``.
+  enrollments, or left unattributed), see ``attributed_budget``, then lines
+  that no breakdown or filter can tell apart are merged (``budget_cells``):
+  a million enrollments bring over a million attributed budget rows but only
+  about a thousand distinct (year, program, organizer, village, category,
+  item, funding source, share) cells, and every budget figure is a sum.
 
 At national scale (a million enrollments, millions of follow-ups) joins on the
 text key ``participant_id`` dominate, so every join here is done once, on
@@ -25,6 +31,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.schema import (
     BUDGET_SHARE,
@@ -47,7 +54,6 @@ LATEST_INCOME = "latest_income"
 ORIGIN_TYPE = "origin_type"
 ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_UNKNOWN = "Lokal", "Pendatang", "Tidak Diketahui"
 ORIGIN_TYPES = (ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_UNKNOWN)
-PERSON_NUMBER = "person_number"  # int64 per participant_id (-1 when missing); only equality is meaningful
 # Column added to outcomes: the participants index label of the follow-up's enrollment, -1 when none.
 ENROLLMENT_ROW = "enrollment_row"
 NO_ENROLLMENT = -1
@@ -75,13 +81,40 @@ def _joint_codes(columns: Sequence[pd.Series]) -> tuple[list[np.ndarray], int]:
     bounds = np.cumsum([0, *(len(c) for c in columns)])
     if all(isinstance(c.dtype, pd.StringDtype) for c in columns):
         # Arrow hashes text several times faster than pandas does (participant_id: millions of rows).
-        text = pa.chunked_array([pa.array(c, type=pa.large_string()) for c in columns], type=pa.large_string())
-        encoded = text.combine_chunks().dictionary_encode()
+        chunks = []
+        for column in columns:
+            text = pa.array(column, type=pa.large_string())  # an Arrow-backed column gives its chunks as they are
+            chunks += text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+        encoded = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks().dictionary_encode()
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         return [codes[a:b] for a, b in zip(bounds[:-1], bounds[1:])], len(encoded.dictionary)
     both = pd.concat([c.reset_index(drop=True) for c in columns], ignore_index=True)
     codes, uniques = pd.factorize(both, sort=True)
     return [codes[a:b].astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:])], len(uniques)
+
+
+def _person_codes(columns: Sequence[pd.Series]) -> tuple[list[np.ndarray], pd.CategoricalDtype]:
+    """Codes of the participant_id values of ``columns`` in one sorted category list (missing: -1), and that dtype."""
+    bounds = np.cumsum([0, *(len(c) for c in columns)])
+    if all(isinstance(c.dtype, pd.StringDtype) for c in columns):
+        chunks = []
+        for column in columns:
+            text = pa.array(column, type=pa.large_string())  # an Arrow-backed column gives its chunks as they are
+            chunks += text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+        encoded = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks().dictionary_encode()
+        order = pc.array_sort_indices(encoded.dictionary).to_numpy()  # UTF-8 byte order is code point order
+        rank = np.empty(len(order) + 1, dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        rank[-1] = -1  # missing (-1) stays missing
+        codes = rank[encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+        categories = pd.Index(pd.array(encoded.dictionary.take(pa.array(order)), dtype=columns[0].dtype))
+    else:
+        both = pd.concat([c.reset_index(drop=True).astype("object") for c in columns], ignore_index=True)
+        codes, categories = pd.factorize(both, sort=True)
+        categories = pd.Index(categories, dtype=columns[0].dtype if not isinstance(
+            columns[0].dtype, pd.CategoricalDtype) else None)
+    dtype = pd.CategoricalDtype(categories)
+    return [codes[a:b].astype(np.int64) for a, b in zip(bounds[:-1], bounds[1:])], dtype
 
 
 def _combine(keys: list[np.ndarray], codes: list[np.ndarray], n: int) -> list[np.ndarray]:
@@ -155,19 +188,20 @@ def _as_categorical(column: pd.Series) -> pd.Categorical:
     return pd.Categorical(column.astype("object").where(column.notna(), None))
 
 
-def _enrollments(participants: pd.DataFrame, outcomes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(person number per participant row; per outcome row the position of its enrollment in participants or -1)."""
+def _enrollments(participants: pd.DataFrame, outcomes: pd.DataFrame
+                 ) -> tuple[list[np.ndarray], pd.CategoricalDtype, np.ndarray]:
+    """(participant_id codes of participants and of outcomes, their dtype; per outcome row the position of its enrollment or -1)."""
     first, *rest = ENROLLMENT_KEY
-    persons, n = _joint_codes([participants[first], outcomes[first]])
+    persons, dtype = _person_codes([participants[first], outcomes[first]])
     keys = _combine([np.zeros(len(participants), dtype=np.int64), np.zeros(len(outcomes), dtype=np.int64)],
-                    persons, n)
+                    persons, len(dtype.categories))
     for column in rest:
         codes, n = _joint_codes([participants[column], outcomes[column]])
         keys = _combine(keys, codes, n)
     index = pd.Index(keys[0])
     if not index.is_unique:
         raise pd.errors.MergeError("Merge keys are not unique in left dataset; not a one-to-one merge")
-    return persons[0], index.get_indexer(keys[1]).astype(np.int64)
+    return persons, dtype, index.get_indexer(keys[1]).astype(np.int64)
 
 
 def enrollment_positions(participants: pd.DataFrame, outcomes: pd.DataFrame) -> np.ndarray:
@@ -175,7 +209,7 @@ def enrollment_positions(participants: pd.DataFrame, outcomes: pd.DataFrame) -> 
 
     Raises ``pandas.errors.MergeError`` when participants repeat an enrollment key.
     """
-    return _enrollments(participants, outcomes)[1]
+    return _enrollments(participants, outcomes)[2]
 
 
 def prepared_participants(participants: pd.DataFrame, outcomes: pd.DataFrame, reference: Reference,
@@ -270,19 +304,56 @@ def attributed_budget(budget: pd.DataFrame, participants: pd.DataFrame) -> pd.Da
     })
 
 
+# What a budget figure can be broken down or filtered by: lines equal in all of these are one cell.
+BUDGET_CELL = (Budget.year, Budget.program, Budget.organizer, Budget.village, Budget.category, Budget.item,
+               Budget.funding_source, BUDGET_SHARE)
+AMOUNT_COLUMNS = (Budget.allocated_idr, Budget.realized_idr)
+
+
+def budget_cells(budget: pd.DataFrame) -> pd.DataFrame:
+    """BUDGET_CELL + quantity, allocated_idr, realized_idr: one row per cell of equal lines, sorted (missing last).
+
+    Amounts are summed exactly (whole rupiah as integers, the fractions that
+    shared lines leave apart), missing as 0; a cell's quantity is the sum of
+    its lines' known quantities, missing when none is known. Every sum over
+    cells equals the sum over the lines they merge.
+    """
+    keys = [c for c in BUDGET_CELL if c in budget.columns]
+    columns = [*keys, Budget.quantity, *AMOUNT_COLUMNS]
+    if Budget.quantity not in budget.columns:
+        budget = budget.assign(**{Budget.quantity: pd.array([pd.NA] * len(budget), dtype="Int64")})
+    if budget.empty:
+        return budget[columns].reset_index(drop=True)
+    parts = {}
+    for c in AMOUNT_COLUMNS:
+        values = budget[c].to_numpy(dtype="float64", na_value=np.nan)
+        values = np.where(np.isnan(values), 0.0, values)
+        whole = np.round(values)
+        parts[f"{c} whole"], parts[f"{c} fraction"] = whole.astype(np.int64), values - whole
+    grouped = budget[[*keys, Budget.quantity]].assign(**parts).groupby(keys, observed=True, sort=True,
+                                                                       dropna=False)
+    sums = grouped[list(parts)].sum()
+    out = pd.concat([grouped[Budget.quantity].sum(min_count=1).astype("Int64"),
+                     *[(sums[f"{c} whole"].astype("float64") + sums[f"{c} fraction"]).rename(c)
+                       for c in AMOUNT_COLUMNS]], axis=1).reset_index()
+    return out.astype({c: budget[c].dtype for c in keys})[columns]
+
+
 def prepared(dataset: Dataset) -> Dataset:
     """The dataset with derived columns added once (idempotent)."""
     if LATEST_OUTCOME in dataset.participants.columns:
         return dataset
-    persons, positions = _enrollments(dataset.participants, dataset.outcomes)
+    (persons, follow_up_persons), person, positions = _enrollments(dataset.participants, dataset.outcomes)
     participants = prepared_participants(dataset.participants, dataset.outcomes, dataset.reference, positions)
-    participants = participants.assign(**{PERSON_NUMBER: persons})
-    outcomes = dataset.outcomes
+    participants = participants.assign(**{
+        Participants.participant_id: pd.Categorical.from_codes(persons, dtype=person)})
+    outcomes = dataset.outcomes.assign(**{
+        Outcomes.participant_id: pd.Categorical.from_codes(follow_up_persons, dtype=person)})
     if pd.api.types.is_integer_dtype(participants.index.dtype):
         labels = participants.index.to_numpy(dtype=np.int64)
         found = positions >= 0
         rows = np.full(len(outcomes), NO_ENROLLMENT, dtype=np.int64)
         rows[found] = labels[positions[found]]
         outcomes = outcomes.assign(**{ENROLLMENT_ROW: rows})
-    budget = attributed_budget(dataset.budget, dataset.participants)
+    budget = budget_cells(attributed_budget(dataset.budget, dataset.participants))
     return replace(dataset, participants=participants, outcomes=outcomes, budget=budget)

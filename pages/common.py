@@ -36,12 +36,23 @@ from lib import charts, export, fmt, privacy, settings
 from lib import store as data_store
 from lib.accounts import Account
 from lib.demo import DEMO_DIR, REGENCIES_FILE, regencies
-from lib.filters import Filters, filtered, scoped
-from lib.indicators import indicator_table, year_on_year
+from lib.filters import Filters, filtered, scoped, with_tables
+from lib.indicators import TABLE_READS, indicator_table, year_on_year
 from lib.loading import DataError, load_folder
 from lib.measures import BY_NAME, label, measure
 from lib.prepare import prepared
-from lib.schema import DEFAULT_REFERENCE_FILE, ROLES, Dataset, Participants, ReferenceError, load_reference
+from lib.schema import (
+    BUDGET,
+    DEFAULT_REFERENCE_FILE,
+    PARTICIPANTS,
+    ROLES,
+    TABLES,
+    Dataset,
+    Participants,
+    ReferenceError,
+    TableName,
+    load_reference,
+)
 from lib.texts import text, value_label
 from pages import auth
 
@@ -159,9 +170,18 @@ def _scoped(folder: str, version: str | None, villages: tuple[str, ...]) -> Data
     return scoped(_prepared(folder, version), villages)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _filtered(folder: str, version: str | None, villages: tuple[str, ...], filters: Filters) -> Dataset:
-    return filtered(_scoped(folder, version, villages), filters)
+# One entry per (filter state, table): a page that reads only the budget never selects enrollments.
+# A selection of a million enrollments can take hundreds of megabytes, so few are kept.
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _selected_table(folder: str, version: str | None, villages: tuple[str, ...], filters: Filters,
+                    table: TableName) -> pd.DataFrame:
+    return filtered(_scoped(folder, version, villages), filters, (table,)).table(table)
+
+
+def _selection(folder: str, version: str | None, villages: tuple[str, ...], filters: Filters,
+               tables: tuple[TableName, ...]) -> Dataset:
+    return with_tables(_scoped(folder, version, villages),
+                       {t: _selected_table(folder, version, villages, filters, t) for t in tables})
 
 
 def source() -> Dataset:
@@ -317,10 +337,10 @@ class View:
     k: int
 
 
-def selected(filters: Filters) -> Dataset:
-    """The rows ``filters`` select from the data this account may see."""
+def selected(filters: Filters, tables: tuple[TableName, ...] = TABLES) -> Dataset:
+    """The rows ``filters`` select from ``tables`` of the data this account may see (other tables empty)."""
     folder, version = data_key()
-    return _filtered(folder, version, scope(), filters)
+    return _selection(folder, version, scope(), filters, tables)
 
 
 def through_entrypoint() -> None:
@@ -360,9 +380,9 @@ def start(title_key: str, needs: DataKind | None = "participants") -> View:
 
 def has_rows(filters: Filters, needs: DataKind = "any") -> bool:
     """Whether ``filters`` select any participant rows, budget rows, or either."""
-    data = selected(filters)
-    people, money = len(data.participants) > 0, len(data.budget) > 0
-    return {"participants": people, "budget": money, "any": people or money}[needs]
+    tables = {"participants": (PARTICIPANTS,), "budget": (BUDGET,), "any": (PARTICIPANTS, BUDGET)}[needs]
+    data = selected(filters, tables)
+    return len(data.participants) > 0 or len(data.budget) > 0
 
 
 def empty_state() -> None:
@@ -387,7 +407,7 @@ def needed_columns(measures: Sequence[str]) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=512)
 def _raw_table(folder: str, version: str | None, villages: tuple[str, ...], filters: Filters,
                table: str, by: tuple[str, ...]) -> pd.DataFrame:
-    return indicator_table(_filtered(folder, version, villages, filters), table, by)
+    return indicator_table(_selection(folder, version, villages, filters, TABLE_READS[table]), table, by)
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
