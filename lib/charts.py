@@ -15,6 +15,7 @@ import math
 import zlib
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -160,11 +161,22 @@ def category_labels(values: pd.Series, lang: str = "id") -> list[str]:
     return [value_label(v, lang) if not isinstance(v, (int, float)) else str(int(v)) for v in values.tolist()]
 
 
+# plotly_white's look, only what these charts draw: naming "plotly_white" copies that whole
+# template (the defaults of every kind of trace) into each figure, ten times the cost of this one.
+_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "zerolinewidth": 2,
+         "ticks": "", "automargin": True, "title": {"standoff": 15}}
+TEMPLATE = go.layout.Template({
+    "layout": {"font": {"color": "#2a3f5f"}, "paper_bgcolor": "white", "plot_bgcolor": "white",
+               "hovermode": "closest", "hoverlabel": {"align": "left"}, "xaxis": _AXIS, "yaxis": _AXIS},
+    "data": {"bar": [{"marker": {"line": {"color": "white", "width": 0.5}}}]},
+})
+
+
 def _layout(fig: go.Figure, height: int, horizontal: bool, value_axis_spec: dict, legend: bool) -> go.Figure:
     value_key = "xaxis" if horizontal else "yaxis"
     cat_key = "yaxis" if horizontal else "xaxis"
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         font={"family": FONT, "size": 13},
         height=height,
         margin={"l": 8, "r": 24, "t": 16, "b": 8},
@@ -417,7 +429,7 @@ def origin_map(
         lataxis_showgrid=False, lonaxis_showgrid=False,
     )
     fig.update_layout(
-        template="plotly_white", font={"family": FONT, "size": 13}, height=460,
+        template=TEMPLATE, font={"family": FONT, "size": 13}, height=460,
         margin={"l": 0, "r": 0, "t": 8, "b": 0},
         legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "x": 0.01},
         showlegend=bool(len(hidden)),
@@ -427,11 +439,15 @@ def origin_map(
 
 def _land(basemap: pd.DataFrame) -> go.Scattergeo:
     """The land outlines as one filled trace: shapes separated by gaps (None)."""
-    lon: list[float | None] = []
-    lat: list[float | None] = []
-    for _, shape in basemap.groupby("shape", sort=False):
-        lon += shape["lon"].tolist() + [None]
-        lat += shape["lat"].tolist() + [None]
+    # Arrays with a NaN (drawn as a gap) after each shape: plotly keeps numpy arrays as they are,
+    # where a list of thousands of points would be checked point by point.
+    number = pd.factorize(basemap["shape"])[0]
+    if len(number) and (np.diff(number) < 0).any():  # a shape's rows apart: bring each shape's rows together
+        basemap = basemap.iloc[np.argsort(number, kind="stable")]
+        number = np.sort(number, kind="stable")
+    ends = np.flatnonzero(np.r_[number[1:] != number[:-1], True]) + 1 if len(number) else number
+    lon = np.insert(basemap["lon"].to_numpy(dtype="float64"), ends, np.nan)
+    lat = np.insert(basemap["lat"].to_numpy(dtype="float64"), ends, np.nan)
     return go.Scattergeo(lon=lon, lat=lat, mode="lines", fill="toself", fillcolor="#F4F1EA",
                          line={"color": "#B9B2A5", "width": 0.6}, hoverinfo="skip", showlegend=False)
 

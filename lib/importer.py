@@ -175,6 +175,22 @@ def _tables_of(dataset: Dataset | None, reference: Reference) -> dict[TableName,
     return {table: dataset.table(table) for table in TABLES}
 
 
+# What stays empty on the dashboard while a table has no rows.
+EMPTY_TABLE_EFFECTS: dict[TableName, str] = {
+    PARTICIPANTS: "dasbor tidak menampilkan angka peserta, hasil, maupun biaya per peserta",
+    OUTCOMES_TABLE: "angka hasil pemantauan (bekerja, kembali ke lokalisasi, pendapatan) kosong",
+    BUDGET: "halaman Anggaran kosong, pagu dan realisasi tampil Rp 0, biaya per peserta tidak ada",
+}
+
+
+def _empty_table_warning(files: Sequence[str], table: TableName) -> dict:
+    return problem(
+        WARNING, ", ".join(files) or "-",
+        f"Versi baru tidak akan berisi baris {TABLE_LABELS[table]}. Sampai tabel itu diimpor, "
+        f"{EMPTY_TABLE_EFFECTS[table]}.",
+        table=table, suggestion=f"Unggah juga berkas {TABLE_LABELS[table]} (lihat templat), sekarang atau nanti.")
+
+
 def plan_import(files: Mapping[str, bytes], store: st.StoreLike, reference: Reference,
                 today: dt.date | None = None) -> ImportPlan:
     """Read and check ``files`` (name -> content) against the version in use, and preview the result."""
@@ -190,6 +206,10 @@ def plan_import(files: Mapping[str, bytes], store: st.StoreLike, reference: Refe
     if validation.ok:
         after = {table: validation.frames[table] if table in uploaded else before[table] for table in TABLES}
         changes, totals_ = changes_frame(before, after, uploaded), totals_frame(before, after)
+        empty = [table for table in TABLES if after[table].empty]
+        if empty:
+            validation = Validation(validation.frames, concat_problems([validation.problems, problem_frame(
+                [_empty_table_warning(files, table) for table in empty])]))
     else:
         # Nothing of a file with errors may be stored, so nothing is previewed either.
         after = {}
@@ -258,6 +278,7 @@ def problem_table(problems: pd.DataFrame) -> pd.DataFrame:
     words = problems[PROBLEM_COLUMNS].assign(
         severity=problems["severity"].map(SEVERITY_LABELS).fillna(problems["severity"]),
         table=problems["table"].map(TABLE_LABELS).fillna(problems["table"]),
+        sheet=problems["sheet"].astype("object").where(problems["sheet"].notna(), ""),  # a CSV file has no sheets
     )
     return words.rename(columns=PROBLEM_HEADERS)
 

@@ -656,7 +656,7 @@ def publishable(table: pd.DataFrame, dims: Sequence[str], k: int, *,
         if hide.any():
             series = series.mask(pd.Series(hide, index=out.index))
         out[column] = series
-    reason_frame = pd.DataFrame(reasons, index=out.index, columns=list(reasons))
+    reason_frame = pd.DataFrame(reasons, index=out.index, columns=list(reasons), dtype=object)
     return out.assign(**{HIDDEN: privacy_note(reason_frame, k, "id")})
 
 
@@ -671,19 +671,34 @@ def _tail_pattern(template: str) -> str:
 _TAILS = {code: re.compile(_tail_pattern(t)) for code, t in NOTE_TEMPLATES["id"].items()}
 
 
+def _note_reasons(note: str, labels: dict[str, str]) -> dict[str, str]:
+    """Measure column -> reason code, for each figure one note names (labels: column -> its Indonesian label)."""
+    found: dict[str, str] = {}
+    for segment in note.split(NOTE_SEPARATOR):
+        for column, text in labels.items():
+            if column not in found and segment.startswith(text + " "):
+                tail = segment[len(text) + 1:]
+                code = next((c for c, p in _TAILS.items() if p.fullmatch(tail)), "")
+                if code:
+                    found[column] = code
+    return found
+
+
 def hidden_reasons(pub: pd.DataFrame) -> pd.DataFrame:
     """Per measure column of a published table: the reason code of each hidden cell, "" where shown."""
     if HIDDEN not in pub.columns:
         raise NotPublishedError(list(pub.columns))
     measures = [c for c in pub.columns if c in BY_NAME]
-    notes = pub[HIDDEN].fillna("").astype("str")
-    alternatives = "|".join(f"(?:{p.pattern})" for p in _TAILS.values())
-    out: dict[str, np.ndarray] = {}
-    for column in measures:
-        pattern = rf"(?:^|{re.escape(NOTE_SEPARATOR)}){re.escape(label(column, 'id'))} ({alternatives})(?=;|$)"
-        tails = notes.str.extract(pattern, expand=False).fillna("")
-        lookup = {t: next((c for c, p in _TAILS.items() if p.fullmatch(t)), "") for t in tails.unique() if t}
-        out[column] = tails.map(lambda t: lookup.get(t, "")).to_numpy(dtype=object)
+    labels = {column: label(column, "id") for column in measures}
+    notes = pub[HIDDEN].fillna("").astype("str").to_numpy(dtype=object)
+    out = {column: np.full(len(pub), "", dtype=object) for column in measures}
+    parsed: dict[str, dict[str, str]] = {}  # notes repeat: each distinct one is read once
+    for row in np.flatnonzero(notes != ""):
+        note = notes[row]
+        if note not in parsed:
+            parsed[note] = _note_reasons(note, labels)
+        for column, code in parsed[note].items():
+            out[column][row] = code
     return pd.DataFrame(out, index=pub.index, columns=measures, dtype=object)
 
 

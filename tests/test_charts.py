@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -166,6 +167,29 @@ def test_map_fetches_nothing_from_the_internet(ready):
                   "showsubunits"):
         assert getattr(geo, layer) is False
     assert fig.data[0].fill == "toself" and fig.data[0].hoverinfo == "skip"
+
+
+def test_land_shapes_are_drawn_apart_with_a_gap_after_each():
+    # Rows of a shape need not be together in the file; each shape is one closed run of points.
+    land = pd.DataFrame({"shape": [1, 1, 2, 1, 2, 2], "lon": [110, 112, 120, 110, 121, 120],
+                         "lat": [-8, -6, -2, -8, -1, -2]})
+    trace = charts._land(land)
+    assert trace.fill == "toself"
+    runs = [[]]
+    for lon, lat in zip(trace.lon, trace.lat):
+        if np.isnan(lon):
+            assert np.isnan(lat)
+            runs.append([])
+        else:
+            runs[-1].append((lon, lat))
+    assert runs == [[(110, -8), (112, -6), (110, -8)], [(120, -2), (121, -1), (120, -2)], []]
+
+
+def test_charts_carry_their_own_small_template(ready):
+    fig = charts.bar_chart(pub_of(ready, "participation", ["village"]), "village", "enrollments", k=K)
+    template = fig.layout.template
+    assert template.layout.plot_bgcolor == "white" and template.layout.xaxis.gridcolor == "#EBF0F8"
+    assert not template.data.scatter and not template.data.heatmap  # not the whole plotly_white
 
 
 def test_visible_circles_grow_with_the_count():

@@ -23,6 +23,7 @@ from lib.importer import (
     commit_import,
     main,
     plan_import,
+    problem_table,
     row_changes,
     totals_frame,
 )
@@ -119,6 +120,20 @@ def test_first_import_stores_all_uploaded_tables(store, tiny, reference, extensi
     assert manifest["files"] == list(plan.files) and manifest["author"] == "admin"
 
 
+@pytest.mark.parametrize("tables, empty", [
+    ([PARTICIPANTS], [OUTCOMES_TABLE, BUDGET]),
+    ([PARTICIPANTS, OUTCOMES_TABLE], [BUDGET]),
+    (list(TABLES), []),
+])
+def test_a_version_missing_a_table_is_warned_about_before_storing(store, tiny, reference, tables, empty):
+    plan = plan_import(upload(tiny, tables=tables), store, reference, today=TODAY)
+    assert plan.ok  # a warning: the import can still go ahead
+    warned = plan.warnings[plan.warnings["problem"].str.startswith("Versi baru tidak akan berisi")]
+    assert sorted(warned["table"]) == sorted(empty)
+    if BUDGET in empty:
+        assert "Rp 0" in " ".join(warned["problem"])
+
+
 def test_uploaded_table_replaces_and_others_are_kept(store, tiny, reference):
     commit_import(plan_import(upload(tiny), store, reference, today=TODAY), store, author="a")
     budget = tiny.budget.iloc[:2]
@@ -169,6 +184,14 @@ def test_plan_with_errors_cannot_be_committed_and_changes_nothing(store, tiny, r
     with pytest.raises(DataError):
         commit_import(plan, store, author="a", audit=audit)
     assert snapshot(store.root) == before and audit.events == []
+
+
+def test_problems_of_a_csv_file_name_no_sheet(store, tiny, reference):
+    name = T.template_filename(PARTICIPANTS, "csv")
+    text = upload(tiny, tables=[PARTICIPANTS])[name].decode("utf-8-sig")
+    plan = plan_import({name: BAD_FILES["unknown village"](text).encode("utf-8-sig")}, store, reference, today=TODAY)
+    shown = problem_table(plan.errors)
+    assert len(shown) and shown["lembar"].tolist() == [""] * len(shown)  # shown empty, never "None"
 
 
 def test_personal_identifiers_never_reach_the_store(store, tiny, reference):

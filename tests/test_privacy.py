@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from lib.export import HIDDEN_WORD, display_frame
 from lib.measures import BY_NAME, MEASURES, label
+from lib import privacy
 from lib.privacy import (
     BASE_GAP_SMALL,
     BASE_HIDDEN,
@@ -593,6 +594,19 @@ def test_property_two_dimensions(case):
     # Solved: no small hidden cell follows from the shown cells and the shown
     # row, column and grand totals, except what the totals alone give away.
     assert _exposed_small_cells(values, hidden, k) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids())
+def test_property_the_note_reads_back_as_the_reasons_decided(case):
+    # Charts and tables learn why a cell is hidden from the note column alone (it is what downloads carry).
+    values, k = case
+    table = _table_of(values)
+    decided = privacy._reasons(table, ["village", "year"], ["village", "year"], k)
+    read = hidden_reasons(publishable(table, ["village", "year"], k))
+    assert list(read.columns) == list(decided)
+    for column, codes in decided.items():
+        assert read[column].tolist() == list(codes), column
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
