@@ -64,6 +64,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Pengaturan dasbor tidak dapat dipakai. Hubungi admin: {reason}",
         "en": "A dashboard setting cannot be used. Contact the administrator: {reason}",
     },
+    "loading_data": {
+        "id": "Memuat dan menyiapkan data. Ini terjadi sekali setelah dasbor dimulai atau data diperbarui.",
+        "en": "Loading and preparing the data. This happens once after the dashboard starts or the data changes.",
+    },
     "no_data": {
         "id": "Data belum dapat dibaca. Hubungi admin: {reason}",
         "en": "The data cannot be read yet. Contact the administrator: {reason}",

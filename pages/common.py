@@ -187,7 +187,10 @@ def _selection(folder: str, version: str | None, villages: tuple[str, ...], filt
 def source() -> Dataset:
     """The prepared dataset this account may see (all filters off). Stops the page with a clear message if unreadable."""
     try:
-        return _scoped(*data_key(), scope())
+        # Shown after half a second only: at national scale the first visitor after a start or an
+        # import waits seconds while the data is read and prepared; everyone after reads the cache.
+        with st.spinner(tr("loading_data"), show_time=True):
+            return _scoped(*data_key(), scope())
     except (DataError, data_store.StoreError, ReferenceError, OSError) as exc:
         st.error(tr("no_data", reason=str(exc)))
         st.stop()

@@ -7,6 +7,7 @@ directly from lib (load, prepare, filter, indicator, publishable, fmt).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -279,6 +280,19 @@ def test_village_limited_account_cannot_reach_other_villages(monkeypatch):
     assert at.multiselect(key=common.PARAM_VILLAGES).options == ["Pare"]
     pare = expected(prepared(load_folder(DEMO_DIR, load_reference())), Filters(villages=("Pare",)), "summary")
     assert metrics(at)["Peserta"] == shown(pare, "participants")
+
+
+def test_reading_the_data_says_so_while_it_takes(monkeypatch):
+    shown = []
+
+    @contextlib.contextmanager
+    def spinner(words, **options):
+        shown.append((words, options))
+        yield
+
+    monkeypatch.setattr(common.st, "spinner", spinner)
+    run("pages/ringkasan.py")
+    assert (text("loading_data", "id"), {"show_time": True}) in shown
 
 
 def test_an_invalid_privacy_setting_is_explained_not_a_traceback(monkeypatch):
