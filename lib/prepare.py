@@ -62,6 +62,19 @@ SHARES = [SHARE_DIRECT, SHARE_SHARED, SHARE_UNATTRIBUTED]
 
 
 # --- integer codes of key columns ----------------------------------------------
+def _dictionary_encoded(columns: Sequence[pd.Series]) -> pa.DictionaryArray:
+    """The text columns one after another as one dictionary-encoded Arrow array.
+
+    Arrow hashes text several times faster than pandas does (participant_id:
+    millions of rows); an Arrow-backed column gives its chunks as they are.
+    """
+    chunks = []
+    for column in columns:
+        text = pa.array(column, type=pa.large_string())
+        chunks += text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    return pa.chunked_array(chunks, type=pa.large_string()).combine_chunks().dictionary_encode()
+
+
 def _joint_codes(columns: Sequence[pd.Series]) -> tuple[list[np.ndarray], int]:
     """Integer codes of the values of ``columns`` (0..n-1), equal values equal codes across columns; missing: -1.
 
@@ -80,12 +93,7 @@ def _joint_codes(columns: Sequence[pd.Series]) -> tuple[list[np.ndarray], int]:
         return out, len(categories)
     bounds = np.cumsum([0, *(len(c) for c in columns)])
     if all(isinstance(c.dtype, pd.StringDtype) for c in columns):
-        # Arrow hashes text several times faster than pandas does (participant_id: millions of rows).
-        chunks = []
-        for column in columns:
-            text = pa.array(column, type=pa.large_string())  # an Arrow-backed column gives its chunks as they are
-            chunks += text.chunks if isinstance(text, pa.ChunkedArray) else [text]
-        encoded = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks().dictionary_encode()
+        encoded = _dictionary_encoded(columns)
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         return [codes[a:b] for a, b in zip(bounds[:-1], bounds[1:])], len(encoded.dictionary)
     both = pd.concat([c.reset_index(drop=True) for c in columns], ignore_index=True)
@@ -97,11 +105,7 @@ def _person_codes(columns: Sequence[pd.Series]) -> tuple[list[np.ndarray], pd.Ca
     """Codes of the participant_id values of ``columns`` in one sorted category list (missing: -1), and that dtype."""
     bounds = np.cumsum([0, *(len(c) for c in columns)])
     if all(isinstance(c.dtype, pd.StringDtype) for c in columns):
-        chunks = []
-        for column in columns:
-            text = pa.array(column, type=pa.large_string())  # an Arrow-backed column gives its chunks as they are
-            chunks += text.chunks if isinstance(text, pa.ChunkedArray) else [text]
-        encoded = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks().dictionary_encode()
+        encoded = _dictionary_encoded(columns)
         order = pc.array_sort_indices(encoded.dictionary).to_numpy()  # UTF-8 byte order is code point order
         rank = np.empty(len(order) + 1, dtype=np.int64)
         rank[order] = np.arange(len(order))
