@@ -239,3 +239,42 @@ def test_with_tables_empties_the_rest(ready):
     only = with_tables(ready, {BUDGET: ready.budget})
     assert only.budget is ready.budget
     assert only.participants.empty and only.outcomes.empty
+
+
+# --- medians per group: partitioning each group, or one sort of every income ------------------
+@st.composite
+def latest_outcomes(draw) -> pd.DataFrame:
+    n = draw(st.integers(0, 40))
+    return pd.DataFrame({
+        "village": pd.Categorical(draw(st.lists(st.sampled_from(["Pare", "Gurah", None]), min_size=n, max_size=n)),
+                                  categories=["Gurah", "Pare"]),
+        "year": pd.array(draw(st.lists(st.integers(2019, 2022), min_size=n, max_size=n)), dtype="Int64"),
+        "latest_outcome": pd.Categorical(draw(st.lists(st.sampled_from(["Bekerja", "Usaha Mandiri", "Magang", None]),
+                                                       min_size=n, max_size=n))),
+        "latest_income": pd.array(draw(st.lists(st.one_of(st.none(), st.integers(0, 5_000_000)),
+                                                min_size=n, max_size=n)), dtype="Int64"),
+    })
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=latest_outcomes(), by=st.sampled_from([("village",), ("village", "year"), ("year",)]),
+       one_sort=st.booleans())
+def test_medians_per_group_are_those_of_a_plain_groupby(monkeypatch_module, people, by, one_sort):
+    monkeypatch_module.setattr(ind, "MEDIAN_LOOP_LIMIT", 0 if one_sort else 4096)
+    groups = ind._Groups(people, list(by))
+    reported, medians = ind._median_income(groups, people)
+    working = people[people["latest_outcome"].isin(["Bekerja", "Usaha Mandiri"]) & people["latest_income"].notna()]
+    plain = working.groupby(list(by), observed=True)["latest_income"].agg(["size", "median"])
+    keys = [tuple(row) for row in groups.keys.itertuples(index=False)]
+    for key, n, median in zip(keys, reported, medians):
+        key = key if len(by) > 1 else key[0]
+        if key in plain.index:
+            assert n == plain.loc[key, "size"] and median == plain.loc[key, "median"]
+        else:
+            assert n == 0 and np.isnan(median)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
