@@ -14,23 +14,18 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.apptest import PAGES, VILLAGE_KEY
 from bench.data import PASSWORD_FILE, USERNAME
+from tests.e2e import CHROMIUM, CHROMIUM_ARGS, free_port, healthy  # the browser the end-to-end tests drive
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT_MS = int(os.environ.get("BENCH_WAIT_MS", "180000"))
 STARTUP_S = 120
 
@@ -77,20 +72,6 @@ class BrowserTimes:
         return statistics.median(self.pages[page][what])
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
 def peak_memory_mb(pid: int) -> float:
     """A process's peak resident memory (VmHWM), read from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -104,7 +85,7 @@ class Server:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.folder / f"server-{self.port}.log"
         self.process: subprocess.Popen | None = None
@@ -118,7 +99,7 @@ class Server:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + STARTUP_S
-        while not _healthy(self.url):
+        while not healthy(self.url):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.__exit__(None, None, None)
                 raise RuntimeError(f"dashboard did not start; see {self.log}")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lib.filters import Filters
+from lib.filters import Filters, budget_selections, participant_selections
 from lib.indicators import BUDGET_DIMS, FUNNEL_STAGES, INCOME_BAND_LABELS, INCOME_BANDS
 from lib.prepare import LATEST_INCOME, LATEST_OUTCOME, ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_TYPE, ORIGIN_TYPES
 from lib.schema import (
@@ -76,39 +76,21 @@ def _cols(by: Sequence[str], prefix: str = "") -> str:
     return ", ".join(prefix + _col(c) for c in by)
 
 
+def _where(selections: Sequence[tuple[str, tuple]], year: str, years: tuple[int, int] | None) -> str:
+    conds = [f"{_col(column)} IN ({_list(values)})" for column, values in selections if values]
+    if years:
+        conds.append(f"{_col(year)} BETWEEN {int(years[0])} AND {int(years[1])}")
+    return " AND ".join(conds) or "TRUE"
+
+
 def participants_where(filters: Filters) -> str:
     """The WHERE condition of lib.filters.participants_mask."""
-    conds = [
-        f"{_col(column)} IN ({_list(values)})"
-        for column, values in (
-            (Participants.village, filters.villages),
-            (Participants.program, filters.programs),
-            (Participants.organizer, filters.organizers),
-            (Participants.role, filters.roles),
-            (Participants.origin_province, filters.origin_provinces),
-            (Participants.origin_regency, filters.origin_regencies),
-        )
-        if values
-    ]
-    if filters.years:
-        conds.append(f"{_col(Participants.year)} BETWEEN {int(filters.years[0])} AND {int(filters.years[1])}")
-    return " AND ".join(conds) or "TRUE"
+    return _where(participant_selections(filters), Participants.year, filters.years)
 
 
 def budget_where(filters: Filters) -> str:
     """The WHERE condition of lib.filters.budget_mask."""
-    conds = [
-        f"{_col(column)} IN ({_list(values)})"
-        for column, values in (
-            (Budget.village, filters.villages),
-            (Budget.program, filters.programs),
-            (Budget.organizer, filters.organizers),
-        )
-        if values
-    ]
-    if filters.years:
-        conds.append(f"{_col(Budget.year)} BETWEEN {int(filters.years[0])} AND {int(filters.years[1])}")
-    return " AND ".join(conds) or "TRUE"
+    return _where(budget_selections(filters), Budget.year, filters.years)
 
 
 # --- the figures, as aggregate expressions over participants --------------------

@@ -101,16 +101,30 @@ def _mask(frame: pd.DataFrame, selections: tuple[tuple[str, tuple], ...], year: 
     return pd.Series(mask, index=frame.index)
 
 
-def participants_mask(participants: pd.DataFrame, filters: Filters) -> pd.Series:
-    """Boolean per enrollment: selected by every filter."""
-    return _mask(participants, (
+def participant_selections(filters: Filters) -> tuple[tuple[str, tuple], ...]:
+    """(column, chosen values) of every list filter on participants and their follow-ups; empty values: all."""
+    return (
         (Participants.village, filters.villages),
         (Participants.program, filters.programs),
         (Participants.organizer, filters.organizers),
         (Participants.role, filters.roles),
         (Participants.origin_province, filters.origin_provinces),
         (Participants.origin_regency, filters.origin_regencies),
-    ), Participants.year, filters.years)
+    )
+
+
+def budget_selections(filters: Filters) -> tuple[tuple[str, tuple], ...]:
+    """(column, chosen values) of every list filter on the budget: village, program and organizer."""
+    return (
+        (Budget.village, filters.villages),
+        (Budget.program, filters.programs),
+        (Budget.organizer, filters.organizers),
+    )
+
+
+def participants_mask(participants: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Boolean per enrollment: selected by every filter."""
+    return _mask(participants, participant_selections(filters), Participants.year, filters.years)
 
 
 def budget_mask(budget: pd.DataFrame, filters: Filters) -> pd.Series:
@@ -118,11 +132,7 @@ def budget_mask(budget: pd.DataFrame, filters: Filters) -> pd.Series:
 
     An unattributed row has no village, so any village filter leaves it out.
     """
-    return _mask(budget, (
-        (Budget.village, filters.villages),
-        (Budget.program, filters.programs),
-        (Budget.organizer, filters.organizers),
-    ), Budget.year, filters.years)
+    return _mask(budget, budget_selections(filters), Budget.year, filters.years)
 
 
 def _selected_rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:

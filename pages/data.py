@@ -116,23 +116,17 @@ st.write(
     "Isi templat dengan kode peserta samaran, tidak pernah nama, NIK, alamat atau nomor telepon. "
     "Judul kolom boleh bahasa Indonesia atau Inggris; baris judul, baris jumlah dan baris kosong diabaikan."
 )
+TEMPLATE_FORMATS = (("xlsx", template_xlsx, auth.XLSX_MIME), ("csv", template_csv, auth.CSV_MIME))
 for table in TABLES:
     title = TABLE_TITLES[table]
-    left, right = st.columns(2)
-    with left:
-        auth.download_button(
-            f"Templat {title} (XLSX)", what=f"templat {title} (XLSX)", filters=None,
-            build_bytes=lambda table=table: template_xlsx(table, reference),
-            file_name=template_filename(table, "xlsx"), mime=auth.XLSX_MIME,
-            key=f"data_templat_{table}_xlsx", page="Data", icon=":material/download:",
-        )
-    with right:
-        auth.download_button(
-            f"Templat {title} (CSV)", what=f"templat {title} (CSV)", filters=None,
-            build_bytes=lambda table=table: template_csv(table, reference),
-            file_name=template_filename(table, "csv"), mime=auth.CSV_MIME,
-            key=f"data_templat_{table}_csv", page="Data", icon=":material/download:",
-        )
+    for column, (extension, build, mime) in zip(st.columns(2), TEMPLATE_FORMATS):
+        with column:
+            auth.download_button(
+                f"Templat {title} ({extension.upper()})", what=f"templat {title} ({extension.upper()})",
+                filters=None, build_bytes=lambda table=table, build=build: build(table, reference),
+                file_name=template_filename(table, extension), mime=mime,
+                key=f"data_templat_{table}_{extension}", page="Data", icon=":material/download:",
+            )
 
 # --- import ---------------------------------------------------------------------------------
 st.header("2. Impor")

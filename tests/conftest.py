@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, Dataset, Reference, load_reference, typed_frame
 
@@ -109,3 +110,15 @@ def tiny(reference) -> Dataset:
 @pytest.fixture
 def today() -> dt.date:
     return dt.date(2026, 1, 31)
+
+
+def keep_download_callables(patch: pytest.MonkeyPatch, found: dict) -> None:
+    """From now on, record in ``found`` (file id -> callable) the data callable each download button registers."""
+    original = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        found[file_id] = data_callable
+        return file_id
+
+    patch.setattr(MediaFileManager, "add_deferred", keep)

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
@@ -21,6 +20,7 @@ from lib import accounts
 from lib.accounts import authenticate, create_account, open_accounts
 from lib.audit import open_audit
 from pages import auth, common
+from tests.conftest import keep_download_callables
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN, ADMIN_PW = "ani", "kuda-lumping-2024"
@@ -319,14 +319,7 @@ def test_village_limited_viewer_sees_only_their_village_whatever_the_url_or_stat
 def deferred(monkeypatch) -> dict:
     """file id -> the callable a download button registered."""
     found = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        found[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    keep_download_callables(monkeypatch, found)
     return found
 
 

@@ -48,7 +48,6 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from lib import fmt
@@ -62,6 +61,7 @@ from lib.prepare import prepared
 from lib.privacy import publishable, small_label
 from lib.schema import ROLES, Participants, load_reference
 from lib.texts import text as interface_text
+from tests.conftest import keep_download_callables
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 5  # DASBOR_PRIVACY_K's default
@@ -679,14 +679,7 @@ def environment(tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setenv("DASBOR_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     patch.setenv("DASBOR_PRIVACY_K", str(K))
-    original = MediaFileManager.add_deferred
-
-    def keep(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        _DEFERRED[file_id] = data_callable
-        return file_id
-
-    patch.setattr(MediaFileManager, "add_deferred", keep)
+    keep_download_callables(patch, _DEFERRED)
     yield
     patch.undo()
     _DEFERRED.clear()

@@ -13,12 +13,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,12 +24,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.e2e import ROOT, RUN_COUNTER, WAIT_MS, full_page_screenshot
+from tests.e2e import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    RUN_COUNTER,
+    WAIT_MS,
+    free_port,
+    full_page_screenshot,
+    healthy,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Without the background-networking flags Chromium keeps trying hosts this closed network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP_TIMEOUT_S = 60
 VIEWPORT = {"width": 1400, "height": 900}
 K = 5
@@ -72,20 +74,6 @@ def copy_data(dest: Path) -> Path:
     return dest
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
 def _stop(process: subprocess.Popen) -> None:
     """End the server's whole process group (dev.py and the streamlit it started)."""
     try:
@@ -118,7 +106,7 @@ def ensure_environment() -> None:
 @contextmanager
 def running_server(data_dir: Path, env: Mapping[str, str] | None = None) -> Iterator[Server]:
     """The dashboard started exactly as the README says, on ``data_dir``; stopped (whole process group) at exit."""
-    port = _free_port()
+    port = free_port()
     log = data_dir.parent / f"server-{port}.log"
     python3 = _python3()
     command = [python3, "dev.py", "start", "--server.headless", "true", "--server.port", str(port),
@@ -130,7 +118,7 @@ def running_server(data_dir: Path, env: Mapping[str, str] | None = None) -> Iter
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
                 pytest.fail(f"the dashboard did not answer {url}/_stcore/health within {STARTUP_TIMEOUT_S} s "
