@@ -278,7 +278,8 @@ def problem_table(problems: pd.DataFrame) -> pd.DataFrame:
     words = problems[PROBLEM_COLUMNS].assign(
         severity=problems["severity"].map(SEVERITY_LABELS).fillna(problems["severity"]),
         table=problems["table"].map(TABLE_LABELS).fillna(problems["table"]),
-        sheet=problems["sheet"].astype("object").where(problems["sheet"].notna(), ""),  # a CSV file has no sheets
+        # Where a problem has no place (a CSV file has no sheets, a file-wide problem no row): nothing, not "None".
+        **{c: problems[c].astype("object").where(problems[c].notna(), "") for c in ("sheet", "row")},
     )
     return words.rename(columns=PROBLEM_HEADERS)
 

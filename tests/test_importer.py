@@ -194,6 +194,12 @@ def test_problems_of_a_csv_file_name_no_sheet(store, tiny, reference):
     assert len(shown) and shown["lembar"].tolist() == [""] * len(shown)  # shown empty, never "None"
 
 
+def test_a_file_wide_problem_names_no_row(store, tiny, reference):
+    plan = plan_import(upload(tiny, tables=[PARTICIPANTS]), store, reference, today=TODAY)
+    shown = problem_table(plan.warnings)
+    assert len(shown) and shown["baris"].tolist() == [""] * len(shown)
+
+
 def test_personal_identifiers_never_reach_the_store(store, tiny, reference):
     name = T.template_filename(PARTICIPANTS, "csv")
     text = upload(tiny, tables=[PARTICIPANTS])[name].decode("utf-8-sig")
