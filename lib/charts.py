@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from lib import fmt
 from lib.export import HIDDEN_WORD
 from lib.measures import BY_NAME, label
-from lib.privacy import SMALL, hidden_reasons, small_label
+from lib.privacy import SMALL, Rules, as_rules, hidden_reasons, small_label
 from lib.texts import value_label
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -100,9 +100,9 @@ def _reasons(pub: pd.DataFrame, measure: str) -> pd.Series:
     return reasons[measure] if measure in reasons else pd.Series("", index=pub.index, dtype=object)
 
 
-def hidden_text(reason: str, k: int, lang: str = "id") -> str:
+def hidden_text(reason: str, k: int | Rules, lang: str = "id") -> str:
     """What a hidden cell reads, as in the tables and downloads: ``<5`` for a small count, else "disembunyikan"."""
-    return small_label(k) if reason == SMALL else HIDDEN_WORD["en" if lang == "en" else "id"]
+    return small_label(as_rules(k).k) if reason == SMALL else HIDDEN_WORD["en" if lang == "en" else "id"]
 
 
 def cells(pub: pd.DataFrame, measure: str, k: int, lang: str = "id", compact: bool = True) -> pd.DataFrame:

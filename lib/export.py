@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from lib.fmt import RATE_KINDS, is_none
 from lib.measures import BY_NAME, label
-from lib.privacy import HIDDEN, SMALL, hidden_reasons, privacy_note, small_label
+from lib.privacy import SMALL, Rules, as_rules, figure_columns, hidden_reasons, privacy_note, small_label
 
 HIDDEN_WORD = {"id": "disembunyikan", "en": "hidden"}
 NOTE_LABEL = {"id": "Catatan privasi", "en": "Privacy note"}
@@ -86,7 +86,7 @@ def _unique_headers(headers: list[str]) -> list[str]:
     return out
 
 
-def display_frame(pub: pd.DataFrame, dims: Sequence[str], k: int, lang: str = "id") -> pd.DataFrame:
+def display_frame(pub: pd.DataFrame, dims: Sequence[str], k: int | Rules, lang: str = "id") -> pd.DataFrame:
     """Download-ready table: dims, then figures, then the privacy note, under user labels (``lang``).
 
     Hidden small counts read ``<k``, other hidden figures "disembunyikan"
@@ -95,10 +95,12 @@ def display_frame(pub: pd.DataFrame, dims: Sequence[str], k: int, lang: str = "i
     ``pub`` must come from ``lib.privacy.publishable`` (else NotPublishedError).
     """
     lang = _lang(lang)
+    rules = as_rules(k)
+    k = rules.k
     dims = list(dims)
     reasons = hidden_reasons(pub)
     hidden_word = HIDDEN_WORD[lang]
-    columns = dims + [c for c in pub.columns if c not in dims and c != HIDDEN]
+    columns = dims + [c for c in figure_columns(pub) if c not in dims]
     data: list[list[object]] = []
     for column in columns:
         values = pub[column].tolist()
@@ -112,7 +114,7 @@ def display_frame(pub: pd.DataFrame, dims: Sequence[str], k: int, lang: str = "i
         else:
             cells = [_plain(value) for value in values]
         data.append(cells)
-    data.append(privacy_note(reasons, k, lang).tolist())
+    data.append(privacy_note(reasons, rules, lang).tolist())
     headers = _unique_headers([label(c, lang) for c in columns] + [NOTE_LABEL[lang]])
     return pd.DataFrame({h: pd.Series(cells, dtype=object) for h, cells in zip(headers, data)},
                         index=pd.RangeIndex(len(pub)))

@@ -9,8 +9,10 @@
 - outcomes gain the index label of their enrollment in participants, so a
   filter selects the follow-ups of the selected enrollments without joining
   on text keys again (see ``lib.filters``);
+- every enrollment gains its record key and person key (``lib.keys``), from
+  which every count's cell key is summed;
 - the budget is attributed to villages (lines with no village shared by
-  enrollments, or left unattributed), see ``attributed_budget``, then lines
+  published enrollments, or left unattributed), see ``attributed_budget``, then lines
   that no breakdown or filter can tell apart are merged (``budget_cells``):
   a million enrollments bring over a million attributed budget rows but only
   about a thousand distinct (year, program, organizer, village, category,
@@ -33,6 +35,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.keys import person_keys, record_keys
+from lib.privacy import Rules, rounded_counts
 from lib.schema import (
     BUDGET_SHARE,
     ENROLLMENT_KEY,
@@ -54,6 +58,9 @@ LATEST_INCOME = "latest_income"
 ORIGIN_TYPE = "origin_type"
 ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_UNKNOWN = "Lokal", "Pendatang", "Tidak Diketahui"
 ORIGIN_TYPES = (ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_UNKNOWN)
+# Columns added to participants: the keys behind every cell key (never shown or exported).
+RECORD_KEY = "record_key"
+PERSON_KEY = "person_key"
 # Column added to outcomes: the participants index label of the follow-up's enrollment, -1 when none.
 ENROLLMENT_ROW = "enrollment_row"
 NO_ENROLLMENT = -1
@@ -235,14 +242,17 @@ def prepared_participants(participants: pd.DataFrame, outcomes: pd.DataFrame, re
     })
 
 
-def attributed_budget(budget: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFrame:
+def attributed_budget(budget: pd.DataFrame, participants: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """budget with every line attributed: budget_share = langsung | dibagi | tidak teratribusi.
 
-    A line with no village is split over the villages in proportion to the
-    enrollments of its year, program and organizer (amounts become fractions of
-    rupiah); with no such enrollments it stays one unattributed row. The sum of
-    every amount is unchanged. Rows: the direct lines, then the shared parts
-    (per line, villages in their category order), then the unattributed lines.
+    A line with no village is split over the villages in proportion to their
+    *published* enrollments of its year, program and organizer (privacy.md:
+    rounded by their cell keys, ``rules``; a hidden or zero count takes no
+    share), so a shared amount tells nothing the published counts do not
+    (amounts become fractions of rupiah); with nothing published to share by it
+    stays one unattributed row. The sum of every amount is unchanged. Rows: the
+    direct lines, then the shared parts (per line, villages in their category
+    order), then the unattributed lines. ``participants`` carry RECORD_KEY.
     """
     amount_cols = [Budget.allocated_idr, Budget.realized_idr]
     budget = budget.assign(**{c: budget[c].astype("float64") for c in amount_cols})
@@ -264,11 +274,18 @@ def attributed_budget(budget: pd.DataFrame, participants: pd.DataFrame) -> pd.Da
     village_code = village_p.codes.astype(np.int64)
     valid_p &= village_code >= 0
     n_villages = len(village_p.categories)
-    pairs, n = np.unique(key_p[valid_p] * n_villages + village_code[valid_p], return_counts=True)
+    pairs, pair_of_row = np.unique(key_p[valid_p] * n_villages + village_code[valid_p], return_inverse=True)
+    n = np.bincount(pair_of_row, minlength=len(pairs))
+    cell_keys = np.bincount(pair_of_row, weights=participants[RECORD_KEY].to_numpy(dtype="float64")[valid_p],
+                            minlength=len(pairs))
+    published = np.nan_to_num(rounded_counts(n, cell_keys, rules)[0], nan=0.0)
+    # Only villages with a published enrollment share a line.
+    pairs, published = pairs[published > 0], published[published > 0]
     pair_key, pair_village = pairs // n_villages, pairs % n_villages
     key_start = np.flatnonzero(np.r_[True, pair_key[1:] != pair_key[:-1]]) if len(pairs) else pairs
-    totals = np.repeat(np.add.reduceat(n, key_start), np.diff(np.r_[key_start, len(pairs)])) if len(pairs) else n
-    share = n.astype("float64") / totals.astype("float64")
+    totals = (np.repeat(np.add.reduceat(published, key_start), np.diff(np.r_[key_start, len(pairs)]))
+              if len(pairs) else published)
+    share = published / totals if len(pairs) else published
 
     # Each open line matches the run of pairs with its key (pairs are sorted by key, then village).
     line_key = np.where(valid_b[open_lines], key_b[open_lines], -1)
@@ -343,14 +360,21 @@ def budget_cells(budget: pd.DataFrame) -> pd.DataFrame:
     return out.astype({c: budget[c].dtype for c in keys})[columns]
 
 
-def prepared(dataset: Dataset) -> Dataset:
-    """The dataset with derived columns added once (idempotent)."""
+def prepared(dataset: Dataset, secret: bytes, rules: Rules) -> Dataset:
+    """The dataset with derived columns added once (idempotent), its keys made with ``secret``.
+
+    ``rules``: the privacy rules the budget is shared by (published enrollments).
+    """
     if LATEST_OUTCOME in dataset.participants.columns:
         return dataset
     (persons, follow_up_persons), person, positions = _enrollments(dataset.participants, dataset.outcomes)
     participants = prepared_participants(dataset.participants, dataset.outcomes, dataset.reference, positions)
+    source = dataset.participants
     participants = participants.assign(**{
-        Participants.participant_id: pd.Categorical.from_codes(persons, dtype=person)})
+        Participants.participant_id: pd.Categorical.from_codes(persons, dtype=person),
+        RECORD_KEY: record_keys(source[Participants.participant_id], source[Participants.year],
+                                source[Participants.program], secret),
+        PERSON_KEY: person_keys(source[Participants.participant_id], secret)})
     outcomes = dataset.outcomes.assign(**{
         Outcomes.participant_id: pd.Categorical.from_codes(follow_up_persons, dtype=person)})
     if pd.api.types.is_integer_dtype(participants.index.dtype):
@@ -359,5 +383,5 @@ def prepared(dataset: Dataset) -> Dataset:
         rows = np.full(len(outcomes), NO_ENROLLMENT, dtype=np.int64)
         rows[found] = labels[positions[found]]
         outcomes = outcomes.assign(**{ENROLLMENT_ROW: rows})
-    budget = budget_cells(attributed_budget(dataset.budget, dataset.participants))
+    budget = budget_cells(attributed_budget(dataset.budget, participants, rules))
     return replace(dataset, participants=participants, outcomes=outcomes, budget=budget)

@@ -23,8 +23,16 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("DASBOR_DATA_DIR", str(ROOT / "data"),
             "Folder data: data acuan (reference.toml), data demo, versi impor, akun dan log audit."),
+    Setting("DASBOR_DATABASE_URL", "",
+            "URL PostgreSQL bersama (postgresql://...): versi data, akun, sesi, log audit dan rahasia "
+            "disimpan di sana agar beberapa proses dasbor memakainya bersama. Kosong: berkas di folder data."),
     Setting("DASBOR_PRIVACY_K", "5",
             "Ambang angka kecil k: jumlah orang 1 sampai k-1 ditampilkan sebagai <k."),
+    Setting("DASBOR_PRIVACY_B", "5",
+            "Basis pembulatan b: jumlah orang k atau lebih ditampilkan dibulatkan ke kelipatan b "
+            "(2 sampai k), selalu sama untuk kelompok orang yang sama."),
+    Setting("DASBOR_SESSION_HOURS", "8",
+            "Lama sesi masuk dengan kata sandi (jam): selama itu muat ulang atau bookmark tetap masuk, sampai keluar."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -39,7 +47,26 @@ def data_dir() -> Path:
 
 
 def privacy_k() -> int:
-    k = int(setting("DASBOR_PRIVACY_K"))
-    if k < 2:
-        raise ValueError("DASBOR_PRIVACY_K harus 2 atau lebih.")
-    return k
+    return privacy_rules().k
+
+
+def privacy_rules():
+    """The privacy rules set by the administrator: threshold k and rounding base b (lib.privacy.Rules)."""
+    from lib.privacy import Rules  # lib.privacy reads the measures registry; settings stays light to import
+
+    try:
+        k, b = int(setting("DASBOR_PRIVACY_K")), int(setting("DASBOR_PRIVACY_B"))
+    except ValueError:
+        raise ValueError("DASBOR_PRIVACY_K dan DASBOR_PRIVACY_B harus bilangan bulat.") from None
+    return Rules(k=k, b=b)
+
+
+def session_hours() -> float:
+    """How long a password sign-in lasts in the browser, in hours (DASBOR_SESSION_HOURS)."""
+    try:
+        hours = float(setting("DASBOR_SESSION_HOURS"))
+    except ValueError:
+        raise ValueError("DASBOR_SESSION_HOURS harus angka jam, mis. 8.") from None
+    if not 0 < hours <= 24 * 30:
+        raise ValueError("DASBOR_SESSION_HOURS harus lebih dari 0 dan paling lama 720 jam (30 hari).")
+    return hours

@@ -32,7 +32,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from lib import charts, export, fmt, privacy, settings
+from lib import charts, export, fmt, keys, privacy, settings
 from lib import store as data_store
 from lib.accounts import Account
 from lib.demo import DEMO_DIR, REGENCIES_FILE, regencies
@@ -161,13 +161,15 @@ def _loaded(folder: str, version: str | None) -> Dataset:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _prepared(folder: str, version: str | None) -> Dataset:
-    return prepared(_loaded(folder, version))
+def _prepared(folder: str, version: str | None, rules: privacy.Rules) -> Dataset:
+    # The demo data has a secret of its own; imported versions share the installation's.
+    secret = keys.installation_secret(Path(folder), keys.DEMO_SECRET if version is None else keys.INSTALLATION_SECRET)
+    return prepared(_loaded(folder, version), secret, rules)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _scoped(folder: str, version: str | None, villages: tuple[str, ...]) -> Dataset:
-    return scoped(_prepared(folder, version), villages)
+    return scoped(_prepared(folder, version, settings.privacy_rules()), villages)
 
 
 # One entry per (filter state, table): a page that reads only the budget never selects enrollments.
@@ -420,8 +422,7 @@ def _published(folder: str, version: str | None, villages: tuple[str, ...], filt
     if columns:
         keep = [c for c in raw.columns if c not in BY_NAME or c in columns]
         raw = raw[keep]
-    dims = [c for c in raw.columns if c not in BY_NAME]
-    return privacy.publishable(raw, dims, k)
+    return privacy.publishable(raw, privacy.dimension_columns(raw), settings.privacy_rules())
 
 
 def published(table: str, by: Sequence[str] = (), measures: Sequence[str] = (),
@@ -435,7 +436,7 @@ def published(table: str, by: Sequence[str] = (), measures: Sequence[str] = (),
 
 def dimensions(pub: pd.DataFrame) -> list[str]:
     """The dimension columns of a published table (everything that is not a figure or the note)."""
-    return [c for c in pub.columns if c not in BY_NAME and c != privacy.HIDDEN]
+    return privacy.dimension_columns(pub)
 
 
 def _display(pub: pd.DataFrame, k: int) -> pd.DataFrame:

@@ -17,10 +17,15 @@ import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
+from lib.keys import DEMO_SECRET
+from lib.prepare import prepared
+from lib.privacy import Rules
 from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, Dataset, Reference, load_reference, typed_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DASBOR_DATA_DIR", str(ROOT / "data"))
+
+pytest_plugins = ["tests.postgres"]  # the throwaway PostgreSQL server and the two-back-end fixture
 
 P_COLS = ["participant_id", "year", "program", "village", "organizer", "role",
           "origin_regency", "origin_province", "age", "status"]
@@ -78,6 +83,25 @@ BUDGET_ROWS = [
 B_COLS = ["year", "program", "organizer", "village", "category", "item", "quantity",
           "allocated_idr", "realized_idr", "funding_source"]
 O_COLS = ["participant_id", "year", "program", "observed_on", "outcome", "monthly_income_idr"]
+
+
+# The installation secret the tests publish with (lib.keys): a page run on a data folder reads the
+# secret from ``folder/secrets``, so ``install_secret`` puts this one there before the page runs and
+# the figures a test expects (``prepare_for_tests``) are rounded exactly as the page rounds them.
+TEST_SECRET = b"dasbor-uji-kunci-privasi-32-byte"
+TEST_RULES = Rules(k=5, b=5)
+
+
+def install_secret(folder: Path, name: str = DEMO_SECRET, secret: bytes = TEST_SECRET) -> None:
+    """Write ``secret`` as the secret ``name`` of data folder ``folder`` (what the pages will read)."""
+    path = Path(folder) / "secrets" / f"{name}.key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(secret)
+
+
+def prepare_for_tests(dataset: Dataset, rules: Rules = TEST_RULES) -> Dataset:
+    """``dataset`` prepared with the tests' secret: keys, latest outcomes, budget shared by published counts."""
+    return prepared(dataset, TEST_SECRET, rules)
 
 
 def tiny_dataset(reference: Reference | None = None) -> Dataset:

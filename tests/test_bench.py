@@ -20,7 +20,7 @@ from bench.duck import connect, query, same_figures
 from bench.report import PAGE_NAMES
 from lib.filters import filtered
 from lib.indicators import TABLES_BY_NAME, indicator_table
-from lib.prepare import prepared
+from tests.conftest import prepare_for_tests
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -108,7 +108,7 @@ def _cases():
 def ready():
     from tests.conftest import tiny_dataset
 
-    return prepared(tiny_dataset())
+    return prepare_for_tests(tiny_dataset())
 
 
 @pytest.fixture(scope="module")

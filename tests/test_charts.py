@@ -9,23 +9,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import charts
+from lib import charts, fmt
 from lib.indicators import indicator_table
 from lib.measures import BY_NAME
-from lib.prepare import prepared
-from lib.privacy import hidden_mask, hidden_reasons, publishable
+from tests.conftest import prepare_for_tests
+from lib.privacy import dimension_columns, hidden_mask, hidden_reasons, publishable, reason_column
 
 K = 5
 
 
 @pytest.fixture
 def ready(tiny):
-    return prepared(tiny)
+    return prepare_for_tests(tiny)
 
 
 def pub_of(dataset, name: str, by: list[str]) -> pd.DataFrame:
     raw = indicator_table(dataset, name, by)
-    return publishable(raw, [c for c in raw.columns if c not in BY_NAME], K)
+    return publishable(raw, dimension_columns(raw), K)
 
 
 def trace_values(trace, axis: str) -> list:
@@ -194,7 +194,7 @@ def test_charts_carry_their_own_small_template(ready):
 
 def test_visible_circles_grow_with_the_count():
     pub = pd.DataFrame({"origin_regency": ["A", "B", "C"], "enrollments": pd.array([5, 20, 80], dtype="Int64"),
-                        "privacy_note": ["", "", ""]})
+                        reason_column("enrollments"): ["", "", ""]})
     coords = pd.DataFrame({"regency": ["A", "B", "C"], "lat": [-7, -7.5, -8], "lon": [110, 111, 112]})
     sizes = list(charts.origin_map(pub, coords, "enrollments", k=K).data[0].marker.size)
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
@@ -232,7 +232,11 @@ def test_grouped_bars_keep_one_value_axis(ready):
 def test_funnel_labels_each_stage_with_its_share_of_the_first(ready):
     pub = pub_of(ready, "funnel", [])
     fig = charts.funnel_chart(pub, "stage", "enrollments", k=K, lang="id")
-    assert list(fig.data[0].text) == ["16 (100,0%)", "11 (68,8%)", "11 (68,8%)", "7 (43,8%)"]
+    # Each stage's published count, and its share of the first published count (tiny: 16, 11, 11, 7 enrolled).
+    counts = pub["enrollments"].astype(int).tolist()
+    assert all(c % 5 == 0 for c in counts)
+    assert list(fig.data[0].text) == [
+        f"{c} ({fmt.percent(c / counts[0], 'id')})" for c in counts]
     assert list(fig.data[0].y) == ["Terdaftar", "Selesai", "Terpantau", "Bekerja/usaha"]
 
 
@@ -251,7 +255,7 @@ def test_largest_first_orders_shown_bars_and_keeps_hidden_ones_last_in_table_ord
     pub = pd.DataFrame({
         "origin_regency": ["A", "B", "C", "D", "E"],
         "enrollments": pd.array([7, None, 30, None, 12], dtype="Int64"),
-        "privacy_note": ["", "Pendaftaran <5 disembunyikan", "", "Pendaftaran disembunyikan (melindungi angka kecil lain)", ""],
+        reason_column("enrollments"): ["", "small", "", "base_hidden", ""],
     })
     fig = charts.bar_chart(pub, "origin_regency", "enrollments", k=K, horizontal=True, largest_first=True)
     assert list(fig.data[0].y) == ["C", "E", "A", "B", "D"]

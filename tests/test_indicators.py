@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 
 from lib import indicators as ind
 from lib.filters import Filters, filtered, scoped
-from lib.prepare import attributed_budget, latest_outcomes, prepared
+from lib.prepare import attributed_budget, latest_outcomes
 from lib.schema import (
     BUDGET,
     BUDGET_SHARE,
@@ -26,12 +28,12 @@ from lib.schema import (
     Dataset,
     typed_frame,
 )
-from tests.conftest import B_COLS, O_COLS, P_COLS, tiny_dataset
+from tests.conftest import B_COLS, O_COLS, P_COLS, TEST_RULES, prepare_for_tests, tiny_dataset
 
 
 @pytest.fixture
 def ready(tiny):
-    return prepared(tiny)
+    return prepare_for_tests(tiny)
 
 
 def _row(table: pd.DataFrame, **where) -> pd.Series:
@@ -143,34 +145,43 @@ def test_income_bands_count_people_not_incomes(ready):
 
 # --- budget ------------------------------------------------------------------
 def test_attributed_budget_shares_and_keeps_the_total(tiny):
-    out = attributed_budget(tiny.budget, tiny.participants)
+    # Every village of the tiny data has fewer than k enrollments per (year, program, organizer):
+    # nothing is published to share a village-less line by, so those lines stay unattributed.
+    out = attributed_budget(tiny.budget, prepare_for_tests(tiny).participants, TEST_RULES)
     assert out["allocated_idr"].sum() == tiny.budget["allocated_idr"].sum()
     assert out["realized_idr"].sum() == tiny.budget["realized_idr"].sum()
     shares = out.groupby(BUDGET_SHARE, observed=True)["allocated_idr"].sum()
     assert shares[SHARE_DIRECT] == 135_000_000
-    assert shares[SHARE_SHARED] == 10_000_000
-    assert shares[SHARE_UNATTRIBUTED] == 3_000_000  # 2019 Tata Boga has no enrollment
+    assert SHARE_SHARED not in shares.index or shares[SHARE_SHARED] == 0
+    assert shares[SHARE_UNATTRIBUTED] == 13_000_000
     assert out[out[BUDGET_SHARE] == SHARE_UNATTRIBUTED]["village"].isna().all()
 
 
-def test_village_less_line_is_shared_in_proportion_to_enrollments(reference):
-    rows = [
-        ("P1", 2020, "Tata Rias", "Pare", "Dinas Sosial Kabupaten Kediri", "WPS", "X", "Y", None, "Selesai"),
-        ("P2", 2020, "Tata Rias", "Pare", "Dinas Sosial Kabupaten Kediri", "WPS", "X", "Y", None, "Selesai"),
-        ("P3", 2020, "Tata Rias", "Pare", "Dinas Sosial Kabupaten Kediri", "WPS", "X", "Y", None, "Selesai"),
-        ("G1", 2020, "Tata Rias", "Gurah", "Dinas Sosial Kabupaten Kediri", "WPS", "X", "Y", None, "Selesai"),
-        # another organizer's enrollments do not take part in the share
-        ("U1", 2020, "Tata Rias", "Wates", "UPT RSBKW Kediri", "WPS", "X", "Y", None, "Selesai"),
-    ]
-    participants = typed_frame(PARTICIPANTS, pd.DataFrame(rows, columns=P_COLS), reference)
-    budget = typed_frame(BUDGET, pd.DataFrame(
-        [(2020, "Tata Rias", "Dinas Sosial Kabupaten Kediri", None, "Bahan", "Bahan", None, 8_000_000, 4_000_000, "APBD Kabupaten")],
-        columns=B_COLS), reference)
-    out = attributed_budget(budget, participants).set_index("village")
+def _enrolled(village: str, n: int, organizer: str = "Dinas Sosial Kabupaten Kediri") -> list[tuple]:
+    return [(f"{village[:2]}{i:03d}", 2020, "Tata Rias", village, organizer, "WPS", "X", "Y", None, "Selesai")
+            for i in range(n)]
+
+
+def test_village_less_line_is_shared_in_proportion_to_published_enrollments(reference):
+    rows = [*_enrolled("Pare", 15), *_enrolled("Gurah", 10),
+            *_enrolled("Keras", 3),  # hidden (<5): takes no share, so no amount gives its 3 away
+            # another organizer's enrollments do not take part in the share
+            *_enrolled("Wates", 20, "UPT RSBKW Kediri")]
+    budget = pd.DataFrame(
+        [(2020, "Tata Rias", "Dinas Sosial Kabupaten Kediri", None, "Bahan", "Bahan", None, 10_000_000, 5_000_000,
+          "APBD Kabupaten")], columns=B_COLS)
+    data = prepare_for_tests(replace(tiny_dataset(reference),
+                                     participants=typed_frame(PARTICIPANTS, pd.DataFrame(rows, columns=P_COLS), reference),
+                                     outcomes=tiny_dataset(reference).outcomes.iloc[0:0],
+                                     budget=typed_frame(BUDGET, budget, reference)))
+    out = attributed_budget(data.budget.iloc[0:0], data.participants, TEST_RULES)  # empty stays empty
+    assert out.empty
+    out = attributed_budget(typed_frame(BUDGET, budget, reference), data.participants, TEST_RULES).set_index("village")
+    # 15 and 10 are multiples of b = 5: published as they are, so the shares are 15/25 and 10/25.
     assert out.loc["Pare", "allocated_idr"] == 6_000_000
-    assert out.loc["Gurah", "allocated_idr"] == 2_000_000
-    assert out.loc["Gurah", "realized_idr"] == 1_000_000
-    assert "Wates" not in out.index
+    assert out.loc["Gurah", "allocated_idr"] == 4_000_000
+    assert out.loc["Gurah", "realized_idr"] == 2_000_000
+    assert "Keras" not in out.index and "Wates" not in out.index
 
 
 def test_budget_summary_and_absorption(ready):
@@ -193,10 +204,11 @@ def test_absorption_is_none_when_nothing_allocated(reference):
 def test_cost_per_participant_and_per_working(ready):
     cost = ind.cost_summary(ready.participants, ready.budget, ["village"])
     pare = _row(cost, village="Pare")
-    # Pare realised: 9 jt direct + 4 jt shared; 5 people; 3 working
-    assert pare.realized_idr == 13_000_000
-    assert pare.cost_per_participant == pytest.approx(13_000_000 / 5)
-    assert pare.cost_per_working == pytest.approx(13_000_000 / 3)
+    # Pare realised: 9 jt direct (the 4 jt village-less line has no published enrollment to share by);
+    # 5 people; 3 working (raw figures: publishing divides by the published counts)
+    assert pare.realized_idr == 9_000_000
+    assert pare.cost_per_participant == pytest.approx(9_000_000 / 5)
+    assert pare.cost_per_working == pytest.approx(9_000_000 / 3)
     with pytest.raises(ValueError):
         ind.cost_summary(ready.participants, ready.budget, ["role"])
 
@@ -222,14 +234,14 @@ def test_filters_apply_to_the_tables_they_name(ready):
     assert len(by_role.budget) == len(ready.budget)
     pare = filtered(ready, Filters(villages=("Pare",), years=(2020, 2020)))
     assert set(pare.participants["village"].astype(str)) == {"Pare"}
-    assert pare.budget["allocated_idr"].sum() == 14_000_000  # direct + shared, no unattributed
+    assert pare.budget["allocated_idr"].sum() == 10_000_000  # direct only: nothing published to share by
     assert set(pare.outcomes["participant_id"]) == {"A01", "A02", "A03", "A04", "A05"}
 
 
 def test_village_scope_cannot_reach_other_villages(ready):
     limited = scoped(ready, ("Gurah",))
     assert set(limited.participants["village"].astype(str)) == {"Gurah"}
-    assert set(limited.budget["village"].astype(str)) == {"Gurah"}
+    assert set(limited.budget["village"].astype(str)) <= {"Gurah"}  # Gurah's small count takes no share
     # a filter asking for another village inside the scope finds nothing
     assert filtered(limited, Filters(villages=("Pare",))).participants.empty
 
@@ -287,7 +299,7 @@ DIMS = st.sampled_from([["village"], ["program"], ["role"], ["year"], ["village"
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=datasets(), by=DIMS)
 def test_breakdowns_sum_to_totals_and_rates_stay_in_range(data, by):
-    ready = prepared(data)
+    ready = prepare_for_tests(data)
     parts = ind.summary(ready.participants, ready.budget, by)
     total = ind.summary(ready.participants, ready.budget).iloc[0]
     for count in ("enrollments", "completed", "completion_base", "followed_up", "working", "relapsed",
@@ -309,7 +321,7 @@ def test_breakdowns_sum_to_totals_and_rates_stay_in_range(data, by):
 @given(data=datasets(), by=DIMS)
 def test_no_function_mutates_its_inputs(data, by):
     before = {name: data.table(name).copy(deep=True) for name in (PARTICIPANTS, OUTCOMES_TABLE, BUDGET)}
-    ready = prepared(data)
+    ready = prepare_for_tests(data)
     snapshot = (ready.participants.copy(deep=True), ready.budget.copy(deep=True))
     ind.summary(ready.participants, ready.budget, by)
     ind.outcome_mix(ready.participants, by)

@@ -9,13 +9,14 @@ import pytest
 
 from lib import indicators as ind
 from lib.measures import BY_NAME
-from lib.prepare import ORIGIN_TYPES, prepared
-from lib.privacy import publishable
+from lib.prepare import ORIGIN_TYPES
+from tests.conftest import TEST_RULES, prepare_for_tests
+from lib.privacy import KEY_SUFFIX, dimension_columns, key_column, publishable
 
 
 @pytest.fixture
 def ready(tiny):
-    return prepared(tiny)
+    return prepare_for_tests(tiny)
 
 
 @pytest.mark.parametrize("village, local, migrant, unknown", [
@@ -58,7 +59,7 @@ def test_shared_equipment_carries_no_quantity(reference, tiny):
     budget = tiny.budget.copy()
     line = budget.index[budget["item"] == "Mesin jahit"][0]
     budget.loc[line, "village"] = pd.NA  # the machines now serve the whole program
-    ready = prepared(replace(tiny, budget=budget))
+    ready = prepare_for_tests(replace(tiny, budget=budget))
     table = ind.equipment_lines(ready.budget, ("year", "village"))
     assert set(table["budget_share"].astype(str)) == {"dibagi"}
     assert table["quantity"].isna().all()
@@ -69,11 +70,15 @@ def test_shared_equipment_carries_no_quantity(reference, tiny):
 @pytest.mark.parametrize("by", [(), ("year",), ("program",)])
 def test_every_named_table_can_be_published(ready, name, by):
     table = ind.indicator_table(ready, name, by)
-    numbers = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c]) and c not in ("year", "quantity")]
-    # Suppression reads the registry: a number it does not know would be shown unprotected.
+    numbers = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c]) and c not in ("year", "quantity")
+               and not c.endswith(KEY_SUFFIX)]
+    # Publishing reads the registry: a number it does not know would be shown unprotected.
     assert set(numbers) <= set(BY_NAME), f"{name} has figures outside lib.measures: {set(numbers) - set(BY_NAME)}"
-    dims = [c for c in table.columns if c not in BY_NAME]
-    publishable(table, dims, 5)  # every rate brings its base and numerator along
+    # Every count of people carries its cell key, and every rate its base and numerator.
+    counts = [c for c in numbers if BY_NAME[c].kind == "count"]
+    assert {key_column(c) for c in counts} <= set(table.columns)
+    published = publishable(table, dimension_columns(table), TEST_RULES)
+    assert not [c for c in published.columns if c.endswith(KEY_SUFFIX)]  # keys never leave
 
 
 def test_indicator_table_matches_the_function_it_names(ready):

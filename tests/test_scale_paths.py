@@ -21,11 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lib import groups
 from lib import indicators as ind
 from lib.demo import DEMO_DIR
 from lib.filters import Filters, filtered, with_tables
 from lib.loading import load_folder
-from lib.prepare import BUDGET_CELL, attributed_budget, budget_cells, prepared
+from lib.prepare import BUDGET_CELL, attributed_budget, budget_cells
 from lib.schema import (
     BUDGET,
     BUDGET_SHARE,
@@ -36,7 +37,7 @@ from lib.schema import (
     load_reference,
     typed_frame,
 )
-from tests.conftest import B_COLS, DINKOP, DINSOS, tiny_dataset
+from tests.conftest import B_COLS, DINKOP, DINSOS, TEST_RULES, prepare_for_tests, tiny_dataset
 
 BUDGET_BREAKDOWNS = [(), ("year",), ("program",), ("organizer",), ("village",), ("category",),
                      ("funding_source",), (BUDGET_SHARE,), ("year", "program"), ("village", "year")]
@@ -64,8 +65,8 @@ def test_prepared_budget_has_one_row_per_cell():
     # Every line twice: at national scale most lines share a cell with others.
     data = tiny_dataset()
     data = replace(data, budget=pd.concat([data.budget, data.budget], ignore_index=True))
-    lines = attributed_budget(data.budget, data.participants)
-    cells = prepared(data).budget
+    lines = attributed_budget(data.budget, prepare_for_tests(data).participants, TEST_RULES)
+    cells = prepare_for_tests(data).budget
     assert len(cells) == len(lines) // 2
     assert not cells.duplicated(list(BUDGET_CELL)).any()
     assert cells["allocated_idr"].sum() == lines["allocated_idr"].sum()
@@ -76,8 +77,8 @@ def test_prepared_budget_has_one_row_per_cell():
 
 @pytest.mark.parametrize("by", BUDGET_BREAKDOWNS)
 def test_budget_tables_over_cells_equal_those_over_lines(demo, by):
-    lines = attributed_budget(demo.budget, demo.participants)
-    cells = prepared(demo).budget
+    lines = attributed_budget(demo.budget, prepare_for_tests(demo).participants, TEST_RULES)
+    cells = prepare_for_tests(demo).budget
     _assert_same_money(ind.budget_summary(cells, by), ind.budget_summary(lines, by))
     equipment_by = by or ("year", "program", "organizer")
     if BUDGET_SHARE not in equipment_by:
@@ -87,8 +88,8 @@ def test_budget_tables_over_cells_equal_those_over_lines(demo, by):
 @pytest.mark.parametrize("filters", [Filters(villages=("Pare",)), Filters(years=(2019, 2021)),
                                      Filters(programs=("Konveksi",), organizers=(DINKOP,))])
 def test_filtered_cells_give_the_filtered_lines_figures(demo, filters):
-    ready = prepared(demo)
-    with_lines = replace(ready, budget=attributed_budget(demo.budget, demo.participants))
+    ready = prepare_for_tests(demo)
+    with_lines = replace(ready, budget=attributed_budget(demo.budget, ready.participants, TEST_RULES))
     for name in ("budget", "cost", "summary"):
         for by in ((), ("year",), ("village",)):
             _assert_same_money(ind.indicator_table(filtered(ready, filters), name, by),
@@ -124,7 +125,7 @@ def test_cell_quantity_is_the_sum_of_the_known_quantities(quantities, expected):
 def test_budget_cells_of_no_lines_is_empty_with_every_column():
     reference = load_reference()
     empty = attributed_budget(typed_frame(BUDGET, pd.DataFrame(columns=B_COLS), reference),
-                              tiny_dataset().participants)
+                              prepare_for_tests(tiny_dataset()).participants, TEST_RULES)
     cells = budget_cells(empty)
     assert cells.empty
     assert list(cells.columns) == [*BUDGET_CELL, "quantity", "allocated_idr", "realized_idr"]
@@ -189,7 +190,7 @@ def test_small_integer_codes_are_those_factorize_gives(values, nullable):
     if not nullable:
         values = [v for v in values if v is not None]
     column = pd.Series(values, dtype="Int64" if nullable else "int64")
-    codes, uniques = ind._value_codes(column)
+    codes, uniques = groups.value_codes(column)
     expected_codes, expected_uniques = pd.factorize(column, sort=True)
     np.testing.assert_array_equal(codes, expected_codes)
     assert list(pd.array(uniques)) == list(pd.array(expected_uniques))
@@ -198,15 +199,15 @@ def test_small_integer_codes_are_those_factorize_gives(values, nullable):
 
 def test_integers_spread_wide_are_still_coded_in_order():
     column = pd.Series([10**12, 5, None, 5], dtype="Int64")
-    assert ind._small_integer_codes(column) is None  # a span this wide is hashed, not offset
-    codes, uniques = ind._value_codes(column)
+    assert groups.small_integer_codes(column) is None  # a span this wide is hashed, not offset
+    codes, uniques = groups.value_codes(column)
     assert codes.tolist() == [1, 0, -1, 0] and list(uniques) == [5, 10**12]
 
 
 # --- selecting only the tables a page reads ----------------------------------------------
 @pytest.fixture(scope="module")
 def ready():
-    return prepared(tiny_dataset())
+    return prepare_for_tests(tiny_dataset())
 
 
 @pytest.mark.parametrize("tables", [(PARTICIPANTS,), (BUDGET,), (OUTCOMES_TABLE,), (PARTICIPANTS, BUDGET), TABLES])
@@ -261,11 +262,11 @@ def latest_outcomes(draw) -> pd.DataFrame:
        one_sort=st.booleans())
 def test_medians_per_group_are_those_of_a_plain_groupby(monkeypatch_module, people, by, one_sort):
     monkeypatch_module.setattr(ind, "MEDIAN_LOOP_LIMIT", 0 if one_sort else 4096)
-    groups = ind._Groups(people, list(by))
-    reported, medians = ind._median_income(groups, people)
+    found = groups.Groups(people, list(by))
+    reported, medians = ind._median_income(found, people)
     working = people[people["latest_outcome"].isin(["Bekerja", "Usaha Mandiri"]) & people["latest_income"].notna()]
     plain = working.groupby(list(by), observed=True)["latest_income"].agg(["size", "median"])
-    keys = [tuple(row) for row in groups.keys.itertuples(index=False)]
+    keys = [tuple(row) for row in found.keys.itertuples(index=False)]
     for key, n, median in zip(keys, reported, medians):
         key = key if len(by) > 1 else key[0]
         if key in plain.index:
