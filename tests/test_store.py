@@ -1,4 +1,10 @@
-"""The versioned store: commit, read back with exact dtypes, list, roll back, refuse safely."""
+"""The versioned store: commit, read back with exact dtypes, list, roll back, refuse safely.
+
+Every test of the store's behaviour runs on both back ends (the ``backend``
+fixture: files of the data folder, and PostgreSQL); what only one back end has
+(files: leftovers of a crash, the pointer file; the database: a failing
+statement) is tested on that one.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from lib import backend as B
 from lib import store as S
 from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, TABLES, dtypes
+
+DATABASE_TABLES = {"store_versions": "id", "store_tables": "version, name", "store_history": "seq"}
 
 
 def frames_of(dataset, participants_rows: int | None = None) -> dict:
@@ -22,15 +31,36 @@ def frames_of(dataset, participants_rows: int | None = None) -> dict:
     return frames
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (except the lock file) -> its bytes."""
+def snapshot(store: S.Store | S.DatabaseStore | Path) -> dict:
+    """Everything the store holds: every file (except the lock file) -> its bytes, or every row of its tables."""
+    if isinstance(store, S.DatabaseStore):
+        with B.connect(store.url) as db:
+            return {table: [tuple(row) for row in db.execute(f"SELECT * FROM {table} ORDER BY {order}")]
+                    for table, order in DATABASE_TABLES.items()}
+    root = store.root if isinstance(store, S.Store) else store
     return {str(p.relative_to(root)): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file() and p.name != S.LOCK}
 
 
+def fresh_handle(store):
+    """Another handle on the same store, as another process would make."""
+    return S.DatabaseStore(store.url) if isinstance(store, S.DatabaseStore) else S.Store(store.root)
+
+
 @pytest.fixture
-def store(tmp_path) -> S.Store:
+def store(backend):
+    """The configured store of the back end under test (DASBOR_DATABASE_URL set or not)."""
+    return S.open_store()
+
+
+@pytest.fixture
+def file_store(tmp_path) -> S.Store:
     return S.open_store(tmp_path / "store")
+
+
+def test_the_setting_chooses_the_back_end(backend, store):
+    assert isinstance(store, S.DatabaseStore if backend.is_postgres else S.Store)
+    assert S.default_store() == store
 
 
 def test_empty_store_has_no_version(store, reference):
@@ -79,7 +109,7 @@ def test_current_version_id_changes_after_commit(store, tiny):
     seen.append(S.commit_version(store, frames_of(tiny), author="a", base=None))
     assert S.current_version_id(store) == seen[-1]
     seen.append(S.commit_version(store, frames_of(tiny, 2), author="a", base=seen[-1]))
-    assert S.current_version_id(S.Store(store.root)) == seen[-1]  # a fresh handle sees it too
+    assert S.current_version_id(fresh_handle(store)) == seen[-1]  # a fresh handle sees it too
     assert seen == [None, "0001", "0002"]
 
 
@@ -110,10 +140,10 @@ def test_rollback_makes_an_earlier_version_current(store, tiny, reference):
 @pytest.mark.parametrize("target", ["7", "0", "abc"])
 def test_rollback_to_unknown_version_is_refused(store, tiny, target):
     S.commit_version(store, frames_of(tiny), author="a", base=None)
-    before = snapshot(store.root)
+    before = snapshot(store)
     with pytest.raises(S.UnknownVersion):
         S.rollback(store, target, author="a")
-    assert snapshot(store.root) == before
+    assert snapshot(store) == before
 
 
 @pytest.mark.parametrize("text,expected", [("3", "0003"), (3, "0003"), ("0012", "0012"),
@@ -130,32 +160,32 @@ def test_version_label_uses_local_time():
 def test_stale_import_is_refused_and_changes_nothing(store, tiny):
     S.commit_version(store, frames_of(tiny), author="a", base=None)
     S.commit_version(store, frames_of(tiny, 2), author="b", base="0001")
-    before = snapshot(store.root)
+    before = snapshot(store)
     with pytest.raises(S.StaleImport) as caught:
         S.commit_version(store, frames_of(tiny, 4), author="c", base="0001")
     assert "coba lagi" in str(caught.value)
     assert (caught.value.planned, caught.value.current) == ("0001", "0002")
-    assert snapshot(store.root) == before
+    assert snapshot(store) == before
 
 
 def test_import_while_store_is_locked_is_busy(store, tiny):
     S.commit_version(store, frames_of(tiny), author="a", base=None)
-    before = snapshot(store.root)
-    with S._exclusive(store):
+    before = snapshot(store)
+    with S._exclusive(fresh_handle(store)):
         with pytest.raises(S.StoreBusy) as caught:
             S.commit_version(store, frames_of(tiny, 2), author="b", base="0001")
         with pytest.raises(S.StoreBusy):
             S.rollback(store, "1", author="b")
     assert "coba lagi" in str(caught.value)
-    assert snapshot(store.root) == before
+    assert snapshot(store) == before
     assert S.commit_version(store, frames_of(tiny, 2), author="b", base="0001") == "0002"
 
 
 # The writes of one commit, in order: three tables, manifest, pointer.
 @pytest.mark.parametrize("failing_write", range(5))
-def test_full_disk_leaves_old_version_byte_for_byte(store, tiny, reference, monkeypatch, failing_write):
-    S.commit_version(store, frames_of(tiny), author="a", base=None)
-    before = snapshot(store.root)
+def test_full_disk_leaves_old_version_byte_for_byte(file_store, tiny, reference, monkeypatch, failing_write):
+    S.commit_version(file_store, frames_of(tiny), author="a", base=None)
+    before = snapshot(file_store.root)
     real_write = S._write_durably
     calls = []
 
@@ -168,56 +198,66 @@ def test_full_disk_leaves_old_version_byte_for_byte(store, tiny, reference, monk
 
     monkeypatch.setattr(S, "_write_durably", write_until_disk_full)
     with pytest.raises(S.StoreWriteFailed) as caught:
-        S.commit_version(store, frames_of(tiny, 2), author="b", base="0001")
+        S.commit_version(file_store, frames_of(tiny, 2), author="b", base="0001")
     assert caught.value.errno == errno.ENOSPC and "disk penuh" in str(caught.value)
     assert len(calls) == failing_write + 1
-    assert snapshot(store.root) == before
-    assert S.current_version_id(store) == "0001"
-    assert len(S.current_dataset(store, reference).participants) == len(tiny.participants)
+    assert snapshot(file_store.root) == before
+    assert S.current_version_id(file_store) == "0001"
+    assert len(S.current_dataset(file_store, reference).participants) == len(tiny.participants)
     monkeypatch.undo()
-    assert S.commit_version(store, frames_of(tiny, 2), author="b", base="0001") == "0002"
+    assert S.commit_version(file_store, frames_of(tiny, 2), author="b", base="0001") == "0002"
 
 
-def test_full_disk_on_rollback_keeps_current(store, tiny, monkeypatch):
-    S.commit_version(store, frames_of(tiny), author="a", base=None)
-    S.commit_version(store, frames_of(tiny, 2), author="a", base="0001")
-    before = snapshot(store.root)
+def test_full_disk_on_rollback_keeps_current(file_store, tiny, monkeypatch):
+    S.commit_version(file_store, frames_of(tiny), author="a", base=None)
+    S.commit_version(file_store, frames_of(tiny, 2), author="a", base="0001")
+    before = snapshot(file_store.root)
 
     def disk_full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(S, "_write_durably", disk_full)
     with pytest.raises(S.StoreWriteFailed):
-        S.rollback(store, "1", author="a")
-    assert snapshot(store.root) == before
+        S.rollback(file_store, "1", author="a")
+    assert snapshot(file_store.root) == before
 
 
-def test_leftovers_are_never_listed_and_removed_at_open(store, tiny):
-    S.commit_version(store, frames_of(tiny), author="a", base=None)
-    before = snapshot(store.root)
+def test_leftovers_are_never_listed_and_removed_at_open(file_store, tiny):
+    S.commit_version(file_store, frames_of(tiny), author="a", base=None)
+    before = snapshot(file_store.root)
     # A half-written folder, a complete folder never made current, a half-written pointer.
-    half = store.versions_dir / f"{S.TEMP_PREFIX}0002-dead"
+    half = file_store.versions_dir / f"{S.TEMP_PREFIX}0002-dead"
     half.mkdir()
     (half / "participants.parquet").write_bytes(b"PAR1 half")
-    orphan = store.versions_dir / "0002"
+    orphan = file_store.versions_dir / "0002"
     orphan.mkdir()
     for name in ("participants.parquet", "outcomes.parquet", "budget.parquet", S.MANIFEST):
-        (orphan / name).write_bytes((store.version_dir("0001") / name).read_bytes())
-    (store.root / "CURRENT.tmp").write_text("{")
-    assert S.versions(store)["id"].tolist() == ["0001"]
-    assert S.current_version_id(store) == "0001"
-    S.open_store(store.root)
-    assert snapshot(store.root) == before
+        (orphan / name).write_bytes((file_store.version_dir("0001") / name).read_bytes())
+    (file_store.root / "CURRENT.tmp").write_text("{")
+    assert S.versions(file_store)["id"].tolist() == ["0001"]
+    assert S.current_version_id(file_store) == "0001"
+    S.open_store(file_store.root)
+    assert snapshot(file_store.root) == before
     # The number of the removed folder is free again.
-    assert S.commit_version(store, frames_of(tiny, 2), author="a", base="0001") == "0002"
+    assert S.commit_version(file_store, frames_of(tiny, 2), author="a", base="0001") == "0002"
+
+
+def damage(store, table: str) -> None:
+    """Flip one byte in the middle of a stored table of version 0001, as a failing disk would."""
+    if isinstance(store, S.DatabaseStore):
+        with B.connect(store.url) as db:
+            db.execute("UPDATE store_tables SET data = set_byte(data, length(data) / 2, "
+                       "get_byte(data, length(data) / 2) # 255) WHERE version = '0001' AND name = ?", (table,))
+        return
+    path = store.version_dir("0001") / f"{table}.parquet"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
 
 
 def test_damaged_file_is_detected_not_read(store, tiny, reference):
     S.commit_version(store, frames_of(tiny), author="a", base=None)
-    path = store.version_dir("0001") / "budget.parquet"
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    path.write_bytes(bytes(data))
+    damage(store, BUDGET)
     with pytest.raises(S.StoreCorrupt):
         S.current_dataset(store, reference)
     with pytest.raises(S.StoreCorrupt):
@@ -244,8 +284,63 @@ def test_frames_must_be_the_three_contract_tables(store, tiny, broken):
     assert S.current_version_id(store) is None
 
 
-def test_pointer_holds_current_and_history(store, tiny):
-    S.commit_version(store, frames_of(tiny), author="a", base=None)
-    pointer = json.loads(store.pointer.read_text())
+def test_pointer_holds_current_and_history(file_store, tiny):
+    S.commit_version(file_store, frames_of(tiny), author="a", base=None)
+    pointer = json.loads(file_store.pointer.read_text())
     assert pointer["current"] == "0001"
     assert [e["version"] for e in pointer["history"]] == ["0001"]
+
+
+# --- the PostgreSQL back end only ---------------------------------------------------------
+DATABASE_STEPS = ["manifest written", *(f"{table} written" for table in TABLES), "pointer written"]
+
+
+@pytest.fixture
+def database_store(postgres_url) -> S.DatabaseStore:
+    return S.open_store(S.DatabaseStore(postgres_url))
+
+
+@pytest.mark.parametrize("step", DATABASE_STEPS)
+def test_database_failing_mid_commit_leaves_old_version_row_for_row(database_store, tiny, reference,
+                                                                   monkeypatch, step):
+    from psycopg.errors import DiskFull
+
+    store = database_store
+    S.commit_version(store, frames_of(tiny), author="a", base=None)
+    before = snapshot(store)
+
+    def fail_at(reached):
+        if reached == step:
+            raise DiskFull("could not extend file: No space left on device")
+
+    monkeypatch.setattr(S, "_checkpoint", fail_at)
+    with pytest.raises(S.StoreWriteFailed, match="disk penuh"):
+        S.commit_version(store, frames_of(tiny, 2), author="b", base="0001")
+    assert snapshot(store) == before
+    assert len(S.current_dataset(store, reference).participants) == len(tiny.participants)
+    monkeypatch.undo()
+    assert S.commit_version(store, frames_of(tiny, 2), author="b", base="0001") == "0002"
+
+
+def test_database_asked_for_the_version_in_use_reads_one_small_row(database_store, tiny, monkeypatch):
+    S.commit_version(database_store, frames_of(tiny), author="a", base=None)
+    statements = []
+    real_execute = B.Database.execute
+
+    def counting(self, sql, params=(), **kwargs):
+        statements.append(sql)
+        return real_execute(self, sql, params, **kwargs)
+
+    monkeypatch.setattr(B.Database, "execute", counting)
+    assert S.current_version_id(database_store) == "0001"
+    assert len(statements) == 1 and "store_tables" not in statements[0] and "LIMIT 1" in statements[0]
+
+
+def test_unreachable_database_is_a_store_error_not_a_crash(tmp_path, tiny, monkeypatch):
+    monkeypatch.setattr(B, "POOL_TIMEOUT_S", 0.5)
+    store = S.DatabaseStore(f"postgresql://dasbor:rahasia@/dasbor?host={tmp_path}")
+    with pytest.raises(S.StoreUnavailable) as caught:
+        S.current_version_id(store)
+    assert "rahasia" not in str(caught.value) and "tidak dapat dihubungi" in str(caught.value)
+    with pytest.raises(S.StoreWriteFailed):
+        S.commit_version(store, frames_of(tiny), author="a", base=None)
