@@ -6,6 +6,7 @@ import os
 import platform
 import statistics
 import subprocess
+import textwrap
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -15,6 +16,13 @@ TARGET_RERUN_S = 0.5
 TARGET_CHART_S = 1.5
 TARGET_COLD_S = 10.0
 TARGET_MEMORY_MB = 3 * 1024
+# Many users at once (the load stage): p95 from a filter change to the finished rerun, per number of users;
+# server CPU per filter change; a soak's memory at its end within this share of its memory early on.
+TARGET_LOAD_P95_S = {50: 1.0, 100: 2.0}
+TARGET_CPU_PER_CHANGE_MS = 30.0
+SOAK_TOLERANCE = 0.10
+# The load section is delimited so that ``python -m bench --only load`` can rewrite it alone.
+LOAD_BEGIN, LOAD_END = "<!-- bench:load -->", "<!-- /bench:load -->"
 
 PAGE_NAMES = {
     "ringkasan.py": "Ringkasan",
@@ -381,14 +389,21 @@ def document(results: dict) -> str:
         ".venv/bin/python -m bench                       # 10 rb, 100 rb, 1 jt (kira-kira 10-20 menit)",
         ".venv/bin/python -m bench --sizes 10000,100000  # ukuran lain",
         ".venv/bin/python -m bench --skip browser,apptest --runs 3",
+        ".venv/bin/python -m bench --only load --users 1,10,25 --soak 5  # hanya pengguna tiruan",
         "```",
         "",
         "Pilihan: `--sizes` (jumlah pendaftaran, dipisah koma), `--runs` (ulangan per perhitungan",
         "halaman, median dilaporkan; bawaan 5), `--ui-runs` (perubahan filter per halaman lewat",
         "AppTest dan peramban; bawaan 3), `--skip` (tahap yang dilewati: `cold-csv`, `compute`,",
-        "`apptest`, `browser`), `--out` (berkas laporan; bawaan `docs/performance.md`), `--json`",
+        "`apptest`, `browser`, `load`), `--out` (berkas laporan; bawaan `docs/performance.md`), `--json`",
         "(semua angka sebagai JSON), `--workdir` dan `--keep` (folder data yang dibuat; bawaan folder",
-        "sementara yang dihapus sesudahnya). Benchmark bukan bagian dari rangkaian uji;",
+        "sementara yang dihapus sesudahnya). Tahap `load` (pengguna tiruan, pada `--load-size`, bawaan",
+        "100 ribu): `--users` (tingkat, bawaan 1,10,25,50,100), `--window` dan `--ramp` (detik), `--soak`",
+        "dan `--soak-reference` (menit, bawaan 30 dan 5; 0 tanpa uji ketahanan), `--server-option",
+        "NAMA=NILAI` (pengaturan Streamlit server), `--target` (dasbor yang sudah berjalan, mis.",
+        "`https://host:8443/dasbor`, dengan `--pids` untuk CPU dan memorinya dan `--insecure`);",
+        "`--only load` menjalankan tahap itu saja dan hanya menulis ulang bagiannya di laporan.",
+        "Benchmark bukan bagian dari rangkaian uji;",
         "`tests/test_bench.py` hanya menjalankannya sekali pada 2.000 pendaftaran.",
         "",
         "## Mesin dan jalannya / Machine and run",
@@ -471,6 +486,7 @@ def document(results: dict) -> str:
         "",
         *ui_table(results),
         *relogin_line(results),
+        *load_section(results.get("load"), results["options"].get("load_size")),
         "## Memori puncak / Peak memory",
         "",
         "Resident set size tertinggi setiap proses (`ru_maxrss`, atau `VmHWM` untuk server dasbor),",
@@ -487,6 +503,170 @@ def document(results: dict) -> str:
         *changes(),
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+# --- many users at once ------------------------------------------------------------------------
+def _percent(value: float | None) -> str:
+    return DASH if value is None else f"{value:.0f}%"
+
+
+def _rate(value: float | None) -> str:
+    return DASH if value is None else f"{value:.2f}"
+
+
+def _minutes(seconds: float) -> str:
+    return f"{round(seconds / 60, 1):g}"
+
+
+def _kb(value: float | None) -> str:
+    return DASH if value is None else f"{value / 1024:,.0f} KB".replace(",", ".")
+
+
+LOAD_WORDS = {"p95_50": f"p95 under {TARGET_LOAD_P95_S[50]:g} s at 50 users",
+              "p95_100": f"p95 under {TARGET_LOAD_P95_S[100]:g} s at 100 users",
+              "cpu": f"server CPU per filter change under {TARGET_CPU_PER_CHANGE_MS:g} ms",
+              "soak": "memory bounded during the soak"}
+
+
+def load_targets(load: dict) -> tuple[list[str], dict[str, bool | None]]:
+    """The load targets judged from the levels measured (a level not measured is not judged)."""
+    levels = {level["users"]: level for level in load.get("levels", [])}
+    rows, met = [], {}
+    for users, limit in TARGET_LOAD_P95_S.items():
+        level = levels.get(users)
+        p95 = None if level is None else level["p95_s"]
+        failed = level is not None and (level["timeouts"] or level["errors"] or p95 is None)
+        met[f"p95_{users}"] = None if level is None else (not failed and p95 < limit)
+        shown = DASH if level is None else (
+            f"{_s(p95)} ({level['timeouts']} time-out, {level['errors']} galat)" if failed else _s(p95))
+        rows.append([f"{users} pengguna: p95 dari perubahan filter sampai rerun selesai < {limit:g} s", shown,
+                     _verdict(met[f"p95_{users}"])])
+    cpus = {u: lv["cpu_per_change_ms"] for u, lv in levels.items() if lv.get("cpu_per_change_ms") is not None}
+    worst = max(cpus.items(), key=lambda item: item[1]) if cpus else None
+    met["cpu"] = None if worst is None else worst[1] < TARGET_CPU_PER_CHANGE_MS
+    rows.append([f"CPU server per perubahan filter < {TARGET_CPU_PER_CHANGE_MS:g} ms",
+                 DASH if worst is None else f"terburuk {worst[1]:.0f} ms ({worst[0]} pengguna); "
+                 + ", ".join(f"{u}: {v:.0f} ms" for u, v in sorted(cpus.items())), _verdict(met["cpu"])])
+    soak = load.get("soak")
+    if soak and soak.get("bounded") is not None:
+        met["soak"] = bool(soak["bounded"])
+        rows.append([f"memori server setelah {_minutes(soak['end_s'])} menit dalam {SOAK_TOLERANCE:.0%} dari "
+                     f"memori setelah {_minutes(soak['reference_s'])} menit",
+                     f"{_mb(soak['reference_mb'])} → {_mb(soak['end_mb'])} ({soak['growth']:+.1%})",
+                     _verdict(met["soak"])])
+    return _table(["target", "diukur", "status"], rows), met
+
+
+def load_table(load: dict) -> list[str]:
+    rows = []
+    for lv in load.get("levels", []):
+        rows.append([
+            str(lv["users"]), _rate(lv["changes_per_s"]), _s(lv["p50_s"]), _s(lv["p95_s"]), _s(lv["max_s"]),
+            f"{_s(lv['first_page_p50_s'])} / {_s(lv['first_page_p95_s'])}",
+            f"{lv['errors']} / {lv['timeouts']} / {lv['unchanged']}",
+            DASH if lv.get("cpu_per_change_ms") is None else f"{lv['cpu_per_change_ms']:.0f} ms",
+            _percent(lv.get("server_cpu_percent")),
+            f"{_mb(lv.get('rss_end_mb'))} / {_mb(lv.get('peak_rss_mb'))}", _kb(lv.get("bytes_per_rerun")),
+            _percent(lv.get("generator_cpu_percent")),
+        ])
+    return _table(["pengguna", "perubahan dilayani per detik", "p50", "p95", "maks", "halaman pertama p50 / p95",
+                   "galat / time-out / angka tak berubah", "CPU server per perubahan", "CPU server",
+                   "memori server akhir / puncak", "byte per rerun", "CPU generator"], rows)
+
+
+def soak_lines(soak: dict | None) -> list[str]:
+    if not soak or soak.get("bounded") is None:
+        return []
+    f = soak["figures"]
+    return [
+        f"**Uji ketahanan / Soak.** {f['users']} pengguna selama {_minutes(f['window_s'])} menit pada satu server: "
+        f"{_rate(f['changes_per_s'])} perubahan per detik, p95 {_s(f['p95_s'])}, {f['errors']} galat, "
+        f"{f['timeouts']} time-out. Memori server (RSS) setelah {_minutes(soak['reference_s'])} menit "
+        f"{_mb(soak['reference_mb'])}, di akhir {_mb(soak['end_mb'])} ({soak['growth']:+.1%}): "
+        + ("**tetap terbatas**." if soak["bounded"] else "**terus tumbuh**."),
+        "",
+        *_table(["menit", *(_minutes(t) for t, _ in _thin(f["memory_samples"]))],
+                [["RSS server", *(_mb(mb) for _, mb in _thin(f["memory_samples"]))]]),
+    ]
+
+
+def _thin(samples: list, most: int = 12) -> list:
+    """At most ``most`` samples, evenly spread, the last one included."""
+    if len(samples) <= most:
+        return list(samples)
+    step = (len(samples) - 1) / (most - 1)
+    return [samples[round(i * step)] for i in range(most)]
+
+
+def load_section(load: dict | None, size: int | None = None) -> list[str]:
+    """The section on many users at once, between the markers ``--only load`` rewrites."""
+    out = ["## Banyak pengguna sekaligus / Many users at once", "", LOAD_BEGIN, ""]
+    if not load:
+        out += [f"Tidak diukur pada jalan ini (tahap `load` berjalan pada ukuran {_n(size or 100_000)}; "
+                "`python -m bench --only load` mengukurnya sendiri).", "", LOAD_END, ""]
+        return out
+    opts = load.get("options", {})
+    think = opts.get("think_s", [2, 5])
+    if load.get("size"):
+        where = (f"pada {_n(load['size'])} pendaftaran, satu proses `streamlit run dashboard.py` per tingkat "
+                 "(seperti README menjalankannya, `DASBOR_DATA_DIR` ke data benchmark), dipanaskan oleh satu "
+                 "pengunjung sebelum pengguna datang")
+    else:
+        where = f"pada dasbor yang berjalan di `{load['target']}`"
+    settings = ", ".join(f"`{k} = {v}`" for k, v in opts.get("server_options", {}).items())
+    _, met = load_targets(load)
+    done = [k for k, v in met.items() if v]
+    missed = [k for k, v in met.items() if v is False]
+    words = (
+        "Pengguna tiruan tanpa peramban berbicara dengan protokol websocket Streamlit sendiri (`bench/load.py`: "
+        "`BackMsg.rerun_script` dengan `ClientState`, lalu `ForwardMsg` sampai `script_finished`). Setiap pengguna "
+        "membuka satu dari halaman analisis (dibagi rata), masuk lewat formulir bila diminta, lalu setiap "
+        f"{think[0]:g}-{think[1]:g} detik mengganti filter desa lewat widget-nya, seperti peramban mengirimnya "
+        "(`widget_states`; widget dicari dari delta yang diterima menurut kunci dan jenisnya). Waktu dihitung dari "
+        "pengiriman sampai rerun selesai; setiap perubahan harus mengubah angka yang diterima (hash metrik, grafik "
+        "dan tabel, dibanding desa sebelumnya). Pengguna datang selama ramp-up; jendela pengukuran "
+        f"{opts.get('window_s', 60):g} detik dibuka setelah setiap pengguna mendapat halamannya. Diukur {where}. "
+        "*Dilayani per detik* = perubahan yang selesai di dalam jendela ÷ panjangnya; *CPU server* = waktu CPU "
+        "proses server (psutil) di dalam jendela; *byte per rerun* = pesan protobuf yang diterima (sebelum "
+        f"kompresi websocket). Time-out setelah {opts.get('timeout_s', 60):g} detik."
+        + (f" Pengaturan Streamlit tambahan: {settings}." if settings else "")
+    )
+    out += [
+        *textwrap.wrap(words, 100, break_on_hyphens=False),
+        "",
+        f"*Simulated users over Streamlit's own websocket protocol; met: "
+        f"{', '.join(LOAD_WORDS[k] for k in done) or 'none'}; not met: "
+        f"{', '.join(LOAD_WORDS[k] for k in missed) or 'none'}.*",
+        "",
+        *load_targets(load)[0],
+        *load_table(load),
+        *soak_lines(load.get("soak")),
+        f"Beban mesin (load average 1/5/15 menit) di akhir tahap: "
+        f"{', '.join(f'{v:.1f}' for v in load.get('load_average', []))}; CPU generator = waktu CPU proses",
+        "pengguna tiruan, di mesin yang sama.",
+        "",
+        LOAD_END,
+        "",
+    ]
+    return out
+
+
+def write_load_section(load: dict, path: Path) -> None:
+    """Rewrite only the load section of the report at ``path`` (add it when missing)."""
+    path = Path(path)
+    lines = load_section(load)
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Kinerja / Performance\n\n"
+    if LOAD_BEGIN in text and LOAD_END in text:
+        head, rest = text.split(LOAD_BEGIN, 1)
+        tail = rest.split(LOAD_END, 1)[1]
+        body = "\n".join(lines[lines.index(LOAD_BEGIN):lines.index(LOAD_END) + 1])
+        text = head + body + tail
+    elif "\n## Memori puncak" in text:
+        head, tail = text.split("\n## Memori puncak", 1)
+        text = head.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n## Memori puncak" + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
+    path.write_text(text.rstrip() + "\n", encoding="utf-8")
 
 
 def explanation(met: dict, results: dict) -> list[str]:

@@ -1,0 +1,243 @@
+"""The load generator speaks Streamlit's protocol to a real server: every filter change is served and changes the figures.
+
+A real ``streamlit run dashboard.py`` on a free port serves a copy of the
+demo data (open demo mode, or with one account to log in with). Nothing here
+asserts speed: the figures are the benchmark's business (``python -m bench
+--only load``, docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from bench.load import (
+    PASSWORD_FILE,
+    USERNAME,
+    Change,
+    LoadFigures,
+    Plan,
+    Tab,
+    UserRecord,
+    Widget,
+    Window,
+    choice_state,
+    find_widget,
+    login_for,
+    open_page,
+    percentile,
+    run_load,
+    served,
+    soak_verdict,
+    summary,
+    target,
+    warm,
+)
+from bench.report import LOAD_BEGIN, LOAD_END, load_section, write_load_section
+from lib import accounts
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+def demo_folder(folder: Path) -> Path:
+    """A data folder holding the bundled reference lists and demo data, and nothing else (open demo mode)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("reference.toml", "regencies.csv"):
+        shutil.copy(DATA / name, folder / name)
+    shutil.copytree(DATA / "demo", folder / "demo")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """(address, process id) of the dashboard serving a copy of the demo data in open demo mode."""
+    with served(demo_folder(tmp_path_factory.mktemp("load-demo"))) as (where, pid):
+        asyncio.run(warm(where, Plan(users=1, timeout_s=300.0)))  # as the benchmark does: the data loaded once
+        yield where, pid
+
+
+# --- against a real server ------------------------------------------------------------------------
+def test_three_users_every_change_served_and_changed(demo_server):
+    where, pid = demo_server
+    plan = Plan(users=3, ramp_s=2.0, window_s=6.0, think_s=(0.5, 1.5), timeout_s=120.0)
+    figures = run_load(plan, where, [pid])
+    assert figures.users_without_page == 0, figures.error_examples
+    assert figures.errors == 0, figures.error_examples
+    assert figures.timeouts == 0
+    assert figures.changes >= 3  # each user changed the filter at least once in the window
+    assert figures.unchanged == 0  # every change changed what the page shows
+    assert figures.p95_s is not None and figures.bytes_per_rerun > 0
+    assert figures.server_cpu_s > 0 and figures.peak_rss_mb > 0
+
+
+def test_figures_hash_follows_the_village_and_nothing_else(demo_server):
+    """The check "the figures changed" is meaningful: the same filter twice gives the same hash, another one not."""
+    where, _ = demo_server
+
+    async def visit() -> tuple[str, ...]:
+        tab = Tab(where)
+        await tab.open()
+        try:
+            first = await open_page(tab, "desa", None, 120.0)
+            again = await tab.rerun(timeout_s=120.0)
+            village = find_widget(again.widgets, "desa")
+            assert village is not None and village.kind in ("multiselect", "selectbox")
+            assert "Pare" in village.options and "Gurah" in village.options
+            tab.bind(village, ["Pare"])
+            pare = await tab.rerun([choice_state(village, "Pare")], timeout_s=120.0)
+            pare_again = await tab.rerun(timeout_s=120.0)
+            gurah = await tab.rerun([choice_state(find_widget(pare_again.widgets, "desa"), "Gurah")],
+                                    timeout_s=120.0)
+            assert not any(run.exceptions for run in (first, again, pare, pare_again, gurah))
+            assert "desa=Pare" in tab.query_string  # the URL follows the bound widget, as in the browser
+            return first.figures, again.figures, pare.figures, pare_again.figures, gurah.figures
+        finally:
+            await tab.close()
+
+    first, again, pare, pare_again, gurah = asyncio.run(visit())
+    assert first == again and pare == pare_again
+    assert len({first, pare, gurah}) == 3
+
+
+@pytest.fixture(scope="module")
+def account_server(tmp_path_factory):
+    """(address, process id, data folder) of the dashboard on the demo data with one admin account."""
+    folder = demo_folder(tmp_path_factory.mktemp("load-account"))
+    password = "kata-sandi-uji-beban"
+    (folder / PASSWORD_FILE).write_text(password, encoding="utf-8")
+    with closing(accounts.open_accounts(folder / "accounts.sqlite3")) as conn:
+        accounts.create_account(conn, USERNAME, password, accounts.ADMIN, actor="test")
+    with served(folder) as (where, pid):
+        asyncio.run(warm(where, Plan(users=1, timeout_s=300.0, login=login_for(folder))))
+        yield where, pid, folder
+
+
+def test_users_log_in_through_the_form(account_server):
+    where, pid, folder = account_server
+    plan = Plan(users=2, ramp_s=1.0, window_s=4.0, think_s=(0.5, 1.0), timeout_s=120.0, pages=("hasil", "anggaran"),
+                login=login_for(folder))
+    figures = run_load(plan, where, [pid])
+    assert figures.users_without_page == 0 and figures.errors == 0, figures.error_examples
+    assert figures.changes >= 2 and figures.unchanged == 0
+
+
+def test_without_the_account_the_login_form_is_an_error(account_server):
+    where, pid, _ = account_server
+    figures = run_load(Plan(users=1, ramp_s=0.0, window_s=2.0, timeout_s=120.0), where, [pid])
+    assert figures.users_without_page == 1
+    assert any("log in" in e for e in figures.error_examples)
+
+
+def test_only_load_writes_its_section_of_the_report(tmp_path):
+    """``python -m bench --only load`` makes its data, runs the users and rewrites only its section."""
+    out = tmp_path / "performance.md"
+    out.write_text("# Kinerja\n\nbefore\n\n## Banyak pengguna sekaligus / Many users at once\n\n"
+                   f"{LOAD_BEGIN}\nold\n{LOAD_END}\n\n## Memori puncak / Peak memory\n\nafter\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--only", "load", "--load-size", "2000", "--users", "2", "--window", "3",
+         "--ramp", "1", "--soak", "0", "--out", str(out), "--workdir", str(tmp_path / "work")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    text = out.read_text(encoding="utf-8")
+    assert "before" in text and "after" in text and "old" not in text
+    assert text.count(LOAD_BEGIN) == 1 and "| 2 |" in text
+
+
+# --- pieces, without a server ------------------------------------------------------------------------
+@pytest.mark.parametrize("text, url, stream", [
+    ("127.0.0.1:8501", "http://127.0.0.1:8501", "ws://127.0.0.1:8501/_stcore/stream"),
+    ("http://host:80/", "http://host:80", "ws://host:80/_stcore/stream"),
+    ("https://host:8443/dasbor/", "https://host:8443/dasbor", "wss://host:8443/dasbor/_stcore/stream"),
+])
+def test_target_addresses(text, url, stream):
+    where = target(text)
+    assert where.url == url and where.stream_url == stream
+
+
+def test_target_refuses_other_schemes():
+    with pytest.raises(ValueError):
+        target("ftp://host:21")
+
+
+WIDGETS = {w.id: w for w in (
+    Widget("$$ID-a-desa", "multiselect", "desa", "Desa", ("Pare", "Gurah"), "desa"),
+    Widget("$$ID-b-profil_desa", "selectbox", "profil_desa", "Profil desa", ("Pare", "Gurah")),
+    Widget("$$ID-c", "selectbox", "", "Desa atau kelompok", ("Semua", "Pare")),
+)}
+
+
+@pytest.mark.parametrize("key, label, expected", [
+    ("desa", None, "$$ID-a-desa"),          # by key, never the widget whose key merely ends in it
+    ("profil_desa", None, "$$ID-b-profil_desa"),
+    ("kelompok", "Desa atau kelompok", "$$ID-c"),  # a widget without a key, by its label
+    ("kelompok", None, None),
+])
+def test_find_widget(key, label, expected):
+    found = find_widget(WIDGETS, key, label=label)
+    assert (found.id if found else None) == expected
+
+
+def test_choice_state_as_the_browser_sends_it():
+    multi = choice_state(WIDGETS["$$ID-a-desa"], "Pare")
+    assert list(multi.string_array_value.data) == ["Pare"]
+    single = choice_state(WIDGETS["$$ID-c"], "Pare")
+    assert single.WhichOneof("value") == "string_value" and single.string_value == "Pare"
+
+
+def test_percentile_nearest_rank():
+    assert percentile([], 95) is None
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert percentile(list(range(1, 101)), 95) == 95
+
+
+def test_only_changes_sent_in_the_window_count():
+    window = Window(origin=0.0, start=10.0, end=20.0)
+    record = UserRecord("desa", first_page_s=1.0, changes=[
+        Change(5.0, 0.5),                  # during the ramp-up
+        Change(11.0, 0.5),                 # served in the window
+        Change(12.0, 0.4, changed=False),  # served, but showed the same figures
+        Change(19.5, 1.0),                 # sent in the window, finished after it
+        Change(15.0, None, error="time-out"),
+        Change(21.0, 0.1),                 # after the window
+    ])
+    figures = summary(Plan(users=1, window_s=10.0), [record], window, cpu_s=2.0, rss_start=100.0, rss_end=110.0,
+                      peak=120.0, generator_cpu_s=0.1)
+    assert (figures.changes, figures.served, figures.timeouts, figures.unchanged) == (4, 2, 1, 1)
+    assert figures.changes_per_s == pytest.approx(0.2) and figures.cpu_per_change_ms == pytest.approx(1000.0)
+    assert figures.max_s == 1.0
+
+
+def _figures(samples) -> LoadFigures:
+    return summary(Plan(users=25, window_s=600.0), [], Window(0.0, 0.0, 600.0), cpu_s=None, rss_start=None,
+                   rss_end=None, peak=None, generator_cpu_s=0.0, samples=samples)
+
+
+@pytest.mark.parametrize("end_mb, bounded", [(105.0, True), (115.0, False)])
+def test_soak_verdict_compares_the_end_with_the_reference(end_mb, bounded):
+    verdict = soak_verdict(_figures([(0.0, 90.0), (60.0, 100.0), (300.0, 104.0), (600.0, end_mb)]), 60.0)
+    assert verdict["reference_mb"] == 100.0 and verdict["bounded"] is bounded
+
+
+def test_load_section_is_rewritten_alone(tmp_path):
+    path = tmp_path / "performance.md"
+    path.write_text("# T\n\n## Memori puncak / Peak memory\n\nx\n", encoding="utf-8")
+    load = {"size": 100_000, "options": {"window_s": 60}, "levels": [{
+        "users": 50, "changes_per_s": 5.0, "p50_s": 0.3, "p95_s": 0.8, "max_s": 1.2, "first_page_p50_s": 1.0,
+        "first_page_p95_s": 2.0, "errors": 0, "timeouts": 0, "unchanged": 0, "cpu_per_change_ms": 25.0,
+        "server_cpu_percent": 90.0, "rss_end_mb": 500.0, "peak_rss_mb": 600.0, "bytes_per_rerun": 40_000.0,
+        "generator_cpu_percent": 3.0}]}
+    write_load_section(load, path)
+    write_load_section(load, path)  # a second run replaces the first
+    text = path.read_text(encoding="utf-8")
+    assert text.count(LOAD_BEGIN) == 1 and text.index(LOAD_END) < text.index("## Memori puncak")
+    target_rows = [line for line in text.splitlines() if line.startswith("| 50 pengguna")]
+    assert len(target_rows) == 1 and "**terpenuhi**" in target_rows[0]
+    assert "Tidak diukur" in "\n".join(load_section(None))
