@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import auth, common
+from pages import auth, common, server
 
 HERE = Path(__file__).parent
 # (file, interface string of the title, URL path, icon); the URL paths stay the same in every language.
@@ -21,20 +21,25 @@ PAGES = (
     ("panduan.py", "page_panduan", "panduan", ":material/menu_book:"),
 )
 
-st.set_page_config(page_title=common.tr("app_title"), page_icon="📊", layout="wide")
-common.language_switch()
-# Who is looking decides which pages exist: a visitor not logged in gets only "Masuk".
-account = auth.sync_session()
-mode = auth.login_mode()
-analysis = [
-    st.Page(HERE / "pages" / file, title=common.tr(title), url_path=path, icon=icon, default=i == 0)
-    for i, (file, title, path, icon) in enumerate(PAGES)
-]
-page = st.navigation(auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES]))
-auth.remember_page(page)
-auth.account_sidebar(account, mode)
-if mode == auth.DEMO:
-    auth.demo_banner()
-if any(page is p for p in analysis):  # the filters belong to the analysis pages only
-    common.sidebar()
-page.run()
+if __name__ != "__main__":
+    # `streamlit run dashboard.py` first imports this file to find the web application to serve: this same
+    # script with the dashboard's own routes and middleware (pages/server.py). Streamlit runs it as __main__.
+    app = st.App(__file__, routes=server.routes(), middleware=server.middleware())
+else:
+    st.set_page_config(page_title=common.tr("app_title"), page_icon="📊", layout="wide")
+    common.language_switch()
+    # Who is looking decides which pages exist: a visitor not logged in gets only "Masuk".
+    account = auth.sync_session()
+    mode = auth.login_mode()
+    analysis = [
+        st.Page(HERE / "pages" / file, title=common.tr(title), url_path=path, icon=icon, default=i == 0)
+        for i, (file, title, path, icon) in enumerate(PAGES)
+    ]
+    page = st.navigation(auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES]))
+    auth.remember_page(page)
+    auth.account_sidebar(account, mode)
+    if mode == auth.DEMO:
+        auth.demo_banner()
+    if any(page is p for p in analysis):  # the filters belong to the analysis pages only
+        common.sidebar()
+    page.run()

@@ -14,6 +14,15 @@ The logged-in account lives in ``st.session_state[ACCOUNT_KEY]`` and is re-read
 from the account store on every run, so a role, village or deletion made by an
 admin applies at once. Database connections are opened per call: a SQLite
 connection must stay in the thread that opened it.
+
+Staying signed in (own accounts): after a password login the browser is sent
+through ``/_dasbor/session`` with a one-time code (``pages.server``), which sets
+an HttpOnly session cookie; every run reads it with ``st.context.cookies``, so a
+reload or a bookmark in the same browser needs no password until the user
+signs out (the session is revoked and the cookie cleared) or
+``DASBOR_SESSION_HOURS`` have passed. Served without those routes (AppTest),
+a login lasts as long as the Streamlit session. Single sign-on keeps
+Streamlit's own identity cookie.
 """
 
 from __future__ import annotations
@@ -22,14 +31,18 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib import accounts, settings
+from lib import accounts, sessions, settings
 from lib.accounts import Account, LoginRefused
 from lib.audit import DOWNLOAD, LOGIN, LOGIN_FAILED, LOGOUT, AuditLog, open_audit
 from lib.filters import Filters
 from lib.schema import DEFAULT_REFERENCE_FILE, Reference, load_reference
+from pages import server
 
 DEMO, PASSWORD, OIDC = "demo", "sandi", "oidc"
 
@@ -37,6 +50,7 @@ ACCOUNT_KEY = "auth_account"
 PAGE_KEY = "auth_page"
 _OIDC_SEEN_KEY = "auth_oidc_seen"  # the OIDC email whose login (or refusal) is already audited
 _LOGOUT_KEY = "auth_logout"
+_FROM_COOKIE_KEY = "auth_from_cookie"  # the account was restored from the browser's session cookie
 
 PAGES_DIR = Path(__file__).resolve().parent
 
@@ -52,6 +66,13 @@ ADD_ADMIN_COMMAND = "python -m lib.accounts add NAMA --role admin"
 def accounts_db() -> Iterator:
     """A fresh connection to the account store, closed on exit."""
     with closing(accounts.open_accounts()) as conn:
+        yield conn
+
+
+@contextmanager
+def sessions_db() -> Iterator:
+    """A fresh connection to the signed-in browser sessions (in the account store), closed on exit."""
+    with closing(sessions.open_sessions()) as conn:
         yield conn
 
 
@@ -87,13 +108,13 @@ def oidc_providers() -> list[str | None]:
 
 # Account files known to hold an account. The last admin cannot be deleted, so
 # once configured a store stays configured: later checks need not open it.
-_CONFIGURED: set[Path] = set()
+_CONFIGURED: set[Path | str] = set()
 
 
 def accounts_exist() -> bool:
     """Whether any account exists; without one the dashboard runs in demo mode."""
-    path = accounts.default_path()
-    if not path.exists():  # demo mode creates no file
+    path = accounts.default_location()  # the accounts file or the shared database
+    if path is None:  # demo mode creates no file
         return False
     if path in _CONFIGURED:
         return True
@@ -145,17 +166,91 @@ def sync_session() -> Account | None:
         return None
     if mode == OIDC:
         return _sync_oidc()
-    stored = current_account()
-    if stored is None:
-        st.session_state.pop(ACCOUNT_KEY, None)
+    username = _signed_in_username()
+    if username is None:
+        _forget_login()
         return None
     with accounts_db() as conn:
-        fresh = accounts.account_named(conn, stored.username)
+        fresh = accounts.account_named(conn, username)
     if fresh is None:  # deleted by an admin: the session ends with it
-        st.session_state.pop(ACCOUNT_KEY, None)
+        _forget_login()
         return None
     st.session_state[ACCOUNT_KEY] = fresh
     return fresh
+
+
+def _signed_in_username() -> str | None:
+    """Who this session is signed in as: the browser's live session cookie, else a password login made here.
+
+    The cookie is checked on every run, so a sign-out elsewhere in this browser,
+    a revoked or an expired session signs this one out too.
+    """
+    stored = current_account()
+    token = session_cookie()
+    if token:
+        with sessions_db() as conn:
+            name = sessions.session_user(conn, token)
+        if name is not None:
+            st.session_state[_FROM_COOKIE_KEY] = True
+            return name
+        if st.session_state.get(_FROM_COOKIE_KEY):  # its session ended: so does this login
+            return None
+    return stored.username if stored is not None else None
+
+
+def _forget_login() -> None:
+    for key in (ACCOUNT_KEY, _FROM_COOKIE_KEY):
+        st.session_state.pop(key, None)
+
+
+# --- the browser's cookies ------------------------------------------------------------
+def _cookies() -> dict[str, str]:
+    """The cookies the browser sent when this session connected (none in a headless AppTest)."""
+    try:
+        sent = dict(st.context.cookies.to_dict())
+    except (TypeError, ValueError):
+        return {}
+    return {name: value for name, value in sent.items() if isinstance(name, str) and isinstance(value, str)}
+
+
+def browser_cookie() -> str | None:
+    """This browser's own random cookie; present only when the dashboard's routes serve it (``pages.server``)."""
+    return server.browser_value(_cookies())
+
+
+def session_cookie() -> str | None:
+    """The session token the browser sent when this session connected, or None."""
+    return _cookies().get(server.SESSION_COOKIE) or None
+
+
+def current_address() -> str:
+    """The page the browser shows, path and query, e.g. ``/hasil?desa=Pare`` (the login page's own path is "/")."""
+    path = urlsplit(st.context.url or "").path or "/"
+    if path.rstrip("/").rsplit("/", 1)[-1] == "masuk":
+        path = path.rstrip("/")[: -len("masuk")] or "/"
+    query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
+    return f"{path}?{query}" if query else path
+
+
+def send_browser_to(address: str) -> None:
+    """Load ``address`` in the browser now, as a full page load (Streamlit's own ``st.login`` redirect message)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    message = ForwardMsg()
+    message.auth_redirect.url = address
+    ctx.enqueue(message)
+
+
+def keep_signed_in(account: Account) -> bool:
+    """Send the browser through the sign-in route so that it stays signed in; False when not served with it."""
+    browser = browser_cookie()
+    if browser is None:
+        return False
+    with sessions_db() as conn:
+        code = sessions.new_sign_in_code(conn, account.username, browser)
+    send_browser_to(server.session_address(code, current_address()))
+    return True
 
 
 def oidc_email() -> str | None:
@@ -195,18 +290,27 @@ def password_login(username: str, password: str) -> Account:
     with accounts_db() as conn:
         account = accounts.authenticate(conn, username, password, audit=audit_log())
     st.session_state[ACCOUNT_KEY] = account
+    st.session_state.pop(_FROM_COOKIE_KEY, None)
+    keep_signed_in(account)
     return account
 
 
 def logout() -> None:
-    """End this session's login (audited); with single sign-on also at the identity provider."""
+    """End this session's login (audited) and the browser's session; with single sign-on also at the provider."""
     account = current_account()
     if account is not None:
         audit_log().record(account.username, LOGOUT, method=login_mode())
-    st.session_state.pop(ACCOUNT_KEY, None)
+    token = session_cookie()
+    if token:
+        with sessions_db() as conn:
+            sessions.revoke_session(conn, token)
+    _forget_login()
     st.session_state.pop(_OIDC_SEEN_KEY, None)
     if oidc_settings() is not None and st.user.get("is_logged_in"):
         st.logout()
+    elif browser_cookie() is not None:
+        send_browser_to(server.sign_out_address())  # clears the cookie, then the home page asks to sign in
+        st.stop()
     else:
         st.rerun()
 
@@ -220,13 +324,8 @@ def wib(moment: dt.datetime) -> str:
 
 
 def refusal_message(refused: LoginRefused) -> str:
-    """What the login form says when a login is refused."""
-    if refused.reason == accounts.LOCKED and refused.until is not None:
-        return (
-            "Akun ini terkunci karena terlalu banyak percobaan masuk yang gagal. "
-            f"Coba lagi setelah {wib(refused.until)}, atau minta admin membuka kuncinya."
-        )
-    return "Nama pengguna atau kata sandi salah. Periksa huruf besar/kecil dan coba lagi."
+    """What the login form says when a login is refused: always the same words, so they reveal nothing."""
+    return accounts.REFUSAL_MESSAGE
 
 
 ROLE_LABELS = {accounts.ADMIN: "Admin", accounts.VIEWER: "Pembaca"}
