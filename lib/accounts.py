@@ -1,10 +1,24 @@
-"""The dashboard's own accounts: Argon2id password hashes, roles, village limits, lockout.
+"""The dashboard's own accounts: Argon2id password hashes, roles, village limits, lockout, sessions.
 
-Accounts live in SQLite (``accounts.sqlite3`` in the data folder). A password
-is never stored, logged or printed; only its Argon2id hash is kept. After
+Accounts live in SQLite (``accounts.sqlite3`` in the data folder), or in the
+PostgreSQL database of ``DASBOR_DATABASE_URL`` (``lib.backend``), where every
+dashboard process shares them and their lockout. The functions below take the
+connection ``open_accounts()`` gives, of either kind. A password is never
+stored, logged or printed; only its Argon2id hash is kept. After
 ``MAX_FAILURES`` wrong passwords in a row an account is locked, first for
-``FIRST_LOCK`` and twice as long after each further run of failures. Every
-change is recorded in the audit log when one is given.
+``FIRST_LOCK`` and twice as long after each further run of failures; the
+count is updated in one write transaction, so failures through several
+processes at once are all counted. Every change is recorded in the audit log
+when one is given.
+
+A refused login reveals nothing: whether the name is unknown, the password
+wrong or the account locked, the same full Argon2id verification is done (an
+unknown name against a fixed dummy hash) and the same ``LoginRefused`` message
+is given. Lockout is therefore not observable from outside, and an unknown
+name needs no failure count of its own. Only the audit log says which it was.
+
+Signed-in sessions (``new_session``, ``session_user``, ``revoke_session``) and
+one-time sign-in codes are kept beside the accounts, as hashes only.
 
 Command line (run ``python -m lib.accounts --help``)::
 
@@ -22,6 +36,8 @@ import functools
 import getpass
 import json
 import os
+import hashlib
+import hmac
 import re
 import secrets
 import sqlite3
@@ -34,7 +50,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from lib import settings
+from lib import backend, settings
 from lib.audit import ACCOUNT_CREATE, ACCOUNT_DELETE, ACCOUNT_UPDATE, LOGIN, LOGIN_FAILED, AuditLog, open_audit
 
 ADMIN, VIEWER = "admin", "viewer"
@@ -44,8 +60,15 @@ MAX_PASSWORD_LENGTH = 1024  # Argon2 hashes anything; this only bounds the work 
 MAX_FAILURES = 5
 FIRST_LOCK = dt.timedelta(minutes=5)
 LONGEST_LOCK = dt.timedelta(hours=24)
-WRONG, LOCKED = "salah", "terkunci"
+WRONG, LOCKED = "salah", "terkunci"  # reasons of a refusal, kept in the audit log only
 CLI_ACTOR = "cli"
+SIGN_IN_CODE_LIFETIME = dt.timedelta(minutes=1)
+TOKEN_BYTES = 32
+# Every refused login reads the same, whatever the reason.
+REFUSAL_MESSAGE = (
+    "Nama pengguna atau kata sandi salah, atau akun sementara terkunci karena terlalu banyak percobaan "
+    "yang gagal. Periksa lalu coba lagi nanti, atau minta admin membuka kuncinya."
+)
 
 # Lower case, starting with a letter or digit: usernames appear in the audit CSV,
 # where a leading '=', '+', '-' or '@' would be read as a formula.
@@ -63,7 +86,50 @@ CREATE TABLE IF NOT EXISTS accounts (
     lockouts      INTEGER NOT NULL DEFAULT 0,  -- locks since the last success; doubles the next lock
     locked_until  TEXT
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,  -- sha256 of the token; the token itself is never stored
+    username   TEXT NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username);
+CREATE TABLE IF NOT EXISTS sign_in_codes (
+    code_hash    TEXT PRIMARY KEY,
+    username     TEXT NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+    browser_hash TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
 """
+
+POSTGRES_SCHEMA = backend.Schema(("accounts", "sessions", "sign_in_codes"), """
+CREATE TABLE IF NOT EXISTS accounts (
+    username      text PRIMARY KEY,
+    password_hash text NOT NULL,
+    role          text NOT NULL CHECK (role IN ('admin', 'viewer')),
+    villages      jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(villages) = 'array'),
+    created_at    timestamptz NOT NULL,
+    failed_logins integer NOT NULL DEFAULT 0,
+    lockouts      integer NOT NULL DEFAULT 0,
+    locked_until  timestamptz
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash text PRIMARY KEY,
+    username   text NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
+    revoked_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS sessions_username ON sessions (username);
+CREATE TABLE IF NOT EXISTS sign_in_codes (
+    code_hash    text PRIMARY KEY,
+    username     text NOT NULL REFERENCES accounts (username) ON DELETE CASCADE,
+    browser_hash text NOT NULL,
+    expires_at   timestamptz NOT NULL
+);
+""", "GRANT SELECT, INSERT, UPDATE, DELETE ON accounts, sessions, sign_in_codes TO {role};")
+
+Connection = sqlite3.Connection | backend.Database
 
 
 class AccountError(ValueError):
@@ -71,19 +137,10 @@ class AccountError(ValueError):
 
 
 class LoginRefused(Exception):
-    """A login was refused: ``reason`` is "salah" (wrong name or password) or "terkunci" (locked until ``until``)."""
+    """A login was refused. It carries no reason: unknown name, wrong password and locked account read the same."""
 
-    def __init__(self, reason: str, until: dt.datetime | None = None):
-        self.reason = reason
-        self.until = until
-        if reason == LOCKED:
-            message = (
-                "Terlalu banyak percobaan masuk yang gagal. Akun terkunci sampai "
-                f"{until:%Y-%m-%d %H:%M} UTC; coba lagi nanti atau minta admin membukanya."
-            )
-        else:
-            message = "Nama pengguna atau kata sandi salah."
-        super().__init__(message)
+    def __init__(self):
+        super().__init__(REFUSAL_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -116,8 +173,26 @@ def default_path() -> Path:
     return settings.data_dir() / "accounts.sqlite3"
 
 
-def open_accounts(path: Path | None = None) -> sqlite3.Connection:
-    """A connection to the account store at ``path`` (default: data folder), schema created, WAL mode."""
+def default_location() -> str | Path | None:
+    """Where the accounts are kept: the database URL, else the accounts file, or None while that file is missing.
+
+    Open demo mode creates no file, so None means there is no account.
+    """
+    url = backend.database_url()
+    if url:
+        return url
+    path = default_path()
+    return path if path.exists() else None
+
+
+def open_accounts(path: Path | None = None) -> Connection:
+    """A connection to the account store: ``path``, else the database of DASBOR_DATABASE_URL, else the data folder.
+
+    SQLite files are made with mode 0600 in WAL mode; close the connection when done
+    (a database connection goes back to its pool).
+    """
+    if path is None and (url := backend.database_url()):
+        return backend.connect(url, POSTGRES_SCHEMA)
     path = Path(path) if path is not None else default_path()
     new = not path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,13 +202,24 @@ def open_accounts(path: Path | None = None) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")  # a removed account takes its sessions with it
     conn.executescript(_SCHEMA)
     return conn
 
 
 @contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run the block as one write transaction, taking the write lock up front."""
+def _transaction(conn: Connection) -> Iterator[Connection]:
+    """Run the block as one write transaction, taking the accounts' write lock up front.
+
+    SQLite: ``BEGIN IMMEDIATE``. PostgreSQL: a transaction holding an advisory lock,
+    so that account changes from several processes follow one another as on SQLite
+    (the last admin stays an admin, simultaneous failures are all counted).
+    """
+    if isinstance(conn, backend.Database):
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(?)", (backend.LOCK_ACCOUNTS,))
+            yield conn
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -155,28 +241,35 @@ def _iso(moment: dt.datetime) -> str:
     return _utc(moment).isoformat(timespec="seconds")
 
 
-def _account(row: sqlite3.Row) -> Account:
+def _moment(value: str | dt.datetime | None) -> dt.datetime | None:
+    """A stored moment (ISO text in SQLite, timestamptz in PostgreSQL) as a UTC datetime."""
+    if value is None or value == "":
+        return None
+    return _utc(value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value))
+
+
+def _account(row) -> Account:
     return Account(
         username=row["username"],
         role=row["role"],
         villages=tuple(json.loads(row["villages"])),
-        created_at=dt.datetime.fromisoformat(row["created_at"]),
-        locked_until=dt.datetime.fromisoformat(row["locked_until"]) if row["locked_until"] else None,
+        created_at=_moment(row["created_at"]),
+        locked_until=_moment(row["locked_until"]),
     )
 
 
-def _row(conn: sqlite3.Connection, username: str) -> sqlite3.Row | None:
+def _row(conn: Connection, username: str):
     return conn.execute("SELECT * FROM accounts WHERE username = ?", (username,)).fetchone()
 
 
-def _existing_row(conn: sqlite3.Connection, username: str) -> sqlite3.Row:
+def _existing_row(conn: Connection, username: str):
     row = _row(conn, normalised_username(username))
     if row is None:
         raise AccountError(f"Akun {username!r} tidak ada.")
     return row
 
 
-def _admin_count(conn: sqlite3.Connection) -> int:
+def _admin_count(conn: Connection) -> int:
     return conn.execute("SELECT count(*) FROM accounts WHERE role = 'admin'").fetchone()[0]
 
 
@@ -240,17 +333,17 @@ def _checked_scope(role: str, villages: Iterable[str]) -> tuple[str, ...]:
 
 
 # --- queries -----------------------------------------------------------------
-def has_accounts(conn: sqlite3.Connection) -> bool:
+def has_accounts(conn: Connection) -> bool:
     """Whether any account exists (without one the dashboard runs in demo mode)."""
     return conn.execute("SELECT EXISTS (SELECT 1 FROM accounts)").fetchone()[0] == 1
 
 
-def list_accounts(conn: sqlite3.Connection) -> list[Account]:
+def list_accounts(conn: Connection) -> list[Account]:
     """Every account, by username."""
     return [_account(r) for r in conn.execute("SELECT * FROM accounts ORDER BY username")]
 
 
-def account_named(conn: sqlite3.Connection, username: str) -> Account | None:
+def account_named(conn: Connection, username: str) -> Account | None:
     """The account called ``username``, or None."""
     row = _row(conn, normalised_username(username))
     return _account(row) if row is not None else None
@@ -258,7 +351,7 @@ def account_named(conn: sqlite3.Connection, username: str) -> Account | None:
 
 # --- changes -----------------------------------------------------------------
 def create_account(
-    conn: sqlite3.Connection,
+    conn: Connection,
     username: str,
     password: str,
     role: str,
@@ -287,7 +380,7 @@ def create_account(
 
 
 def set_password(
-    conn: sqlite3.Connection, username: str, password: str, *, actor: str, audit: AuditLog | None = None
+    conn: Connection, username: str, password: str, *, actor: str, audit: AuditLog | None = None
 ) -> Account:
     """The account with a new password hash; a lock and failure count are cleared too."""
     name = _existing_row(conn, username)["username"]
@@ -298,12 +391,13 @@ def set_password(
             "WHERE username = ?",
             (hashed, name),
         )
+        revoke_user_sessions(conn, name)  # whoever knew the old password is signed out everywhere
     _record(audit, actor, ACCOUNT_UPDATE, username=name, change="password")
     return account_named(conn, name)
 
 
 def set_role_and_villages(
-    conn: sqlite3.Connection,
+    conn: Connection,
     username: str,
     role: str,
     villages: Iterable[str] = (),
@@ -325,7 +419,7 @@ def set_role_and_villages(
     return account_named(conn, row["username"])
 
 
-def unlock_account(conn: sqlite3.Connection, username: str, *, actor: str, audit: AuditLog | None = None) -> Account:
+def unlock_account(conn: Connection, username: str, *, actor: str, audit: AuditLog | None = None) -> Account:
     """The account with its lock and failure count cleared."""
     with _transaction(conn):
         name = _existing_row(conn, username)["username"]
@@ -336,7 +430,7 @@ def unlock_account(conn: sqlite3.Connection, username: str, *, actor: str, audit
     return account_named(conn, name)
 
 
-def delete_account(conn: sqlite3.Connection, username: str, *, actor: str, audit: AuditLog | None = None) -> None:
+def delete_account(conn: Connection, username: str, *, actor: str, audit: AuditLog | None = None) -> None:
     """Remove an account; the last admin cannot be removed."""
     with _transaction(conn):
         row = _existing_row(conn, username)
@@ -366,28 +460,34 @@ def lock_duration(lockouts: int) -> dt.timedelta:
 
 
 def authenticate(
-    conn: sqlite3.Connection,
+    conn: Connection,
     username: str,
     password: str,
     now: dt.datetime | None = None,
     audit: AuditLog | None = None,
 ) -> Account:
-    """The account whose password this is; otherwise raises LoginRefused (and counts the failure)."""
+    """The account whose password this is; otherwise raises LoginRefused (and counts the failure).
+
+    The password is verified first, whatever follows: against the account's hash,
+    or a dummy hash of the same cost for an unknown name. Every refusal is the same
+    ``LoginRefused``; the audit log records why (unknown name, wrong, locked).
+    """
     now = _utc(now)
     name = normalised_username(username)
     row = _row(conn, name)
+    right = _verified(row["password_hash"] if row is not None else _dummy_hash(), password)
     if row is None:
-        _verified(_dummy_hash(), password)
         # The typed name is not logged: people sometimes type their password into it.
         _record(audit, None, LOGIN_FAILED, reason=WRONG, known_user=False)
-        raise LoginRefused(WRONG)
+        raise LoginRefused()
 
-    locked_until = _account(row).locked_until
+    locked_until = _moment(row["locked_until"])
     if locked_until is not None and locked_until > now:
+        # Even the right password; and a locked account counts no further failures.
         _record(audit, name, LOGIN_FAILED, reason=LOCKED, locked_until=_iso(locked_until))
-        raise LoginRefused(LOCKED, locked_until)
+        raise LoginRefused()
 
-    if _verified(row["password_hash"], password):
+    if right:
         # Upgrade the hash when the library's recommended cost has grown.
         new_hash = _HASHER.hash(password) if _HASHER.check_needs_rehash(row["password_hash"]) else row["password_hash"]
         with _transaction(conn):
@@ -400,24 +500,119 @@ def authenticate(
         return account_named(conn, name)
 
     with _transaction(conn):
-        # Re-read inside the write lock so simultaneous failures are all counted.
-        failed, lockouts = conn.execute(
-            "SELECT failed_logins, lockouts FROM accounts WHERE username = ?", (name,)
+        # One increment in the write transaction: failures through several processes at once all count.
+        counted = conn.execute(
+            "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE username = ? "
+            "RETURNING failed_logins, lockouts",
+            (name,),
         ).fetchone()
-        failed, until = failed + 1, None
-        if failed >= MAX_FAILURES:
-            until = now + lock_duration(lockouts)
-            failed, lockouts = 0, lockouts + 1
-        conn.execute(
-            "UPDATE accounts SET failed_logins = ?, lockouts = ?, locked_until = coalesce(?, locked_until) "
-            "WHERE username = ?",
-            (failed, lockouts, _iso(until) if until else None, name),
-        )
+        until = None
+        if counted is not None and counted[0] >= MAX_FAILURES:
+            until = now + lock_duration(counted[1])
+            conn.execute(
+                "UPDATE accounts SET failed_logins = 0, lockouts = lockouts + 1, locked_until = ? WHERE username = ?",
+                (_iso(until), name),
+            )
     if until is None:
         _record(audit, name, LOGIN_FAILED, reason=WRONG)
-        raise LoginRefused(WRONG)
-    _record(audit, name, LOGIN_FAILED, reason=WRONG, locked_until=_iso(until))
-    raise LoginRefused(LOCKED, until)
+    else:
+        _record(audit, name, LOGIN_FAILED, reason=WRONG, locked_until=_iso(until))
+    raise LoginRefused()
+
+
+# --- sessions -------------------------------------------------------------------
+# A signed-in browser holds a random token (and, for one minute, a one-time sign-in
+# code that it redeems for one); only their SHA-256 is stored. Both are 256 random
+# bits, so a plain hash cannot be reversed by guessing.
+def digest(secret: str) -> str:
+    """The SHA-256 of a token, code or browser cookie, as stored: 64 hex digits."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _remove_expired(conn: Connection, now: dt.datetime) -> None:
+    """Forget sessions and codes that can no longer be used."""
+    conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (_iso(now),))
+    conn.execute("DELETE FROM sign_in_codes WHERE expires_at <= ?", (_iso(now),))
+
+
+def new_session(conn: Connection, username: str, hours: float, now: dt.datetime | None = None) -> str:
+    """A new session token for the account ``username``, valid ``hours`` from ``now``; only its hash is stored."""
+    if hours <= 0:
+        raise ValueError("Sesi harus berlaku sejumlah jam yang positif.")
+    now = _utc(now)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with _transaction(conn):
+        name = _existing_row(conn, username)["username"]
+        _remove_expired(conn, now)
+        conn.execute(
+            "INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (digest(token), name, _iso(now), _iso(now + dt.timedelta(hours=hours))),
+        )
+    return token
+
+
+def session_user(conn: Connection, token: str | None, now: dt.datetime | None = None) -> str | None:
+    """The username whose live session ``token`` is; None when unknown, expired, revoked or its account is gone."""
+    if not token:
+        return None
+    row = conn.execute(
+        "SELECT s.username FROM sessions AS s JOIN accounts AS a ON a.username = s.username "
+        "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
+        (digest(token), _iso(_utc(now))),
+    ).fetchone()
+    return row[0] if row is not None else None
+
+
+def revoke_session(conn: Connection, token: str | None, now: dt.datetime | None = None) -> bool:
+    """End the session of ``token`` (sign-out); whether a live session was ended."""
+    if not token:
+        return False
+    done = conn.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+        (_iso(_utc(now)), digest(token)),
+    )
+    return done.rowcount == 1
+
+
+def revoke_user_sessions(conn: Connection, username: str, now: dt.datetime | None = None) -> int:
+    """End every session of ``username`` (a new password, a removed account); how many were ended."""
+    done = conn.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+        (_iso(_utc(now)), normalised_username(username)),
+    )
+    return done.rowcount
+
+
+def new_sign_in_code(conn: Connection, username: str, browser: str, now: dt.datetime | None = None) -> str:
+    """A one-time code that signs ``username`` in, within a minute, in the browser whose cookie is ``browser``."""
+    if not browser:
+        raise ValueError("Kode masuk milik satu peramban: kukinya tidak ada.")
+    now = _utc(now)
+    code = secrets.token_urlsafe(TOKEN_BYTES)
+    with _transaction(conn):
+        name = _existing_row(conn, username)["username"]
+        _remove_expired(conn, now)
+        conn.execute(
+            "INSERT INTO sign_in_codes (code_hash, username, browser_hash, expires_at) VALUES (?, ?, ?, ?)",
+            (digest(code), name, digest(browser), _iso(now + SIGN_IN_CODE_LIFETIME)),
+        )
+    return code
+
+
+def redeem_sign_in_code(
+    conn: Connection, code: str | None, browser: str | None, now: dt.datetime | None = None
+) -> str | None:
+    """The username ``code`` signs in, used up now; None when unknown, used, expired or made for another browser."""
+    if not code or not browser:
+        return None
+    # One statement takes the code out and reads it, so two redemptions at once cannot both succeed.
+    row = conn.execute(
+        "DELETE FROM sign_in_codes WHERE code_hash = ? RETURNING username, browser_hash, expires_at",
+        (digest(code),),
+    ).fetchone()
+    if row is None or _moment(row[2]) <= _utc(now) or not hmac.compare_digest(row[1], digest(browser)):
+        return None
+    return row[0]
 
 
 # --- command line --------------------------------------------------------------

@@ -1,9 +1,13 @@
 """The audit log: who logged in, downloaded, imported or changed an account, and when.
 
-One SQLite row per event. The log is append-only from the application: triggers
-abort every UPDATE and DELETE. Each event is its own committed transaction in
-WAL mode with ``synchronous=FULL``, so an event that was recorded survives a
-crash or power cut. Several processes may append at the same time.
+One SQLite row per event (``audit.sqlite3`` in the data folder), or one row of
+``audit_events`` in the PostgreSQL database of ``DASBOR_DATABASE_URL``, which
+every dashboard process writes. The log is append-only from the application:
+triggers abort every UPDATE and DELETE (and, in PostgreSQL, TRUNCATE), and in
+PostgreSQL those privileges are revoked too. Each event is its own committed
+transaction (SQLite: WAL mode with ``synchronous=FULL``; PostgreSQL: a commit is
+durable), so an event that was recorded survives a crash or power cut. Several
+processes may append at the same time.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib import settings
+from lib import backend, settings
 
 ANONYMOUS = "anonim"
 
@@ -62,6 +66,28 @@ CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'Log audit hanya dapat ditambah, tidak dapat dihapus.'); END;
 """
 
+POSTGRES_SCHEMA = backend.Schema(("audit_events",), """
+CREATE TABLE IF NOT EXISTS audit_events (
+    id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at     timestamptz NOT NULL,
+    actor  text NOT NULL,
+    action text NOT NULL,
+    detail json NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (at);
+CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'Log audit hanya dapat ditambah, tidak dapat diubah atau dihapus.'
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE OR REPLACE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+CREATE OR REPLACE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+-- Not even the owner that created it (and each process connecting as it) may change a row.
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM PUBLIC, CURRENT_USER;
+""", "GRANT SELECT, INSERT ON audit_events TO {role};")
+
 
 def default_path() -> Path:
     return settings.data_dir() / "audit.sqlite3"
@@ -92,11 +118,22 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 class AuditLog:
-    """An append-only event log in one SQLite file; open it with ``open_audit``."""
+    """An append-only event log in one SQLite file (``path``) or a PostgreSQL database (``url``); open it
+    with ``open_audit``."""
 
-    def __init__(self, path: Path, clock: Callable[[], dt.datetime] = utc_now):
-        self.path = Path(path)
+    def __init__(self, path: Path | None, clock: Callable[[], dt.datetime] = utc_now, url: str | None = None):
+        if (path is None) == (url is None):
+            raise ValueError("An audit log is either a file (path) or a database (url).")
+        self.path = Path(path) if path is not None else None
+        self.url = url
         self.clock = clock
+
+    def _connect(self):
+        """A connection for one event or one query: a fresh SQLite one, or one from the pool."""
+        return backend.connect(self.url, POSTGRES_SCHEMA) if self.url else connect(self.path)
+
+    def __repr__(self) -> str:
+        return f"AuditLog({backend.redacted(self.url) if self.url else str(self.path)!r})"
 
     def record(self, actor: str | None, action: str, **detail) -> None:
         """Append one event, committed before returning."""
@@ -106,13 +143,17 @@ class AuditLog:
         if secret:
             raise ValueError(f"Rincian audit tidak boleh memuat rahasia: {', '.join(secret)}.")
         text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
-        # A fresh connection per event: safe from any thread or process, and the
+        # A connection per event: safe from any thread or process, and the
         # single INSERT in autocommit mode is its own durable transaction.
-        with closing(connect(self.path)) as conn:
+        with closing(self._connect()) as conn:
             conn.execute(
-                "INSERT INTO events (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+                f"INSERT INTO {self._table} (at, actor, action, detail) VALUES (?, ?, ?, ?)",
                 (iso_utc(self.clock()), actor or ANONYMOUS, action, text),
             )
+
+    @property
+    def _table(self) -> str:
+        return "audit_events" if self.url else "events"
 
     def events(
         self,
@@ -136,15 +177,16 @@ class AuditLog:
         if action is not None:
             where.append("action = ?")
             params.append(action)
-        sql = "SELECT at, actor, action, detail FROM events"
+        sql = f"SELECT at, actor, action, detail FROM {self._table}"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
-        with closing(connect(self.path)) as conn:
-            rows = conn.execute(sql, params).fetchall()
+        with closing(self._connect()) as conn:
+            rows = [(iso_utc(at) if isinstance(at, dt.datetime) else at, *rest)
+                    for at, *rest in conn.execute(sql, params).fetchall()]
         frame = pd.DataFrame(rows, columns=[AT, ACTOR, ACTION, DETAIL])
         return frame.assign(
             **{
@@ -157,7 +199,11 @@ class AuditLog:
 
 
 def open_audit(path: Path | None = None, clock: Callable[[], dt.datetime] = utc_now) -> AuditLog:
-    """The audit log at ``path`` (default: data folder / audit.sqlite3), created if missing."""
+    """The audit log at ``path``, else in the database of DASBOR_DATABASE_URL, else data folder / audit.sqlite3;
+    created if missing."""
+    if path is None and (url := backend.database_url()):
+        backend.connect(url, POSTGRES_SCHEMA).close()
+        return AuditLog(None, clock, url=url)
     path = Path(path) if path is not None else default_path()
     with closing(connect(path)) as conn:
         conn.executescript(_SCHEMA)

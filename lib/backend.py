@@ -29,6 +29,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ _URL = re.compile(r"postgres(ql)?://", re.IGNORECASE)
 # Fixed keys of PostgreSQL advisory locks (any 64-bit number; these spell "dasbor" and a purpose).
 LOCK_SCHEMA = 0x6461_7362_6F72_0001
 LOCK_STORE = 0x6461_7362_6F72_0002
+LOCK_ACCOUNTS = 0x6461_7362_6F72_0003
 
 POOL_MAX = 8          # connections per process: each call holds one only for its few statements
 POOL_TIMEOUT_S = 15   # waiting longer for a connection means the database is unreachable
@@ -178,34 +180,45 @@ def _pool(url: str):
     return found
 
 
-def close_pools() -> None:
-    """Close this process's connections (tests, and a process about to end)."""
+def close_pools(url: str | None = None) -> None:
+    """Close this process's connections (to ``url``, or to every database): tests, a process about to end."""
     with _POOLS_LOCK:
-        mine = [key for key in _POOLS if key[0] == os.getpid()]
+        mine = [key for key in _POOLS if key[0] == os.getpid() and url in (None, key[1])]
         pools = [_POOLS.pop(key) for key in mine]
     for pool in pools:
-        pool.close()
+        pool.close(timeout=1)
 
 
-_READY: set[tuple[int, str, str]] = set()
+@dataclass(frozen=True)
+class Schema:
+    """A module's PostgreSQL tables: their names, and the script that creates them when one is missing."""
+
+    tables: tuple[str, ...]
+    sql: str
+    grants: str = ""  # what the application's role needs, "{role}" standing for it (``grant``)
 
 
-def connect(url: str | None = None, schema: str = "") -> Database:
-    """A pooled connection to ``url`` (default: DASBOR_DATABASE_URL) whose tables ``schema`` exist.
+_READY: set[tuple[int, str, Schema]] = set()
 
-    ``schema`` is a module's ``CREATE ... IF NOT EXISTS`` script; it runs once per
-    process, under an advisory lock so that processes starting together do not race.
+
+def connect(url: str | None = None, schema: Schema | None = None) -> Database:
+    """A pooled connection to ``url`` (default: DASBOR_DATABASE_URL) on which ``schema``'s tables exist.
+
+    The script runs once per process and only while a table is missing, under an
+    advisory lock so that processes starting together do not race; a role that may
+    not create tables (see ``grant``) therefore works once they exist.
     """
     url = url or database_url()
     if url is None:
         raise ValueError("DASBOR_DATABASE_URL tidak diisi.")
     db = Database(url)
-    key = (os.getpid(), url, hashlib.sha256(schema.encode()).hexdigest())
-    if schema and key not in _READY:
+    key = (os.getpid(), url, schema)
+    if schema is not None and key not in _READY:
         try:
-            with db.raw.transaction():
-                db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_SCHEMA,))
-                db.raw.execute(schema)
+            if not _tables_exist(db, schema.tables):
+                with db.raw.transaction():
+                    db.raw.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_SCHEMA,))
+                    db.raw.execute(schema.sql)
         except BaseException:
             db.close()
             raise
@@ -213,14 +226,20 @@ def connect(url: str | None = None, schema: str = "") -> Database:
     return db
 
 
+def _tables_exist(db: Database, tables: Sequence[str]) -> bool:
+    (missing,) = db.raw.execute("SELECT count(*) FILTER (WHERE to_regclass(name) IS NULL) FROM unnest(%s::text[]) AS name",
+                                (list(tables),)).fetchone()
+    return missing == 0
+
+
 # --- installation secrets -----------------------------------------------------------
-_SECRETS_SCHEMA = """
+SECRETS_SCHEMA = Schema(("installation_secrets",), """
 CREATE TABLE IF NOT EXISTS installation_secrets (
     name        text PRIMARY KEY,
     value       bytea NOT NULL CHECK (length(value) >= 16),
     created_at  timestamptz NOT NULL DEFAULT now()
 );
-"""
+""", "GRANT SELECT, INSERT ON installation_secrets TO {role};")
 
 
 def _checked_secret_name(name: str) -> str:
@@ -245,7 +264,7 @@ def secret(name: str) -> bytes:
 @functools.lru_cache(maxsize=64)
 def _database_secret(url: str, name: str) -> bytes:
     """Kept per process once read: a secret never changes, and keys are derived on every load."""
-    with connect(url, _SECRETS_SCHEMA) as db:
+    with connect(url, SECRETS_SCHEMA) as db:
         db.execute("INSERT INTO installation_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                    (name, _secrets.token_bytes(SECRET_BYTES)))
         (value,) = db.execute("SELECT value FROM installation_secrets WHERE name = ?", (name,)).fetchone()
@@ -286,31 +305,53 @@ def _file_secret(data_dir: Path, name: str) -> bytes:
 
 
 # --- command line ---------------------------------------------------------------------
-def schemas() -> list[str]:
+def schemas() -> list[Schema]:
     """Every module's PostgreSQL tables, in an order that satisfies their references."""
     from lib import accounts, audit, store
 
-    return [store.POSTGRES_SCHEMA, accounts.POSTGRES_SCHEMA, audit.POSTGRES_SCHEMA, _SECRETS_SCHEMA]
+    return [store.POSTGRES_SCHEMA, accounts.POSTGRES_SCHEMA, audit.POSTGRES_SCHEMA, SECRETS_SCHEMA]
+
+
+def grant(url: str, role: str) -> None:
+    """Create every table (as the owner connecting with ``url``) and let ``role`` use them, no more.
+
+    The dashboards then connect as ``role``: it may read and append, change
+    accounts and sessions, but never update or delete an audit row or a stored
+    version, nor change a table, a trigger or a privilege.
+    """
+    from psycopg import sql
+
+    with connect(url) as db:
+        for schema in schemas():
+            connect(url, schema).close()
+            if schema.grants:
+                db.raw.execute(sql.SQL(schema.grants).format(role=sql.Identifier(role)))
 
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m lib.backend",
-                                     description="Basis data PostgreSQL bersama (DASBOR_DATABASE_URL).")
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.backend", description="Basis data PostgreSQL bersama (DASBOR_DATABASE_URL).",
+        epilog="Jalankan dengan URL pemilik basis data; dasbor sendiri sebaiknya masuk sebagai peran --app-role.")
     parser.add_argument("command", choices=["init"], help="init: buat semua tabel")
-    parser.parse_args(argv)
+    parser.add_argument("--app-role", metavar="PERAN",
+                        help="beri peran ini hak secukupnya: baca dan tambah, tanpa mengubah log audit")
+    args = parser.parse_args(argv)
     url = database_url()
     if url is None:
         print("DASBOR_DATABASE_URL tidak diisi: dasbor memakai berkas di folder data.", file=sys.stderr)
         return 2
     try:
-        for schema in schemas():
-            connect(url, schema).close()
+        if args.app_role:
+            grant(url, args.app_role)
+        else:
+            for schema in schemas():
+                connect(url, schema).close()
     except DatabaseUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    print(f"Tabel siap di {redacted(url)}.")
+    print(f"Tabel siap di {redacted(url)}" + (f"; peran {args.app_role} diberi hak." if args.app_role else "."))
     return 0
 
 

@@ -185,7 +185,7 @@ class DatabaseStore:
 
 StoreLike = Store | DatabaseStore | str | os.PathLike
 
-POSTGRES_SCHEMA = """
+POSTGRES_SCHEMA = backend.Schema(("store_versions", "store_tables", "store_history"), """
 CREATE TABLE IF NOT EXISTS store_versions (
     id          text PRIMARY KEY CHECK (id ~ '^[0-9]{4,}$'),
     created_at  timestamptz NOT NULL,
@@ -206,7 +206,7 @@ CREATE TABLE IF NOT EXISTS store_history (
     author   text NOT NULL,
     action   text NOT NULL CHECK (action IN ('import', 'rollback'))
 );
-"""
+""", "GRANT SELECT, INSERT ON store_versions, store_tables, store_history TO {role};")
 
 
 def default_store_path() -> Path:

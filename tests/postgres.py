@@ -142,9 +142,13 @@ def postgres_server():
 
 
 @pytest.fixture
-def postgres_url(postgres_server) -> str:
-    """A fresh database of its own for this test."""
-    return postgres_server.create_database()
+def postgres_url(postgres_server):
+    """A fresh database of its own for this test (this process's connections to it closed afterwards)."""
+    from lib import backend
+
+    url = postgres_server.create_database()
+    yield url
+    backend.close_pools(url)
 
 
 @dataclass(frozen=True)

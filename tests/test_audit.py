@@ -1,3 +1,5 @@
+"""The audit log, on both back ends (files and PostgreSQL): append-only, durable, shared by processes."""
+
 import datetime as dt
 import json
 import sqlite3
@@ -9,6 +11,7 @@ import pandas as pd
 import pytest
 
 from lib import audit
+from lib import backend as B
 from lib.audit import open_audit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +34,14 @@ def clock():
 
 
 @pytest.fixture
-def log(tmp_path, clock):
-    return open_audit(tmp_path / "audit.sqlite3", clock=clock)
+def log(backend, clock):
+    """The configured audit log of the back end under test."""
+    return open_audit(clock=clock)
+
+
+def application_connection(log):
+    """A connection as the application itself makes it (its file, or its database role)."""
+    return B.connect(log.url) if log.url else sqlite3.connect(log.path)
 
 
 @pytest.fixture
@@ -94,13 +103,68 @@ def test_empty_log_gives_typed_empty_frame(log):
     ],
 )
 def test_log_is_append_only(three_events, statement):
-    with sqlite3.connect(three_events.path) as conn:
-        with pytest.raises(sqlite3.DatabaseError, match="hanya dapat ditambah"):
-            conn.execute(statement)
+    table = "audit_events" if three_events.url else "events"
+    conn = application_connection(three_events)
+    try:
+        if three_events.url:
+            from psycopg.errors import InsufficientPrivilege
+
+            with pytest.raises(InsufficientPrivilege):
+                conn.execute(statement.replace("events", table))
+        else:
+            with pytest.raises(sqlite3.DatabaseError, match="hanya dapat ditambah"):
+                conn.execute(statement)
+    finally:
+        conn.close()
     assert len(three_events.events()) == 3
 
 
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_events SET actor = 'lain'",
+    "DELETE FROM audit_events",
+    "TRUNCATE audit_events",
+])
+def test_database_log_refuses_change_even_where_the_privilege_is_given_back(postgres_server, postgres_url,
+                                                                             statement):
+    from psycopg.errors import InsufficientPrivilege
+
+    log = audit.AuditLog(None, url=postgres_url)
+    B.connect(postgres_url, audit.POSTGRES_SCHEMA).close()
+    log.record("budi", "login")
+    # The owner could grant itself the privilege again; the trigger still refuses.
+    with B.connect(postgres_url) as db:
+        db.execute("GRANT UPDATE, DELETE, TRUNCATE ON audit_events TO CURRENT_USER")
+        with pytest.raises(InsufficientPrivilege, match="hanya dapat ditambah"):
+            db.execute(statement)
+    assert len(log.events()) == 1
+
+
+def test_a_role_given_only_what_the_dashboard_needs_can_append_and_read_but_not_change(postgres_server,
+                                                                                       postgres_url):
+    from psycopg.errors import InsufficientPrivilege
+
+    postgres_server.admin_sql("CREATE ROLE dasbor_app LOGIN")
+    B.grant(postgres_url, "dasbor_app")
+    app_url = postgres_url.replace("postgresql://dasbor@", "postgresql://dasbor_app@")
+    log = audit.AuditLog(None, url=app_url)
+    log.record("budi", "login")
+    assert log.events()["actor"].tolist() == ["budi"]
+    with B.connect(app_url) as db:
+        for statement in ("UPDATE audit_events SET actor = 'lain'", "DELETE FROM audit_events",
+                          "DROP TRIGGER audit_events_no_change ON audit_events",
+                          "DELETE FROM store_history", "UPDATE store_tables SET data = ''"):
+            with pytest.raises(InsufficientPrivilege):
+                db.execute(statement)
+    B.close_pools(app_url)
+
+
 def test_durable_settings(log):
+    if log.url:
+        # Each event is committed by itself, and the commit waits for the disk.
+        with B.connect(log.url) as db:
+            assert db.execute("SHOW default_transaction_isolation").fetchone()[0] == "read committed"
+            assert db.raw.autocommit
+        return
     conn = audit.connect(log.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
@@ -110,6 +174,12 @@ def test_durable_settings(log):
 def test_recorded_event_is_committed_at_once(log):
     # A second, independent reader sees the event without the writer closing anything.
     log.record("budi", "import", file="peserta_2024.xlsx", rows=120)
+    if log.url:
+        import psycopg
+
+        with psycopg.connect(log.url) as reader:
+            assert reader.execute("SELECT actor, action FROM audit_events").fetchall() == [("budi", "import")]
+        return
     with sqlite3.connect(log.path) as reader:
         assert reader.execute("SELECT actor, action FROM events").fetchall() == [("budi", "import")]
 
@@ -140,23 +210,23 @@ def test_download_frame_is_text(three_events):
 WRITER = """
 import sys
 from lib.audit import open_audit
-log = open_audit(sys.argv[1])
-for i in range(int(sys.argv[3])):
-    log.record(sys.argv[2], "download", n=i)
+log = open_audit()
+for i in range(int(sys.argv[2])):
+    log.record(sys.argv[1], "download", n=i)
 """
 
 
-def test_concurrent_appends_from_two_processes_all_land(tmp_path):
-    path = tmp_path / "audit.sqlite3"
-    open_audit(path)
+def test_concurrent_appends_from_two_processes_all_land(backend):
+    open_audit()
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), who, "150"], cwd=ROOT, stderr=subprocess.PIPE)
+        subprocess.Popen([sys.executable, "-c", WRITER, who, "150"], cwd=ROOT, stderr=subprocess.PIPE,
+                         env=backend.env)
         for who in ("satu", "dua")
     ]
     for writer in writers:
         _, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err.decode()
-    events = open_audit(path).events()
+    events = open_audit().events()
     assert events["actor"].value_counts().to_dict() == {"satu": 150, "dua": 150}
     for who in ("satu", "dua"):
         numbers = sorted(json.loads(d)["n"] for d in events.loc[events["actor"] == who, "detail"])
