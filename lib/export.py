@@ -2,9 +2,25 @@
 
 ``display_frame`` turns a table published by ``lib.privacy.publishable`` into
 what a reader downloads (user labels as headers, ``<5`` and "disembunyikan"
-where figures are hidden, rates as percentages); ``csv_bytes`` and
-``xlsx_bytes`` write it so that Excel opens it correctly and no cell can run
-as a formula (OWASP CSV injection).
+where figures are hidden, rates as percentages). ``download_sheet`` adds what
+a file needs to stand on its own (title, data version, active filters, each
+column's kind), and two writers make the files a department head takes to a
+hearing:
+
+- ``csv_file``: the reader's regional convention, because Excel splits a CSV
+  by the separator of the computer's regional settings. Indonesian: ``;``
+  between fields and a decimal comma (``12,5``); English: ``,`` and a decimal
+  point. UTF-8 with a byte-order mark, every text quoted, formula starts
+  neutralised (OWASP CSV injection), units in the headers (``Pagu (Rp)``,
+  ``Tingkat bekerja (%)``).
+- ``xlsx_file``: the title, data version and active filters above the table,
+  rupiah and percentage number formats (a rate is stored as a fraction with a
+  ``0.0%`` format, so Excel computes with it as a percentage), a sheet named
+  after the title, an autofilter on the header row and the header repeated on
+  every printed page.
+
+``csv_bytes`` and ``xlsx_bytes`` are the earlier writers of a bare frame
+(comma separated; notes below the table), kept for callers that have not moved.
 """
 
 from __future__ import annotations
@@ -16,15 +32,16 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from lib.fmt import RATE_KINDS, is_none
+from lib.fmt import MONEY_KINDS, RATE_KINDS, is_none
 from lib.measures import BY_NAME, label
 from lib.privacy import SMALL, Rules, as_rules, figure_columns, hidden_reasons, privacy_note, small_label
 
@@ -176,6 +193,176 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Data", notes: Sequence[str] = 
         longest = max([len(str(name))] + [len(str(_plain(v))) for v in frame.iloc[:1000, j - 1]])
         ws.column_dimensions[get_column_letter(j)].width = min(max(longest + 2, 8), 60)
     ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- files that stand on their own -----------------------------------------------------
+# A column's unit in its header, by measure kind: "Pagu (Rp)", "Tingkat bekerja (%)". A count needs none.
+UNITS: dict[str, str] = {"money": "Rp", "money_per_person": "Rp", "median": "Rp", "rate": "%", "money_rate": "%"}
+# Excel's number format codes always write "," for grouping and "." for decimals; Excel shows them
+# in the reader's convention (Rp 125.000.000 and 12,5% on a computer set to Indonesian).
+COUNT_FORMAT = "#,##0"
+RUPIAH_FORMAT = '"Rp "#,##0'
+PERCENT_FORMAT = "0.0%"
+# lang -> (field separator, decimal mark) of a CSV as Excel reads it with that language's regional settings.
+CSV_CONVENTIONS = {"id": (";", ","), "en": (",", ".")}
+ROUNDING_NOTE = {
+    "id": "Jumlah orang 1 sampai {k_minus} tertulis {small}; jumlah orang lain dibulatkan ke kelipatan {b}, "
+          "sehingga rincian tidak selalu berjumlah sama dengan totalnya.",
+    "en": "Counts of 1 to {k_minus} people read {small}; other counts of people are rounded to a multiple of {b}, "
+          "so parts need not add up to their total.",
+}
+MAX_SHEET_NAME = 31
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def rounding_note(rules: Rules | int, lang: str = "id") -> str:
+    """How counts of people are published, in one sentence: ``<5`` and rounding to a multiple of b."""
+    rules = as_rules(rules)
+    return ROUNDING_NOTE[_lang(lang)].format(k_minus=rules.k - 1, small=small_label(rules.k), b=rules.b)
+
+
+def with_unit(header: str, kind: str | None) -> str:
+    """A column header with the unit of its measure kind: ``Pagu (Rp)``, ``Tingkat bekerja (%)``; others unchanged."""
+    unit = UNITS.get(kind or "")
+    return f"{header} ({unit})" if unit else header
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A published table ready to be a file of its own.
+
+    ``frame`` is a ``display_frame``; ``kinds`` gives, per column of it, the
+    measure kind (None for a dimension and the privacy note); ``context`` are
+    the lines written above the table (data version, active filters, date).
+    """
+
+    frame: pd.DataFrame
+    kinds: tuple[str | None, ...]
+    title: str = ""
+    context: tuple[str, ...] = ()
+    lang: str = "id"
+
+    def headers(self) -> list[str]:
+        """The column headers with their units."""
+        return _unique_headers([with_unit(str(c), kind) for c, kind in zip(self.frame.columns, self.kinds)])
+
+
+def download_sheet(pub: pd.DataFrame, dims: Sequence[str], rules: Rules | int, lang: str = "id", *,
+                   title: str = "", context: Sequence[str] = ()) -> Sheet:
+    """The download of a published table: its ``display_frame``, column kinds, ``title`` and ``context`` lines.
+
+    A table of counts of people also says how they are published (``rounding_note``).
+    """
+    lang = _lang(lang)
+    frame = display_frame(pub, dims, rules, lang)
+    figures = [c for c in figure_columns(pub) if c not in dims]
+    kinds = (*([None] * len(dims)), *(BY_NAME[c].kind for c in figures), None)
+    if any(BY_NAME[c].kind == "count" for c in figures):
+        context = (*context, rounding_note(rules, lang))
+    return Sheet(frame, kinds, title, tuple(context), lang)
+
+
+def _number_text(value: int | float, decimal_mark: str) -> str:
+    """A number as a spreadsheet reads it: no grouping, no exponent, the decimal mark of the convention."""
+    if isinstance(value, int):
+        return str(value)
+    return np.format_float_positional(value, trim="-").replace(".", decimal_mark)
+
+
+def _quoted(text: str) -> str:
+    return '"' + neutralised(text).replace('"', '""') + '"'
+
+
+def csv_file(sheet: Sheet) -> bytes:
+    """The sheet's table as CSV in its language's convention (id: ``;`` and ``12,5``; en: ``,`` and ``12.5``).
+
+    UTF-8 with a byte-order mark, headers with units, every text quoted and
+    neutralised, numbers bare so Excel reads them as numbers.
+    """
+    separator, decimal_mark = CSV_CONVENTIONS[_lang(sheet.lang)]
+    lines = [separator.join(_quoted(h) for h in sheet.headers())]
+    for row in sheet.frame.itertuples(index=False, name=None):
+        cells = (_plain(value) for value in row)
+        lines.append(separator.join(
+            _number_text(c, decimal_mark) if isinstance(c, (int, float)) else _quoted(c) for c in cells))
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+def sheet_name(title: str) -> str:
+    """A worksheet name from a title: at most 31 characters, none of ``[]:*?/\\``, cut between words where it can be."""
+    name = re.sub(r"\s+", " ", _NOT_IN_SHEET_NAMES.sub(" ", title)).strip().strip("'").strip()
+    if len(name) > MAX_SHEET_NAME:
+        head = name[: MAX_SHEET_NAME + 1]
+        name = (head.rsplit(" ", 1)[0] if " " in head else head)[:MAX_SHEET_NAME].rstrip()
+    if name.casefold() == "history":  # a name Excel keeps for itself
+        name = f"{name} (1)"
+    return name or "Data"
+
+
+def _number_format(kind: str | None) -> str | None:
+    if kind in RATE_KINDS:
+        return PERCENT_FORMAT
+    if kind in MONEY_KINDS or kind == "median":
+        return RUPIAH_FORMAT
+    return COUNT_FORMAT if kind == "count" else None
+
+
+def xlsx_file(sheet: Sheet) -> bytes:
+    """The sheet as an XLSX workbook: title, context lines, a blank row, then the table with formats and an autofilter.
+
+    Counts read ``1.234``, rupiah ``Rp 125.000.000`` and rates ``12,5%`` in
+    Indonesian Excel (a rate is stored as the fraction 0.125); hidden figures
+    stay the text ``<5`` or "disembunyikan", right-aligned with the numbers.
+    The header row is frozen, filtered and printed on every page.
+    """
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet_name(sheet.title)
+    book.properties.title = sheet.title or None
+    row = 1
+    if sheet.title:
+        _write(ws.cell(row=row, column=1), sheet.title)
+        ws.cell(row=row, column=1).font = Font(bold=True, size=14)
+        row += 1
+    for line in sheet.context:
+        _write(ws.cell(row=row, column=1), str(line))
+        ws.cell(row=row, column=1).font = Font(italic=True, color="555555")
+        row += 1
+    header_row = row + 1 if row > 1 else row  # one blank row between the lines above and the table
+    headers = sheet.headers()
+    for j, name in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=j)
+        _write(cell, name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EEF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    formats = [_number_format(kind) for kind in sheet.kinds]
+    right = Alignment(horizontal="right")
+    for i, values in enumerate(sheet.frame.itertuples(index=False, name=None), start=header_row + 1):
+        for j, (value, kind, form) in enumerate(zip(values, sheet.kinds, formats), start=1):
+            cell = ws.cell(row=i, column=j)
+            plain = _plain(value)
+            if kind is not None and isinstance(plain, (int, float)):
+                cell.value = round(plain / 100, 6) if kind in RATE_KINDS else plain
+                cell.number_format = form
+            else:
+                _write(cell, value)
+                if kind is not None:
+                    cell.alignment = right
+    last_column = get_column_letter(max(len(headers), 1))
+    ws.auto_filter.ref = f"A{header_row}:{last_column}{header_row + len(sheet.frame)}"
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    for j, name in enumerate(headers, start=1):
+        cells = [len(str(_plain(v))) + (4 if formats[j - 1] else 0) for v in sheet.frame.iloc[:1000, j - 1]]
+        longest = max([min(len(name), 30)] + cells)
+        ws.column_dimensions[get_column_letter(j)].width = min(max(longest + 2, 8), 60)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
