@@ -37,7 +37,7 @@ import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from lib import accounts, sessions, settings
+from lib import accounts, settings
 from lib.accounts import Account, LoginRefused
 from lib.audit import DOWNLOAD, LOGIN, LOGIN_FAILED, LOGOUT, AuditLog, open_audit
 from lib.filters import Filters
@@ -66,13 +66,6 @@ ADD_ADMIN_COMMAND = "python -m lib.accounts add NAMA --role admin"
 def accounts_db() -> Iterator:
     """A fresh connection to the account store, closed on exit."""
     with closing(accounts.open_accounts()) as conn:
-        yield conn
-
-
-@contextmanager
-def sessions_db() -> Iterator:
-    """A fresh connection to the signed-in browser sessions (in the account store), closed on exit."""
-    with closing(sessions.open_sessions()) as conn:
         yield conn
 
 
@@ -188,8 +181,8 @@ def _signed_in_username() -> str | None:
     stored = current_account()
     token = session_cookie()
     if token:
-        with sessions_db() as conn:
-            name = sessions.session_user(conn, token)
+        with accounts_db() as conn:
+            name = accounts.session_user(conn, token)
         if name is not None:
             st.session_state[_FROM_COOKIE_KEY] = True
             return name
@@ -247,8 +240,8 @@ def keep_signed_in(account: Account) -> bool:
     browser = browser_cookie()
     if browser is None:
         return False
-    with sessions_db() as conn:
-        code = sessions.new_sign_in_code(conn, account.username, browser)
+    with accounts_db() as conn:
+        code = accounts.new_sign_in_code(conn, account.username, browser)
     send_browser_to(server.session_address(code, current_address()))
     return True
 
@@ -302,8 +295,8 @@ def logout() -> None:
         audit_log().record(account.username, LOGOUT, method=login_mode())
     token = session_cookie()
     if token:
-        with sessions_db() as conn:
-            sessions.revoke_session(conn, token)
+        with accounts_db() as conn:
+            accounts.revoke_session(conn, token)
     _forget_login()
     st.session_state.pop(_OIDC_SEEN_KEY, None)
     if oidc_settings() is not None and st.user.get("is_logged_in"):

@@ -9,7 +9,7 @@ file as the page script. What it adds:
   browser whose websocket was sent that address, so a link copied elsewhere
   returns no file (Streamlit serves ``/media/`` to anyone holding the link);
 - ``/_dasbor/session?code=...&next=...`` redeems the one-time sign-in code made
-  after a password login in this browser (``lib.sessions``), sets the session
+  after a password login in this browser (``lib.accounts``), sets the session
   cookie (``SESSION_COOKIE``: HttpOnly, SameSite=Strict, Secure over https) and
   goes back to the page, with its filters, that the login was made on;
 - ``/_dasbor/keluar`` ends that session and clears the cookie.
@@ -37,7 +37,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 
-from lib import sessions, settings
+from lib import accounts, settings
 
 BROWSER_COOKIE = "dasbor_peramban"  # random per browser; binds media addresses and sign-in codes to it
 SESSION_COOKIE = "dasbor_sesi"      # the session token of a password login
@@ -116,7 +116,7 @@ class MediaGrants:
         with self._lock:
             for name in files:
                 holders = self._files.pop(name, {})
-                holders[sessions.digest(browser)] = now
+                holders[accounts.digest(browser)] = now
                 self._files[name] = holders
             while len(self._files) > self._max_files:
                 self._files.popitem(last=False)
@@ -126,7 +126,7 @@ class MediaGrants:
             return False
         now = time.monotonic() if now is None else now
         with self._lock:
-            granted = self._files.get(name, {}).get(sessions.digest(browser))
+            granted = self._files.get(name, {}).get(accounts.digest(browser))
         return granted is not None and now - granted < self._seconds
 
 
@@ -204,9 +204,9 @@ def sign_in(request: Request) -> Response:
         return _no_store(back)
     browser = browser_value(request.cookies)
     hours = settings.session_hours()
-    with closing(sessions.open_sessions()) as conn:
-        username = sessions.redeem_sign_in_code(conn, request.query_params.get("code"), browser)
-        token = sessions.new_session(conn, username, hours) if username else None
+    with closing(accounts.open_accounts()) as conn:
+        username = accounts.redeem_sign_in_code(conn, request.query_params.get("code"), browser)
+        token = accounts.new_session(conn, username, hours) if username else None
     if token is not None:
         back.set_cookie(SESSION_COOKIE, token, max_age=int(hours * 3600), path=f"{base_path()}/",
                         secure=is_https(request.headers, request.scope), httponly=True, samesite="strict")
@@ -220,8 +220,8 @@ def sign_out(request: Request) -> Response:
         return _no_store(back)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        with closing(sessions.open_sessions()) as conn:
-            sessions.revoke_session(conn, token)
+        with closing(accounts.open_accounts()) as conn:
+            accounts.revoke_session(conn, token)
     back.delete_cookie(SESSION_COOKIE, path=f"{base_path()}/", secure=is_https(request.headers, request.scope),
                        httponly=True, samesite="strict")
     return _no_store(back)

@@ -28,7 +28,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lib import accounts
-from lib import sessions as store
+from lib import accounts as store
 from lib.audit import LOGOUT, open_audit
 from pages import auth, server
 
@@ -65,7 +65,7 @@ def cheap_hashes(monkeypatch):
 
 @pytest.fixture
 def conn(data_dir):
-    with closing(store.open_sessions()) as connection:
+    with closing(accounts.open_accounts()) as connection:
         accounts.create_account(connection, ADMIN, ADMIN_PW, "admin", actor="cli")
         accounts.create_account(connection, VIEWER, VIEWER_PW, "viewer", actor="cli")
         yield connection
