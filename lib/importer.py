@@ -50,7 +50,7 @@ from lib.schema import (
     empty_frame,
     load_reference,
 )
-from lib.schema import ReferenceError as ReferenceFileError
+from lib.schema import ReferenceDataError
 from lib.templates import spreadsheet_safe
 from lib.validate import Validation
 
@@ -343,7 +343,7 @@ def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None
                   file=stdout)
             return EXIT_OK
         return _import(args, store, author, stdin, stdout, stderr)
-    except (st.UnknownVersion, ReferenceFileError) as exc:
+    except (st.UnknownVersion, ReferenceDataError) as exc:
         print(str(exc), file=stderr)
         return EXIT_USAGE
     except st.StoreBusy as exc:

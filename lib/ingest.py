@@ -1,10 +1,12 @@
 """Turning the bytes of an uploaded file into raw sheets.
 
-A file is CSV (comma or semicolon, UTF-8 with or without BOM, or Windows-1252)
-or XLSX (every sheet). In each sheet the header row is looked for among the
-first rows, so title rows above it are skipped; the table (participants,
-outcomes or budget) is recognised from which headers match best. Empty rows,
-empty columns and a total row at the bottom are dropped, cells are stripped.
+A file is CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16 or
+Windows-1252) or XLSX (every sheet, read by ``lib.xlsx``). Every file is read
+within ``lib.limits``: one beyond a limit is refused whole, with a problem
+naming the limit. In each sheet the header row is looked for among the first
+rows, so title rows above it are skipped; the table (participants, outcomes or
+budget) is recognised from which headers match best. Empty rows, empty columns
+and a total row at the bottom are dropped, cells are stripped.
 
 Nothing here checks values against the contract (that is ``lib.validate``),
 with one exception: a file that holds personal identifiers (a name, NIK,
@@ -14,23 +16,20 @@ that such values never reach a frame.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import datetime as dt
 import io
 import re
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import NamedTuple
-from xml.etree.ElementTree import ParseError
 
 import numpy as np
-import openpyxl
 import pandas as pd
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.utils.exceptions import InvalidFileException
 
+from lib.fmt import count
+from lib.limits import CELL_CHARS, CELLS, COLUMNS, ROWS, UNPACKED_BYTES, LimitExceeded
 from lib.schema import (
     BUDGET,
     NIK_PATTERN,
@@ -45,6 +44,9 @@ from lib.schema import (
     header_lookup,
     normalise_header,
 )
+from lib.xlsx import BrokenWorkbook, cell_text, column_letter, megabytes, workbook_grids
+
+__all__ = ["cell_text", "column_letter"]  # part of this module's interface, made in lib.xlsx
 
 PROBLEM_COLUMNS = ["severity", "file", "sheet", "table", "row", "column", "value", "problem", "allowed",
                    "suggestion"]
@@ -65,6 +67,9 @@ NAME_HINTS: dict[TableName, tuple[str, ...]] = {
     BUDGET: ("budget", "anggaran"),
 }
 HEADER_SEARCH_ROWS = 20
+CSV_DELIMITERS = (",", ";", "\t")   # tab: Excel's "Unicode Text" export
+SAMPLE_BYTES = 1 << 22              # a CSV's header is looked for in its first 4 MB at most
+TITLE_ROWS = 5                      # a sheet of at most this many one-cell rows holds only a title
 NIK_LENGTH = 16  # the length NIK_PATTERN asks for; checked first because it is cheap
 # "Nama Peserta", "Alamat Rumah", "No HP Peserta": a personal-identifier word
 # followed by one of these is a personal identifier too.
@@ -88,7 +93,9 @@ class Sheet:
     reports it. ``frame`` holds stripped strings (missing where the cell is
     empty) under contract column names; ``rows`` the spreadsheet row number of
     each frame row; ``headers`` the header as written for each contract column;
-    ``ignored`` the headers that are not in the contract (dropped from ``frame``).
+    ``ignored`` the headers that are not in the contract (dropped from ``frame``);
+    ``formulas`` the formula cells whose result was never saved, by contract
+    column and frame position (their cell in ``frame`` is missing).
     """
 
     file: str
@@ -98,6 +105,7 @@ class Sheet:
     rows: list[int]
     headers: dict[str, str] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
+    formulas: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 # --- problems -----------------------------------------------------------------
@@ -137,16 +145,6 @@ def concat_problems(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return out.loc[order].reset_index(drop=True)
 
 
-def column_letter(position: int) -> str:
-    """0 -> 'A', 26 -> 'AA': the spreadsheet letter of a column position."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 # --- entry point ----------------------------------------------------------------
 def read_sheets(name: str, content: bytes) -> tuple[list[Sheet], pd.DataFrame]:
     """Every table found in one uploaded file (CSV or XLSX), plus file-level problems (PROBLEM_COLUMNS)."""
@@ -162,15 +160,25 @@ def read_sheets(name: str, content: bytes) -> tuple[list[Sheet], pd.DataFrame]:
             "sehingga tidak dapat dibaca.",
             "Buka di Excel, hapus kata sandinya bila ada, lalu simpan sebagai .xlsx atau CSV.")])
     try:
+        if len(content) > UNPACKED_BYTES.value:
+            raise LimitExceeded(UNPACKED_BYTES, f"berkas ini berukuran {megabytes(len(content))}")
         if content.startswith(_ZIP_MAGIC):
             return _read_xlsx(name, content, hint)
         if suffix in (".xlsx", ".xlsm"):
             return [], problem_frame([_broken_xlsx(name)])
         return _read_csv(name, content, hint)
+    except LimitExceeded as exc:
+        return [], problem_frame([limit_problem(name, exc)])
     except Exception as exc:  # noqa: BLE001 - an upload no reader foresaw is still the user's to fix, not a crash
         return [], problem_frame([problem(
             ERROR, name, f"Berkas tidak dapat dibaca ({type(exc).__name__}).",
             "Simpan ulang dari Excel sebagai .xlsx atau CSV lalu unggah lagi.")])
+
+
+def limit_problem(file: str, exc: LimitExceeded) -> dict:
+    """The problem of a file beyond one of ``lib.limits``: which limit, what was met, and what to do."""
+    return problem(ERROR, file, exc.text, exc.limit.advice["id"], sheet=exc.sheet, row=exc.row,
+                   column=exc.column)
 
 
 def table_hint(name: str) -> TableName | None:
@@ -189,21 +197,92 @@ def _broken_xlsx(name: str) -> dict:
         "Buka berkasnya di Excel, simpan ulang sebagai .xlsx atau CSV, lalu unggah lagi.")
 
 
+SAVE_AS_CSV_UTF8 = 'Di Excel: File > Save As, pilih jenis "CSV UTF-8 (Comma delimited) (*.csv)", lalu unggah lagi.'
+
+
 def _not_a_spreadsheet(name: str) -> dict:
     return problem(
         ERROR, name, "Berkas ini bukan tabel CSV atau XLSX yang dapat dibaca.",
-        "Berkas .csv (dipisah koma atau titik koma) atau .xlsx dari Excel.")
+        "Berkas .xlsx dari Excel, atau .csv (dipisah koma atau titik koma). " + SAVE_AS_CSV_UTF8)
+
+
+def _unknown_encoding(name: str) -> dict:
+    return problem(
+        ERROR, name, "Huruf di berkas CSV ini memakai pengodean yang tidak dikenali (bukan UTF-8, UTF-16 "
+        "atau Windows-1252), sehingga tidak dapat dibaca dengan benar.", SAVE_AS_CSV_UTF8)
+
+
+def _title_only(name: str) -> dict:
+    return problem(
+        ERROR, name, "Berkas ini hanya berisi judul, tanpa baris judul kolom dan baris data.",
+        "Baris judul kolom tabel peserta, hasil pemantauan atau anggaran (lihat templat), dan sedikitnya "
+        "satu baris data di bawahnya.")
+
+
+def is_title_only(rows: Sequence[Sequence[str | None]]) -> bool:
+    """Whether the rows hold only a title: a few rows of one non-empty cell each (and at least one)."""
+    filled = 0
+    for cells in rows:
+        texts = sum(1 for c in cells if c is not None and str(c).strip())
+        if texts > 1:
+            return False
+        filled += texts
+        if filled > TITLE_ROWS:
+            return False
+    return filled > 0
 
 
 # --- CSV --------------------------------------------------------------------------
-def decode_text(content: bytes) -> str:
-    """The text of a CSV file: UTF-8 (BOM or not), else Windows-1252, else Latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    return content.decode("latin-1")  # never fails: every byte is a character
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def as_utf8(content: bytes) -> bytes | None:
+    """A CSV file's bytes as UTF-8 without BOM, from UTF-8, UTF-16 or UTF-32 (with BOM, or UTF-16 without)
+    or Windows-1252; None when it is none of these."""
+    if content.startswith(_UTF8_BOM):
+        content = content[len(_UTF8_BOM):]
+    else:
+        encoding = next((e for bom, e in _BOMS if content.startswith(bom)), None)
+        skip = next((len(bom) for bom, e in _BOMS if content.startswith(bom)), 0)
+        encoding = encoding or _utf16_without_bom(content[:4096])
+        if encoding:
+            try:
+                return content[skip:].decode(encoding).encode("utf-8")
+            except UnicodeError:
+                return None
+    if _is_utf8(content):
+        return content
+    try:
+        return content.decode("cp1252").encode("utf-8")
+    except UnicodeDecodeError:
+        return None  # bytes Windows-1252 leaves undefined: some other encoding, or no text at all
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when every other byte is zero, as in UTF-16 text without a BOM."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _is_utf8(content: bytes) -> bool:
+    """Whether ``content`` is valid UTF-8, checked a piece at a time (no copy of the whole text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
+    try:
+        for start in range(0, len(view), 1 << 20):
+            decoder.decode(view[start:start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _looks_binary(content: bytes) -> bool:
@@ -230,14 +309,43 @@ def _records(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], li
     return records, ends
 
 
+def _sample(data: bytes) -> str:
+    """The text of a CSV's first lines, where its header is looked for."""
+    end = 0
+    for _ in range(2 * HEADER_SEARCH_ROWS):
+        found = data.find(b"\n", end, SAMPLE_BYTES)
+        if found < 0:
+            end = min(len(data), SAMPLE_BYTES)
+            break
+        end = found + 1
+    return data[:end].decode("utf-8", errors="ignore")  # only a character cut at the end can be lost
+
+
+def _line_offset(data: bytes, lines: int) -> int:
+    """The byte position after the first ``lines`` lines."""
+    position = 0
+    for _ in range(lines):
+        found = data.find(b"\n", position)
+        if found < 0:
+            return len(data)
+        position = found + 1
+    return position
+
+
 def _read_csv(name: str, content: bytes, hint: TableName | None) -> tuple[list[Sheet], pd.DataFrame]:
-    if _looks_binary(content):
+    data = as_utf8(content)
+    if data is None:
+        return [], problem_frame([_not_a_spreadsheet(name) if _looks_binary(content) else _unknown_encoding(name)])
+    if _looks_binary(data):
         return [], problem_frame([_not_a_spreadsheet(name)])
-    text = decode_text(content)
-    if "\n" not in text:
-        text = text.replace("\r", "\n")  # classic Mac line ends
+    if b"\n" not in data:
+        data = data.replace(b"\r", b"\n")  # classic Mac line ends
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    if lines > ROWS.value:
+        raise LimitExceeded(ROWS, f"berkas ini berisi {count(lines)} baris")
+    text = _sample(data)
     candidates = []
-    for delimiter in (",", ";"):
+    for delimiter in CSV_DELIMITERS:
         records, ends = _records(text, delimiter, HEADER_SEARCH_ROWS)
         found = find_header(records, hint)
         widest = max((len(r) for r in records), default=0)
@@ -251,132 +359,118 @@ def _read_csv(name: str, content: bytes, hint: TableName | None) -> tuple[list[S
         header_at = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
         if header_at is None:
             return [], problem_frame([_not_a_spreadsheet(name)])
+        if len(records) < HEADER_SEARCH_ROWS and is_title_only(records):
+            return [], problem_frame([_title_only(name)])
         header = [c.strip() for c in records[header_at]]
         return [Sheet(name, None, None, pd.DataFrame(columns=header, dtype="str"), [])], problem_frame()
-    lines_before_body = ends[found.index]
-    offset = sum(len(line) + 1 for line in text.split("\n", lines_before_body)[:lines_before_body])
-    body, ragged = _csv_body(text[offset:], delimiter, len(found.cells), found.index + 2, name)
+    width = len(found.cells)
+    _check_csv_size(data, lines, width, delimiter, found.index + 1)
+    _check_cell_lengths(pd.DataFrame([found.cells]), found.index + 1)
+    body, ragged = _csv_body(data, _line_offset(data, ends[found.index]), delimiter, width, found.index + 2,
+                             name)
     if ragged:
         return [], problem_frame(ragged)
+    _check_cell_lengths(body, found.index + 2)
     return _finish_sheet(name, None, found.table, found.cells, found.index + 1, body)
 
 
-def _csv_body(text: str, delimiter: str, width: int, first_row: int,
+def _check_csv_size(data: bytes, lines: int, width: int, delimiter: str, header_row: int) -> None:
+    """Refuse a CSV whose header is wider than COLUMNS, or that holds more than CELLS cells."""
+    if width > COLUMNS.value:
+        raise LimitExceeded(COLUMNS, f"baris judul kolom berisi {count(width)} kolom", row=header_row)
+    # Each line becomes a row as wide as the header; a line wider than that is read
+    # whole before it is reported, so the separators bound the cells too.
+    if lines * width > CELLS.value or data.count(delimiter.encode()) > CELLS.value:
+        raise LimitExceeded(CELLS, f"berkas ini berisi lebih dari {count(CELLS.value)} sel")
+
+
+def _check_cell_lengths(cells: pd.DataFrame, first_row: int) -> None:
+    """Refuse cells longer than CELL_CHARS, naming the first one (``first_row``: the row of ``cells``' first)."""
+    for position, column in enumerate(cells.columns):
+        lengths = cells[column].astype("str").str.len()
+        too_long = (lengths > CELL_CHARS.value).fillna(False).to_numpy(dtype=bool)
+        if too_long.any():
+            at = int(np.argmax(too_long))
+            letter = column_letter(position)
+            raise LimitExceeded(CELL_CHARS, f"sel {letter}{first_row + at} berisi {count(lengths.iloc[at])} "
+                                            "karakter", row=first_row + at, column=letter)
+
+
+_NOT_BLANK = re.compile(rb"\S")
+
+
+def _csv_body(data: bytes, offset: int, delimiter: str, width: int, first_row: int,
               name: str) -> tuple[pd.DataFrame, list[dict]]:
-    """The cells below the header as strings; rows with more cells than headers are problems."""
-    if not text.strip():
+    """The cells below the header (from byte ``offset``) as strings; rows with more cells than headers are
+    problems."""
+    if not _NOT_BLANK.search(data, offset):
         return pd.DataFrame(columns=range(width), dtype="str"), []
+    source = io.BytesIO(data)
+    source.seek(offset)
     try:
-        body = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype="str",
-                           na_filter=False, skip_blank_lines=False, quotechar='"', engine="c")
+        body = pd.read_csv(source, sep=delimiter, header=None, names=range(width), dtype="str",
+                           na_filter=False, skip_blank_lines=False, quotechar='"', engine="c", encoding="utf-8")
         return body, []
     except pd.errors.ParserError:
         pass
     # Slow path, for files with rows wider than the header: extra cells that are
     # empty (a trailing separator) are harmless, others are reported per row.
+    source.seek(offset)
     rows, problems = [], []
-    for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=first_row):
-        if len(record) > width and any(c.strip() for c in record[width:]):
-            problems.append(problem(
-                ERROR, name, f"Baris ini berisi {len(record)} sel, padahal judul kolom hanya {width}.",
-                "Satu sel per judul kolom. Teks yang berisi koma atau titik koma harus diapit tanda kutip "
-                '("...").', row=number))
-        rows.append((record + [""] * width)[:width])
+    reader = csv.reader(io.TextIOWrapper(source, encoding="utf-8", newline=""), delimiter=delimiter)
+    try:
+        for number, record in enumerate(reader, start=first_row):
+            if len(record) > width and any(c.strip() for c in record[width:]):
+                problems.append(problem(
+                    ERROR, name, f"Baris ini berisi {len(record)} sel, padahal judul kolom hanya {width}.",
+                    "Satu sel per judul kolom. Teks yang berisi koma atau titik koma harus diapit tanda kutip "
+                    '("...").', row=number))
+            rows.append((record + [""] * width)[:width])
+    except csv.Error as exc:
+        if "field larger than field limit" not in str(exc):
+            raise
+        raise LimitExceeded(CELL_CHARS, f"sebuah sel sekitar baris {count(first_row + len(rows))} berisi lebih "
+                                        f"dari {count(CELL_CHARS.value)} karakter",
+                            row=first_row + len(rows)) from None
     return pd.DataFrame(rows, columns=range(width), dtype="str"), problems
 
 
 # --- XLSX -------------------------------------------------------------------------
-_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+[0-9]+):([A-Z]+[0-9]+)\"")
-
-
 def _read_xlsx(name: str, content: bytes, hint: TableName | None) -> tuple[list[Sheet], pd.DataFrame]:
     try:
-        grids = _xlsx_grids(content)
-    except (zipfile.BadZipFile, EOFError, KeyError, OSError, InvalidFileException, ParseError):
+        grids = workbook_grids(content)
+    except BrokenWorkbook:
         return [], problem_frame([_broken_xlsx(name)])  # truncated, or a zip that is no workbook
 
-    sheets, problems, unrecognised = [], [], []
-    for title, grid in grids:
-        found = find_header(grid[:HEADER_SEARCH_ROWS], hint)
+    sheets, problems, unrecognised, titles = [], [], [], 0
+    for grid in grids:
+        rows = grid.rows
+        found = find_header(rows[:HEADER_SEARCH_ROWS], hint)
         if found is None:
-            problems.append(problem_frame(_unrecognised_pii(name, title, grid)))
-            header_at = next((i for i, r in enumerate(grid) if any(r)), None)
+            problems.append(problem_frame(_unrecognised_pii(name, grid.title, rows)))
+            if is_title_only(rows):
+                titles += 1
+                continue
+            header_at = next((i for i, r in enumerate(rows) if any(r)), None)
             if header_at is not None:
-                header = [c or "" for c in grid[header_at]]
-                unrecognised.append(Sheet(name, title, None, pd.DataFrame(columns=header, dtype="str"), []))
+                header = [c or "" for c in rows[header_at]]
+                unrecognised.append(Sheet(name, grid.title, None, pd.DataFrame(columns=header, dtype="str"), []))
             continue
-        body = pd.DataFrame(grid[found.index + 1:], columns=range(len(found.cells)), dtype="str")
-        found_sheets, found_problems = _finish_sheet(name, title, found.table, found.cells, found.index + 1, body)
+        body = pd.DataFrame(rows[found.index + 1:], columns=range(len(found.cells)), dtype="str")
+        formulas = {(row + 1, column): text for (row, column), text in grid.formulas.items()}
+        found_sheets, found_problems = _finish_sheet(name, grid.title, found.table, found.cells, found.index + 1,
+                                                     body, formulas)
         sheets += found_sheets
         problems.append(found_problems)
     problems = concat_problems(problems)
     if (problems["severity"] == ERROR).any():
         return [], problems  # personal identifiers anywhere refuse the whole workbook
     if not sheets and not unrecognised:
+        if titles:
+            return [], problem_frame([_title_only(name)])
         return [], problem_frame([problem(ERROR, name, "Berkas XLSX tidak berisi data di lembar mana pun.",
                                           "Lembar dengan baris judul kolom dan baris data.")])
     return (sheets or unrecognised), problems
-
-
-def _xlsx_grids(content: bytes) -> list[tuple[str, list[list[str | None]]]]:
-    """(sheet name, rows of cell texts) of every worksheet, merged ranges filled."""
-    # read_only streams the rows (a big sheet never sits in memory as cell
-    # objects); merged ranges are not exposed in that mode, so they are read
-    # from the sheet's XML, where they follow the rows.
-    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    grids = []
-    try:
-        for ws in workbook.worksheets:
-            grid = [[cell_text(v) for v in row] for row in ws.iter_rows(min_row=1, values_only=True)]
-            merged = [(coordinate_to_tuple(a.decode()), coordinate_to_tuple(b.decode()))
-                      for a, b in _merged_refs(ws)]
-            grids.append((ws.title, _fill_merged(grid, merged)))
-    finally:
-        workbook.close()
-    return grids
-
-
-def _merged_refs(ws) -> set[tuple[bytes, bytes]]:
-    """('A3', 'A4') for each merged range of a read-only worksheet, scanning its XML in chunks."""
-    refs: set[tuple[bytes, bytes]] = set()
-    tail = b""
-    with ws._get_source() as source:  # read-only sheets keep no merged ranges; their XML does
-        while chunk := source.read(1 << 20):
-            data = tail + chunk
-            refs.update(m.groups() for m in _MERGE_REF.finditer(data))
-            tail = data[-200:]
-    return refs
-
-
-def _fill_merged(grid: list[list], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[list]:
-    """Rows of equal width, each merged range's cells holding its top-left value, as Excel shows them."""
-    width = max([len(r) for r in grid] + [c for _, (_, c) in merged] + [0])
-    height = max([len(grid)] + [r for _, (r, _) in merged])
-    grid = [list(r) + [None] * (width - len(r)) for r in grid]
-    grid += [[None] * width for _ in range(height - len(grid))]
-    for (top, left), (bottom, right) in merged:
-        value = grid[top - 1][left - 1]
-        for r in range(top - 1, bottom):
-            for c in range(left - 1, right):
-                grid[r][c] = value
-    return grid
-
-
-def cell_text(value: object) -> str | None:
-    """An XLSX cell as the text a CSV export would hold: 2024.0 -> '2024', a date -> '2024-03-31'."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e18 else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
 
 
 # --- header row and table ----------------------------------------------------------
@@ -473,19 +567,23 @@ _NIK = re.compile(NIK_PATTERN)
 
 # --- from raw cells to a Sheet --------------------------------------------------------
 def _finish_sheet(file: str, sheet: str | None, table: TableName, header: Sequence[str | None],
-                  header_row: int, body: pd.DataFrame) -> tuple[list[Sheet], pd.DataFrame]:
+                  header_row: int, body: pd.DataFrame,
+                  formulas: Mapping[tuple[int, int], str] | None = None) -> tuple[list[Sheet], pd.DataFrame]:
     """The cleaned Sheet of ``body`` (cells below ``header``, on spreadsheet row ``header_row``),
-    or the problems that refuse the file."""
+    or the problems that refuse the file. ``formulas``: (spreadsheet row, column position) -> formula of
+    each cell whose result was never saved."""
     rows = np.arange(header_row + 1, header_row + 1 + len(body))
     pii = _pii_problems(file, sheet, header, header_row)
     if pii:
         return [], problem_frame(pii)
     body = body.apply(_stripped)
-    keep = body.notna().any(axis=1).to_numpy()
+    unsaved = {(row, column): text for (row, column), text in (formulas or {}).items() if row > header_row}
+    # A row whose only cells are unsaved formulas is not empty: its values are missing, and must be reported.
+    keep = body.notna().any(axis=1).to_numpy() | np.isin(rows, [row for row, _ in unsaved])
     body, rows = body[keep], rows[keep]
     body, rows = _without_total_rows(body, rows)
 
-    columns, headers, ignored, problems = {}, {}, [], []
+    columns, headers, ignored, problems, found_formulas = {}, {}, [], [], {}
     for position, raw_header in enumerate(header):
         text = str(raw_header).strip() if raw_header is not None else ""
         values = body[position]
@@ -509,12 +607,26 @@ def _finish_sheet(file: str, sheet: str | None, table: TableName, header: Sequen
                     sheet=sheet, table=table, row=header_row, column=text))
             elif values.notna().any():
                 columns[name], headers[name] = values, text
+                found_formulas[name] = _frame_positions(unsaved, position, rows)
         else:
             columns[name], headers[name] = values, text
+            found_formulas[name] = _frame_positions(unsaved, position, rows)
     if problems:
         return [], problem_frame(problems)
     frame = pd.DataFrame(columns, index=body.index).reset_index(drop=True)
-    return [Sheet(file, sheet, table, frame, rows.tolist(), headers, ignored)], problem_frame()
+    formulas_by_column = {name: cells for name, cells in found_formulas.items() if cells}
+    return [Sheet(file, sheet, table, frame, rows.tolist(), headers, ignored, formulas_by_column)], problem_frame()
+
+
+def _frame_positions(unsaved: Mapping[tuple[int, int], str], position: int, rows: np.ndarray) -> dict[int, str]:
+    """Frame position -> formula of the unsaved formula cells of column ``position`` in the kept ``rows``."""
+    out = {}
+    for (row, column), text in unsaved.items():
+        if column == position:
+            at = int(np.searchsorted(rows, row))
+            if at < len(rows) and rows[at] == row:
+                out[at] = text
+    return out
 
 
 def _stripped(column: pd.Series) -> pd.Series:
@@ -536,8 +648,8 @@ def _without_total_rows(body: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFr
     end = len(body)
     while end:
         cells = body.iloc[end - 1]
-        first = cells[cells.notna()].iloc[0]
-        if normalise_header(first) not in TOTAL_ROW_WORDS:
-            break
+        filled = cells[cells.notna()]
+        if filled.empty or normalise_header(filled.iloc[0]) not in TOTAL_ROW_WORDS:
+            break  # (empty: a row of unsaved formulas only)
         end -= 1
     return body.iloc[:end], rows[:end]

@@ -1,7 +1,11 @@
 """The single source of table names, column names, types, aliases and vocabularies.
 
-Code says ``Participants.village``, never ``"village"``: the pandera models
-below make each class attribute evaluate to its column name. The data
+Each table is declared once, as a class of ``Column`` attributes (alias, kind,
+whether required, vocabulary, bounds). Everything else is made from that
+declaration: the header lookup, the rules ``lib.validate`` checks raw cells
+against, the loaded dtypes (``dtypes``), and the pandera schema the loaded
+frames satisfy (``frame_schema``). Code says ``Participants.village``, never
+``"village"``: a ``Column`` read from its class is its column name. The data
 contract these encode is the product's own ``docs/data.md``.
 """
 
@@ -11,11 +15,10 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 UNKNOWN = "Tidak Diketahui"
 FIRST_YEAR = 2010
@@ -57,74 +60,97 @@ BUDGET: TableName = "budget"
 TABLES: tuple[TableName, ...] = (PARTICIPANTS, OUTCOMES_TABLE, BUDGET)
 
 
-def _col(alias: str, kind: str, required: bool = True, vocab: str | None = None, **checks):
-    """A pandera field carrying the contract's metadata for the loader."""
-    return pa.Field(
-        nullable=not required,
-        metadata={"alias": alias, "kind": kind, "required": required, "vocab": vocab},
-        **checks,
-    )
+Kind = Literal["text", "int", "rupiah", "date"]
+# The upper bound of a year column: the year of the day the file is checked.
+CURRENT_YEAR = "current_year"
 
 
-# kind: text | int | rupiah | date; vocab names a fixed or reference list.
-class Participants(pa.DataFrameModel):
+@dataclass(frozen=True)
+class Column:
+    """One column of a table as a file gives it, declared as a class attribute of its table.
+
+    ``vocab`` names a fixed or reference list (``Reference.vocabulary``);
+    ``low``/``high`` bound an ``int`` or ``rupiah`` column (``high`` may be
+    ``CURRENT_YEAR``). Read from its class, a Column is its column name:
+    ``Participants.village == "village"``.
+    """
+
+    alias: str
+    kind: Kind
+    required: bool = True
+    vocab: str | None = None
+    low: int | None = None
+    high: int | str | None = None
+    name: str = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        object.__setattr__(self, "name", name)
+
+    def __get__(self, instance: object, owner: type) -> Any:
+        return self.name
+
+
+class Table:
+    """A table's declaration: its Column attributes, in contract order."""
+
+    table: ClassVar[TableName]
+
+    @classmethod
+    def columns(cls) -> list[Column]:
+        return [value for value in vars(cls).values() if isinstance(value, Column)]
+
+
+class Participants(Table):
     """participants: one row per enrollment (a person in one training)."""
 
-    participant_id: Series[str] = _col("kode_peserta", "text")
-    year: Series[int] = _col("tahun", "int")
-    program: Series[str] = _col("program", "text", vocab="programs")
-    village: Series[str] = _col("desa", "text", vocab="sites")
-    organizer: Series[str] = _col("penyelenggara", "text", vocab="organizers")
-    role: Series[str] = _col("peran", "text", vocab="roles")
-    origin_regency: Series[str] = _col("kabupaten_asal", "text")
-    origin_province: Series[str] = _col("provinsi_asal", "text")
-    age: Series[float] = _col("usia", "int", required=False)
-    status: Series[str] = _col("status", "text", vocab="statuses")
-
-    class Config:
-        strict = False
-        coerce = False
+    table = "participants"
+    participant_id = Column("kode_peserta", "text")
+    year = Column("tahun", "int", low=FIRST_YEAR, high=CURRENT_YEAR)
+    program = Column("program", "text", vocab="programs")
+    village = Column("desa", "text", vocab="sites")
+    organizer = Column("penyelenggara", "text", vocab="organizers")
+    role = Column("peran", "text", vocab="roles")
+    origin_regency = Column("kabupaten_asal", "text")
+    origin_province = Column("provinsi_asal", "text")
+    age = Column("usia", "int", required=False, low=15, high=80)
+    status = Column("status", "text", vocab="statuses")
 
 
-class Outcomes(pa.DataFrameModel):
+class Outcomes(Table):
     """outcomes: one row per follow-up of an enrollment."""
 
-    participant_id: Series[str] = _col("kode_peserta", "text")
-    year: Series[int] = _col("tahun", "int")
-    program: Series[str] = _col("program", "text", vocab="programs")
-    observed_on: Series[pa.DateTime] = _col("tanggal_pemantauan", "date")
-    outcome: Series[str] = _col("hasil", "text", vocab="outcomes")
-    monthly_income_idr: Series[float] = _col("penghasilan_bulanan", "rupiah", required=False)
-
-    class Config:
-        strict = False
-        coerce = False
+    table = "outcomes"
+    participant_id = Column("kode_peserta", "text")
+    year = Column("tahun", "int", low=FIRST_YEAR, high=CURRENT_YEAR)
+    program = Column("program", "text", vocab="programs")
+    observed_on = Column("tanggal_pemantauan", "date")
+    outcome = Column("hasil", "text", vocab="outcomes")
+    monthly_income_idr = Column("penghasilan_bulanan", "rupiah", required=False, low=0)
 
 
-class Budget(pa.DataFrameModel):
+class Budget(Table):
     """budget: one row per budget line."""
 
-    year: Series[int] = _col("tahun", "int")
-    program: Series[str] = _col("program", "text", vocab="programs")
-    organizer: Series[str] = _col("penyelenggara", "text", vocab="organizers")
-    village: Series[str] = _col("desa", "text", required=False, vocab="sites")
-    category: Series[str] = _col("kategori", "text", vocab="categories")
-    item: Series[str] = _col("uraian", "text")
-    quantity: Series[float] = _col("jumlah", "int", required=False)
-    allocated_idr: Series[int] = _col("pagu", "rupiah")
-    realized_idr: Series[int] = _col("realisasi", "rupiah")
-    funding_source: Series[str] = _col("sumber_dana", "text", vocab="funding_sources")
-
-    class Config:
-        strict = False
-        coerce = False
+    table = "budget"
+    year = Column("tahun", "int", low=FIRST_YEAR, high=CURRENT_YEAR)
+    program = Column("program", "text", vocab="programs")
+    organizer = Column("penyelenggara", "text", vocab="organizers")
+    village = Column("desa", "text", required=False, vocab="sites")
+    category = Column("kategori", "text", vocab="categories")
+    item = Column("uraian", "text")
+    quantity = Column("jumlah", "int", required=False, low=0)
+    allocated_idr = Column("pagu", "rupiah", low=0)
+    realized_idr = Column("realisasi", "rupiah", low=0)
+    funding_source = Column("sumber_dana", "text", vocab="funding_sources")
 
 
-MODELS: dict[TableName, type[pa.DataFrameModel]] = {
+DECLARATIONS: dict[TableName, type[Table]] = {
     PARTICIPANTS: Participants,
     OUTCOMES_TABLE: Outcomes,
     BUDGET: Budget,
 }
+# Columns whose values form an open list: stored as categoricals of whatever values arrive.
+OPEN_VOCABULARIES = frozenset({Participants.origin_regency, Participants.origin_province})
 
 # Keys: a second row with the same key is an error.
 KEYS: dict[TableName, tuple[str, ...]] = {
@@ -140,7 +166,7 @@ KEYS: dict[TableName, tuple[str, ...]] = {
 ENROLLMENT_KEY: tuple[str, ...] = KEYS[PARTICIPANTS]
 
 # Bounds of the contract.
-AGE_RANGE = (15, 80)
+AGE_RANGE = (vars(Participants)["age"].low, vars(Participants)["age"].high)
 NIK_PATTERN = r"^\d{16}$"
 # Header words that mark a column of personal identifiers (normalised, see
 # ``normalise_header``); such a file is refused whole.
@@ -162,16 +188,19 @@ class ColumnSpec:
     kind: str
     required: bool
     vocab: str | None
+    low: int | None = None
+    high: int | str | None = None
+
+    def bounds(self, today: dt.date | None = None) -> tuple[int | None, int | None]:
+        """(low, high) of an int or rupiah column, ``CURRENT_YEAR`` read as the year of ``today``."""
+        high = current_year(today) if self.high == CURRENT_YEAR else self.high
+        return self.low, high  # type: ignore[return-value]
 
 
 def column_specs(table: TableName) -> list[ColumnSpec]:
     """The contract's columns of ``table``, in contract order."""
-    schema = MODELS[table].to_schema()
-    return [
-        ColumnSpec(table, name, col.metadata["alias"], col.metadata["kind"],
-                   col.metadata["required"], col.metadata["vocab"])
-        for name, col in schema.columns.items()
-    ]
+    return [ColumnSpec(table, c.name, c.alias, c.kind, c.required, c.vocab, c.low, c.high)
+            for c in DECLARATIONS[table].columns()]
 
 
 def column_names(table: TableName) -> list[str]:
@@ -230,7 +259,7 @@ class Reference:
 DEFAULT_REFERENCE_FILE = Path(__file__).resolve().parent.parent / "data" / "reference.toml"
 
 
-class ReferenceError(ValueError):
+class ReferenceDataError(ValueError):
     """The reference file cannot be used; the message says what to fix."""
 
 
@@ -239,18 +268,18 @@ def load_reference(path: Path = DEFAULT_REFERENCE_FILE) -> Reference:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ReferenceError(f"Berkas data acuan {path} tidak dapat dibaca: {exc}") from exc
+        raise ReferenceDataError(f"Berkas data acuan {path} tidak dapat dibaca: {exc}") from exc
     try:
         sites = {str(s["name"]).strip(): str(s["regency"]).strip() for s in raw["sites"]}
         programs = tuple(str(p).strip() for p in raw["programs"])
         organizers = tuple(str(o).strip() for o in raw["organizers"])
     except (KeyError, TypeError) as exc:
-        raise ReferenceError(
+        raise ReferenceDataError(
             f"Berkas data acuan {path} harus berisi 'programs', 'organizers' dan "
             f"[[sites]] dengan 'name' dan 'regency' (kurang: {exc})."
         ) from exc
     if not sites or not programs or not organizers:
-        raise ReferenceError(f"Berkas data acuan {path}: daftar desa, program dan penyelenggara tidak boleh kosong.")
+        raise ReferenceDataError(f"Berkas data acuan {path}: daftar desa, program dan penyelenggara tidak boleh kosong.")
     return Reference(sites=sites, programs=programs, organizers=organizers)
 
 
@@ -265,7 +294,7 @@ def dtypes(table: TableName, reference: Reference) -> dict[str, object]:
     for spec in column_specs(table):
         if spec.vocab:
             out[spec.name] = pd.CategoricalDtype(list(reference.vocabulary(spec.vocab)))
-        elif spec.name in ("origin_regency", "origin_province"):
+        elif spec.name in OPEN_VOCABULARIES:
             out[spec.name] = "category"  # open vocabulary, few distinct values
         elif spec.kind == "date":
             out[spec.name] = "datetime64[ns]"
@@ -297,6 +326,17 @@ def typed_frame(table: TableName, frame: pd.DataFrame, reference: Reference) -> 
             col = col.astype(dtype)  # "category" infers the open vocabularies
         out[name] = col
     return pd.DataFrame(out).reset_index(drop=True)
+
+
+def frame_schema(table: TableName, reference: Reference, today: dt.date | None = None) -> pa.DataFrameSchema:
+    """The pandera schema every loaded frame of ``table`` satisfies: exactly the contract's columns in order,
+    with their loaded dtypes (``dtypes``), required columns never empty, and the declared bounds."""
+    columns = {}
+    for spec, dtype in zip(column_specs(table), dtypes(table, reference).values()):
+        low, high = spec.bounds(today)
+        checks = ([pa.Check.ge(low)] if low is not None else []) + ([pa.Check.le(high)] if high is not None else [])
+        columns[spec.name] = pa.Column(dtype, nullable=not spec.required, checks=checks)
+    return pa.DataFrameSchema(columns, strict=True, ordered=True, name=table)
 
 
 # Derived column names added by lib/ (not part of any file a user hands in).

@@ -1,8 +1,11 @@
 """The data contract's rules, checked on raw sheets, every problem at once.
 
 Column rules (required, vocabularies, integers, rupiah, dates, NIK-like codes)
-run as one lazy pandera schema per sheet over the raw text cells; its failure
-cases become Indonesian problem rows. Rules that span rows or tables (keys,
+are made from the table declarations of ``lib.schema`` and run as one lazy
+pandera schema per sheet over the raw text cells; its failure cases become
+Indonesian problem rows. A formula cell whose result was never saved is named
+as such, not as an empty cell. The typed frames of a valid file satisfy
+``lib.schema.frame_schema``, made from the same declarations. Rules that span rows or tables (keys,
 an outcome's enrollment, an observation date against the enrollment year,
 realisation above allocation) are plain pandas, each saying why.
 
@@ -33,10 +36,8 @@ from lib.ingest import (
     problem_frame,
 )
 from lib.schema import (
-    AGE_RANGE,
     BUDGET,
     ENROLLMENT_KEY,
-    FIRST_YEAR,
     KEYS,
     OUTCOMES_TABLE,
     PARTICIPANTS,
@@ -50,7 +51,7 @@ from lib.schema import (
     Reference,
     TableName,
     column_specs,
-    current_year,
+    frame_schema,
     normalise_header,
     typed_frame,
 )
@@ -211,7 +212,6 @@ def _thousands(n: int) -> str:
 def column_rules(spec: ColumnSpec, reference: Reference, today: dt.date) -> ColumnRules:
     """The checks, the accepted-values sentence and the typing of one contract column."""
     optional = "" if spec.required else " Boleh kosong."
-    last_year = current_year(today)
     if spec.vocab:
         allowed_values = reference.vocabulary(spec.vocab)
         label = VOCABULARY_LABELS[spec.vocab]
@@ -225,8 +225,8 @@ def column_rules(spec: ColumnSpec, reference: Reference, today: dt.date) -> Colu
     if spec.kind in ("int", "rupiah"):
         currency = spec.kind == "rupiah"
         parse = (lambda s: by_distinct(s, lambda u: integers(u, currency)))
-        low, high = {Participants.year: (FIRST_YEAR, last_year), Participants.age: AGE_RANGE}.get(
-            spec.name, (0, None))
+        low, high = spec.bounds(today)
+        low = 0 if low is None else low
         if currency:
             allowed = ("Rupiah tanpa desimal, 0 atau lebih, misalnya 125000000, 125.000.000, "
                        "Rp 125.000.000 atau 125,000,000.")
@@ -334,7 +334,7 @@ def check_sheet(sheet: Sheet, reference: Reference, today: dt.date) -> tuple[Loc
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
 
-    found = [_ignored_columns(sheet)]
+    found = [_ignored_columns(sheet), _unsaved_formulas(sheet, columns)]
     if raw.empty:
         found.append(problem_frame([problem(
             ERROR, sheet.file, f"Tabel {TABLE_LABELS[table]} hanya berisi judul kolom, tanpa baris data.",
@@ -370,6 +370,9 @@ def _translate(failures: pd.DataFrame, sheet: Sheet, columns: dict[str, ColumnRu
         header = sheet.headers.get(name, c.spec.alias)
         where = _where(sheet, cases["index"])
         if check == "not_nullable":
+            # An unsaved formula is empty here too, but it has its own problem (_unsaved_formulas).
+            empty = ~cases["index"].astype("int64").isin(list(sheet.formulas.get(name, {}))).to_numpy()
+            where = where[empty]
             out.append(problem_rows(ERROR, where, table, header, pd.Series([""] * len(where)),
                                     f"Kolom {header} wajib diisi, tetapi sel ini kosong.", c.allowed))
             continue
@@ -380,6 +383,21 @@ def _translate(failures: pd.DataFrame, sheet: Sheet, columns: dict[str, ColumnRu
                                 _per_value(values, rule.problem), c.allowed,
                                 _per_value(values, rule.suggestion)))
     return concat_problems([f if isinstance(f, pd.DataFrame) else problem_frame([f]) for f in out])
+
+
+def _unsaved_formulas(sheet: Sheet, columns: dict[str, ColumnRules]) -> pd.DataFrame:
+    """An error for each formula cell whose result was never saved: its value is not in the file."""
+    out = []
+    for name, cells in sheet.formulas.items():
+        positions = list(cells)
+        header = sheet.headers.get(name, columns[name].spec.alias)
+        out.append(problem_rows(
+            ERROR, _where(sheet, pd.Index(positions)), sheet.table, header,
+            pd.Series([cells[p][:200] for p in positions]),
+            "Sel ini berisi rumus yang hasilnya belum pernah disimpan: berkas ini dibuat oleh program, bukan "
+            "disimpan dari Excel, sehingga nilainya tidak ada di berkas.",
+            "Buka dan simpan berkas di Excel (atau LibreOffice), lalu unggah lagi; nilai rumus ikut tersimpan."))
+    return concat_problems(out)
 
 
 def _missing_column(sheet: Sheet, spec: ColumnSpec) -> dict:
@@ -534,9 +552,10 @@ def unmatched_outcomes(located: Located, enrollments: pd.DataFrame | None) -> pd
 
 
 def orphaned_outcomes(participants: pd.DataFrame, outcomes: pd.DataFrame, file: str) -> pd.DataFrame:
-    """A warning when follow-ups already in use no longer match the new participants."""
+    """A warning when follow-ups already in use no longer match the new participants (none for a table
+    without rows: that is an error of its own)."""
     key = list(ENROLLMENT_KEY)
-    if outcomes.empty or not all(c in participants for c in key):
+    if outcomes.empty or participants.empty or not all(c in participants for c in key):
         return problem_frame()
     lost = int((~is_in(outcomes, participants, key)).sum())
     if not lost:
@@ -589,10 +608,14 @@ def validate_sheets(sheets: list[Sheet], reference: Reference, today: dt.date | 
                        else existing.participants if existing is not None else None)
         found.append(unmatched_outcomes(tables[OUTCOMES_TABLE], enrollments))
     elif PARTICIPANTS in tables and existing is not None:
-        found.append(orphaned_outcomes(tables[PARTICIPANTS].frame, existing.outcomes,
-                                       tables[PARTICIPANTS].where["file"].iloc[0]))
+        files = ", ".join(dict.fromkeys(s.file for s in sheets if s.table == PARTICIPANTS))
+        found.append(orphaned_outcomes(tables[PARTICIPANTS].frame, existing.outcomes, files))
     if BUDGET in tables:
         found.append(overspent_lines(tables[BUDGET]))
 
     frames = {table: typed_frame(table, located.frame, reference) for table, located in tables.items()}
-    return Validation(frames, concat_problems(found))
+    checked = Validation(frames, concat_problems(found))
+    if checked.ok:
+        for table, frame in frames.items():
+            frame_schema(table, reference, today).validate(frame)  # a failure here is a bug, not bad data
+    return checked

@@ -49,7 +49,7 @@ from lib.schema import (
     TABLES,
     Dataset,
     Participants,
-    ReferenceError,
+    ReferenceDataError,
     TableName,
     load_reference,
 )
@@ -193,7 +193,7 @@ def source() -> Dataset:
         # import waits seconds while the data is read and prepared; everyone after reads the cache.
         with st.spinner(tr("loading_data"), show_time=True):
             return _scoped(*data_key(), scope())
-    except (DataError, data_store.StoreError, ReferenceError, OSError) as exc:
+    except (DataError, data_store.StoreError, ReferenceDataError, OSError) as exc:
         st.error(tr("no_data", reason=str(exc)))
         st.stop()
         raise  # unreachable: st.stop ends the run

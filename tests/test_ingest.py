@@ -15,7 +15,7 @@ from lib.ingest import (
     PROBLEM_COLUMNS,
     cell_text,
     column_letter,
-    decode_text,
+    as_utf8,
     find_header,
     is_pii_header,
     read_sheets,
@@ -67,10 +67,15 @@ def test_comma_inside_quotes_does_not_split_a_cell():
     ("Crème – 1".encode("utf-8"), "Crème – 1"),
     ("Crème – 1".encode("utf-8-sig"), "Crème – 1"),
     ("Crème – 1".encode("cp1252"), "Crème – 1"),
-    (b"\x81\x8d", "\x81\x8d"),  # bytes Windows-1252 leaves undefined: Latin-1 never fails
+    ("Crème – 1".encode("utf-16"), "Crème – 1"),        # with its BOM, as Excel's "Unicode Text" writes
+    ("Crème – 1".encode("utf-16-le"), "Crème – 1"),     # without a BOM
+    ("Crème – 1".encode("utf-16-be"), "Crème – 1"),
+    ("Crème – 1".encode("utf-32"), "Crème – 1"),
+    (b"\x81\x8d", None),  # bytes Windows-1252 leaves undefined: no encoding we read
 ])
-def test_decode_text_tries_utf8_then_windows_1252(content, expected):
-    assert decode_text(content) == expected
+def test_as_utf8_reads_utf8_utf16_and_windows_1252(content, expected):
+    converted = as_utf8(content)
+    assert (converted.decode("utf-8") if converted is not None else None) == expected
 
 
 def test_title_rows_blank_rows_and_total_row_keep_spreadsheet_row_numbers():
