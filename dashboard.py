@@ -7,7 +7,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import auth, common, server
+from lib.texts import text
+from pages import auth, server
+from pages.edge import page as edge
+from pages.edge import sidebar
+from pages.edge.view import hand_over
 
 HERE = Path(__file__).parent
 # (file, interface string of the title, URL path, icon); the URL paths stay the same in every language.
@@ -26,13 +30,17 @@ if __name__ != "__main__":
     # script with the dashboard's own routes and middleware (pages/server.py). Streamlit runs it as __main__.
     app = st.App(__file__, routes=server.routes(), middleware=server.middleware())
 else:
-    st.set_page_config(page_title=common.tr("app_title"), page_icon="📊", layout="wide")
-    common.language_switch()
+    held = sidebar.asked()  # what this session's link asks: read once, handed down
+    lang, unknown_language = sidebar.language(held)
+    st.set_page_config(page_title=text("app_title", lang), page_icon="📊", layout="wide")
+    sidebar.language_switch(lang, held)
+    if unknown_language:
+        st.sidebar.warning(text("link_language", lang, asked=unknown_language))
     # Who is looking decides which pages exist: a visitor not logged in gets only "Masuk".
     account = auth.sync_session()
     mode = auth.login_mode()
     analysis = [
-        st.Page(HERE / "pages" / file, title=common.tr(title), url_path=path, icon=icon, default=i == 0)
+        st.Page(HERE / "pages" / file, title=text(title, lang), url_path=path, icon=icon, default=i == 0)
         for i, (file, title, path, icon) in enumerate(PAGES)
     ]
     page = st.navigation(auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES]))
@@ -40,6 +48,6 @@ else:
     auth.account_sidebar(account, mode)
     if mode == auth.DEMO:
         auth.demo_banner()
-    if any(page is p for p in analysis):  # the filters belong to the analysis pages only
-        common.sidebar()
+    if any(page is p for p in analysis):  # the filters and the view belong to the analysis pages only
+        hand_over(edge.read_view(account, lang, held, page.title))
     page.run()

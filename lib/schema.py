@@ -228,14 +228,35 @@ def current_year(today: dt.date | None = None) -> int:
 
 
 # --- reference data ----------------------------------------------------------
+# The reference lists a named group can gather, and the named periods of years.
+SITE_LIST, ORGANIZER_LIST, PERIOD_LIST = "sites", "organizers", "periods"
+LAST_PERIOD_YEAR = 2100
+
+
+@dataclass(frozen=True)
+class NamedGroup:
+    """A named choice of several values a filter offers: its name, its kind, and its members.
+
+    Groups of one kind never share a member (a department may keep several
+    kinds, e.g. by regency and by kecamatan). A period's members are its years,
+    written as text (``"2021"``).
+    """
+
+    name: str
+    kind: str
+    members: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Reference:
-    """The editable lists: sites with their regency or city, programs, organizers."""
+    """The editable lists: sites with their regency or city, programs, organizers, and their named groups."""
 
     sites: dict[str, str]  # site (village) -> its regency or city
     programs: tuple[str, ...]
     organizers: tuple[str, ...]
     extra: dict = field(default_factory=dict, compare=False)
+    # list name (SITE_LIST, ORGANIZER_LIST, PERIOD_LIST) -> its named groups, in file order
+    groups: dict[str, tuple[NamedGroup, ...]] = field(default_factory=dict)
 
     @property
     def villages(self) -> tuple[str, ...]:
@@ -255,6 +276,10 @@ class Reference:
         }
         return fixed[name]
 
+    def named_groups(self, list_name: str) -> tuple[NamedGroup, ...]:
+        """The named groups of ``list_name`` (SITE_LIST, ORGANIZER_LIST or PERIOD_LIST); none if the file has none."""
+        return self.groups.get(list_name, ())
+
 
 DEFAULT_REFERENCE_FILE = Path(__file__).resolve().parent.parent / "data" / "reference.toml"
 
@@ -263,8 +288,74 @@ class ReferenceDataError(ValueError):
     """The reference file cannot be used; the message says what to fix."""
 
 
+# TOML table of each list's named groups -> (list name, the key holding the members, what a member is called)
+_GROUP_TABLES = {
+    "site_groups": (SITE_LIST, "sites", "lokasi"),
+    "organizer_groups": (ORGANIZER_LIST, "organizers", "penyelenggara"),
+}
+
+
+def _named_groups(raw: dict, table: str, known: tuple[str, ...], path: Path) -> tuple[NamedGroup, ...]:
+    """The ``[[table]]`` entries of the file as groups of ``known`` values, checked."""
+    _, key, word = _GROUP_TABLES[table]
+    groups = []
+    for entry in raw.get(table, []):
+        try:
+            name, members = str(entry["name"]).strip(), tuple(str(m).strip() for m in entry[key])
+        except (KeyError, TypeError) as exc:
+            raise ReferenceDataError(f"Berkas data acuan {path}: setiap [[{table}]] perlu 'name' dan '{key}' "
+                                     f"(kurang: {exc}).") from exc
+        unknown = [m for m in members if m not in known]
+        if unknown:
+            raise ReferenceDataError(f"Berkas data acuan {path}: kelompok {name!r} di [[{table}]] memuat {word} yang "
+                                     f"tidak ada di daftar: {', '.join(unknown)}.")
+        groups.append(NamedGroup(name, str(entry.get("kind", "")).strip(), members))
+    return _checked_groups(tuple(groups), table, known, path)
+
+
+def _periods(raw: dict, path: Path) -> tuple[NamedGroup, ...]:
+    """The ``[[periods]]`` entries of the file, each as the group of its years, checked."""
+    periods = []
+    for entry in raw.get("periods", []):
+        try:
+            name, first, last = str(entry["name"]).strip(), int(entry["first"]), int(entry["last"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ReferenceDataError(f"Berkas data acuan {path}: setiap [[periods]] perlu 'name', serta 'first' dan "
+                                     f"'last' berupa tahun (masalah: {exc}).") from exc
+        if not FIRST_YEAR <= first <= last <= LAST_PERIOD_YEAR:
+            raise ReferenceDataError(f"Berkas data acuan {path}: periode {name!r} harus di antara tahun {FIRST_YEAR} "
+                                     f"dan {LAST_PERIOD_YEAR}, dengan 'first' tidak sesudah 'last' ({first}–{last}).")
+        periods.append(NamedGroup(name, str(entry.get("kind", "")).strip(),
+                                  tuple(str(y) for y in range(first, last + 1))))
+    years = tuple(str(y) for y in range(FIRST_YEAR, LAST_PERIOD_YEAR + 1))
+    return _checked_groups(tuple(periods), "periods", years, path)
+
+
+def _checked_groups(groups: tuple[NamedGroup, ...], table: str, values: tuple[str, ...],
+                    path: Path) -> tuple[NamedGroup, ...]:
+    """``groups`` if each has a name of its own and no two of one kind share a member; else ReferenceDataError."""
+    names: set[str] = set()
+    owner: dict[tuple[str, str], str] = {}  # (kind, member) -> the group holding it
+    for group in groups:
+        if not group.name or not group.members:
+            raise ReferenceDataError(f"Berkas data acuan {path}: setiap [[{table}]] perlu nama dan anggota.")
+        if group.name in names or group.name in values:
+            raise ReferenceDataError(f"Berkas data acuan {path}: nama {group.name!r} di [[{table}]] sudah dipakai; "
+                                     "setiap kelompok perlu nama yang bukan nama kelompok lain atau nilai daftar.")
+        names.add(group.name)
+        for member in group.members:
+            other = owner.setdefault((group.kind, member), group.name)
+            if other != group.name:
+                kind = group.kind or "(tanpa jenis)"
+                raise ReferenceDataError(
+                    f"Berkas data acuan {path}: {member!r} ada di dua kelompok jenis {kind!r} di [[{table}]]: "
+                    f"{other!r} dan {group.name!r}. Kelompok satu jenis tidak boleh berbagi anggota."
+                )
+    return groups
+
+
 def load_reference(path: Path = DEFAULT_REFERENCE_FILE) -> Reference:
-    """Read the reference lists from a TOML file (see ``data/reference.toml``)."""
+    """Read the reference lists and their named groups from a TOML file (see ``data/reference.toml``)."""
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
@@ -280,7 +371,12 @@ def load_reference(path: Path = DEFAULT_REFERENCE_FILE) -> Reference:
         ) from exc
     if not sites or not programs or not organizers:
         raise ReferenceDataError(f"Berkas data acuan {path}: daftar desa, program dan penyelenggara tidak boleh kosong.")
-    return Reference(sites=sites, programs=programs, organizers=organizers)
+    groups = {
+        SITE_LIST: _named_groups(raw, "site_groups", tuple(sites), path),
+        ORGANIZER_LIST: _named_groups(raw, "organizer_groups", organizers, path),
+        PERIOD_LIST: _periods(raw, path),
+    }
+    return Reference(sites=sites, programs=programs, organizers=organizers, groups=groups)
 
 
 def categorical(values, categories) -> pd.Categorical:

@@ -27,22 +27,46 @@ TEXTS: dict[str, dict[str, str]] = {
     # --- sidebar
     "language": {"id": "Bahasa / Language", "en": "Bahasa / Language"},
     "filters": {"id": "Filter", "en": "Filters"},
-    "filter_years": {"id": "Tahun", "en": "Year"},
-    "filter_villages": {"id": "Desa/kelurahan", "en": "Village"},
-    "filter_programs": {"id": "Program", "en": "Program"},
-    "filter_organizers": {"id": "Penyelenggara", "en": "Organizer"},
-    "filter_roles": {"id": "Peran", "en": "Role"},
     "filter_all": {"id": "Semua", "en": "All"},
-    "filter_years_help": {
-        "id": "Tahun angkatan untuk peserta dan hasil; tahun anggaran untuk anggaran.",
-        "en": "Cohort year for participants and outcomes; budget year for the budget.",
-    },
-    "filter_roles_help": {
-        "id": "Berlaku untuk peserta dan hasil saja, tidak untuk anggaran.",
-        "en": "Applies to participants and outcomes only, not to the budget.",
-    },
+    "filter_pick": {"id": "— pilih —", "en": "— choose —"},
+    "filter_group": {"id": "{name} ({words})", "en": "{name} ({words})"},
     "reset": {"id": "Reset filter", "en": "Reset filters"},
     "scope_note": {"id": "Akun Anda hanya melihat: {villages}.", "en": "Your account sees only: {villages}."},
+    # --- a link the dashboard does not answer
+    "link_list": {
+        "id": "Tautan ini meminta beberapa pilihan {filter} sekaligus ({asked}). Dasbor menjawab satu nilai, satu "
+              "kelompok bernama, atau semua, agar tidak ada angka kecil yang dapat dihitung dari selisih dua "
+              "jawaban. Pilih {filter} di samping.",
+        "en": "This link asks for several {filter} choices at once ({asked}). The dashboard answers one value, one "
+              "named group, or everything, so that no small number can be worked out from the difference of two "
+              "answers. Choose the {filter} on the side.",
+    },
+    "link_unknown": {
+        "id": "Tautan ini meminta {filter} “{asked}”, yang tidak ada di antara pilihan Anda. Pilih {filter} "
+              "di samping.",
+        "en": "This link asks for {filter} “{asked}”, which is not among your choices. Choose the {filter} on "
+              "the side.",
+    },
+    "link_span": {
+        "id": "Tautan ini meminta rentang {filter} {asked}, yang bukan periode bernama. Dasbor menjawab satu tahun, "
+              "satu periode bernama ({periods}) atau semua tahun, agar tidak ada angka kecil yang dapat dihitung "
+              "dari selisih dua rentang. Pilih {filter} di samping.",
+        "en": "This link asks for the {filter} span {asked}, which is not a named period. The dashboard answers one "
+              "year, one named period ({periods}) or every year, so that no small number can be worked out from "
+              "the difference of two spans. Choose the {filter} on the side.",
+    },
+    "link_language": {
+        "id": "Tautan ini meminta bahasa “{asked}”, yang tidak tersedia; dasbor memakai Bahasa Indonesia.",
+        "en": "This link asks for the language “{asked}”, which is not available; the dashboard uses "
+              "Bahasa Indonesia.",
+    },
+    "scope_invalid": {
+        "id": "Batas desa akun Anda ({villages}) bukan satu desa atau satu kelompok desa bernama, sehingga dasbor "
+              "tidak menampilkan angka. Minta admin menetapkan satu desa atau satu kelompok untuk akun Anda.",
+        "en": "Your account's village limit ({villages}) is neither one village nor one named group of villages, so "
+              "the dashboard shows no figures. Ask the administrator to set one village or one group for your "
+              "account.",
+    },
     # --- banners and states
     "demo_banner": {
         "id": "**Data demo (sintetis).** Semua angka di dasbor ini dibuat oleh program; tidak ada orang "
@@ -138,9 +162,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # --- Anggaran
     "budget_total": {"id": "Anggaran total", "en": "Budget total"},
-    "role_not_budget": {
-        "id": "Filter peran tidak berlaku untuk anggaran: anggaran tidak dicatat per peran.",
-        "en": "The role filter does not apply to the budget: it is not recorded per role.",
+    "not_budget": {
+        "id": "Filter {filters} tidak berlaku untuk anggaran: anggaran tidak dicatat menurut {filters}.",
+        "en": "The {filters} filter does not apply to the budget: it is not recorded by {filters}.",
     },
     "budget_by_year": {"id": "Pagu dan realisasi menurut tahun", "en": "Allocated and realised by year"},
     "budget_by_program": {"id": "Pagu dan realisasi menurut program", "en": "Allocated and realised by program"},
@@ -219,13 +243,24 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "- **Tahun** memilih tahun angkatan untuk peserta dan hasil, dan tahun anggaran untuk anggaran.\n"
               "- **Desa, program, penyelenggara** berlaku untuk ketiga tabel.\n"
               "- **Peran** berlaku untuk peserta dan hasil saja.\n"
-              "- Pilihan kosong berarti semua. Filter tersimpan di alamat (URL) halaman, sehingga tautan dapat "
-              "dibagikan dan tetap sama saat berpindah halaman.",
+              "- Setiap filter memilih **satu nilai, satu kelompok bernama, atau semua**: satu desa, satu kelompok "
+              "desa (misalnya satu kabupaten/kota), atau semua desa; satu tahun, satu periode bernama, atau semua "
+              "tahun. Kelompok dan periode ditetapkan di data acuan dinas. Pilihan bebas beberapa desa atau rentang "
+              "tahun sembarang tidak ditawarkan: selisih dua pilihan seperti itu dapat membuka angka kecil. Untuk "
+              "membandingkan desa, pakai grafik menurut desa.\n"
+              "- Filter tersimpan di alamat (URL) halaman, sehingga tautan dapat dibagikan dan tetap sama saat "
+              "berpindah halaman. Tautan yang meminta hal yang tidak dijawab dasbor menampilkan pesan, bukan angka.",
         "en": "- **Year** selects cohort years for participants and outcomes, and budget years for the budget.\n"
               "- **Village, program, organizer** apply to all three tables.\n"
               "- **Role** applies to participants and outcomes only.\n"
-              "- An empty choice means all. Filters are kept in the page address (URL), so a link can be shared "
-              "and they stay the same when you change page.",
+              "- Each filter chooses **one value, one named group, or everything**: one village, one group of "
+              "villages (e.g. one regency or city), or every village; one year, one named period, or every year. "
+              "The groups and periods are set in the department's reference data. Free choices of several villages "
+              "or of any span of years are not offered: the difference of two such choices can reveal a small "
+              "number. To compare villages, use the charts by village.\n"
+              "- Filters are kept in the page address (URL), so a link can be shared and they stay the same when "
+              "you change page. A link asking for something the dashboard does not answer shows a message, not "
+              "figures.",
     },
     "guide_privacy": {"id": "Aturan privasi", "en": "Privacy rules"},
     "guide_privacy_body": {
@@ -315,6 +350,25 @@ VALUE_LABELS_EN: dict[str, str] = {
     "Pemilik Wisma": "Guesthouse owner",
     "Mucikari": "Pimp",
 }
+
+
+LANGUAGES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def language_of(asked: list[str] | tuple[str, ...]) -> tuple[Lang, str | None]:
+    """The interface language a link asks for (``?bahasa=en``), and what it asked when that is not a language.
+
+    ``id`` and ``en`` are the link's words; the language names (``English``,
+    as older links wrote it) are read too. Nothing asked: Indonesian.
+    """
+    words = [a.strip() for a in asked if a and a.strip()]
+    if not words:
+        return "id", None
+    wanted = words[-1].casefold()
+    for code, name in LANGUAGES.items():
+        if wanted in (code, name.casefold()):
+            return code, None  # type: ignore[return-value]
+    return "id", words[-1]
 
 
 def text(key: str, lang: Lang | str = "id", **values: object) -> str:

@@ -1,1 +1,1 @@
-"""The dashboard's pages (run by ``dashboard.py``) and the edge they share (``pages.common``)."""
+"""The dashboard's pages (run by ``dashboard.py``) and the edge they share (``pages.edge``)."""

@@ -7,16 +7,26 @@ import streamlit as st
 
 from lib import accounts
 from lib.accounts import ACCOUNT_ROLES, AccountError
-from pages import auth, common
+from lib.filters import ScopeError, scope_of
+from lib.schema import SITE_LIST
+from pages import auth
+from pages.edge.page import through_entrypoint
 
-common.through_entrypoint()  # never run on its own, outside dashboard.py's checks
+through_entrypoint()  # never run on its own, outside dashboard.py's checks
 
 _MESSAGE_KEY = "akun_pesan"
 _SHOWN_KEY = "akun_form_untuk"  # whose role and villages the change form currently holds
 
 admin = auth.require_admin()
 log = auth.audit_log()
-villages = auth.reference().villages
+reference = auth.reference()
+villages = reference.villages
+# A viewer sees every village, one village, or one named group of villages (data/reference.toml): never an
+# arbitrary set, whose figures could be subtracted from another's.
+GROUPS = {group.name: group.members for group in reference.named_groups(SITE_LIST)}
+EVERY_VILLAGE = ""
+LIMITS = [EVERY_VILLAGE, *GROUPS, *villages]
+LIMIT_HELP = "Hanya untuk peran Pembaca; admin selalu melihat semua desa. Satu desa, satu kelompok desa, atau semua."
 
 st.title("Akun")
 st.caption(
@@ -37,6 +47,28 @@ def role_label(role: str) -> str:
     return auth.ROLE_LABELS.get(role, role)
 
 
+def limit_label(limit: str) -> str:
+    if limit == EVERY_VILLAGE:
+        return "Semua desa"
+    return f"{limit} (kelompok {len(GROUPS[limit])} desa)" if limit in GROUPS else limit
+
+
+def limit_villages(limit: str | None) -> tuple[str, ...]:
+    """The villages an account limited to ``limit`` sees (none: every village)."""
+    if not limit:
+        return ()
+    return GROUPS.get(limit, (limit,))
+
+
+def limit_of(account_villages: tuple[str, ...]) -> str | None:
+    """The choice an account's villages make: every village, a village or a group; None when they make none."""
+    try:
+        limit = scope_of(account_villages, reference).name
+    except ScopeError:
+        return None
+    return limit if limit in LIMITS else None
+
+
 with auth.accounts_db() as conn:
     every = accounts.list_accounts(conn)
 
@@ -46,7 +78,8 @@ st.dataframe(
         {
             "Nama pengguna": [a.username for a in every],
             "Peran": [role_label(a.role) for a in every],
-            "Desa": [", ".join(a.villages) if a.villages else "semua desa" for a in every],
+            "Desa": [limit_label(limit) if (limit := limit_of(a.villages)) is not None else ", ".join(a.villages)
+                     for a in every],
             "Dibuat": [auth.wib(a.created_at) for a in every],
             "Status": [f"terkunci sampai {auth.wib(a.locked_until)}" if a.is_locked(now) else "aktif" for a in every],
         }
@@ -70,8 +103,7 @@ with create:
         repeat = st.text_input("Ulangi kata sandi", type="password", key="akun_buat_sandi_ulang",
                                autocomplete="new-password")
         role = st.selectbox("Peran", ACCOUNT_ROLES, index=1, format_func=role_label, key="akun_buat_peran")
-        chosen = st.multiselect("Batasi ke desa (kosong: semua desa)", villages, key="akun_buat_desa",
-                                help="Hanya untuk peran Pembaca; admin selalu melihat semua desa.")
+        chosen = st.selectbox("Batas desa", LIMITS, key="akun_buat_desa", format_func=limit_label, help=LIMIT_HELP)
         submitted = st.form_submit_button("Buat akun", type="primary", key="akun_buat_kirim")
     if submitted:
         if password != repeat:
@@ -80,7 +112,7 @@ with create:
             try:
                 with auth.accounts_db() as conn:
                     made = accounts.create_account(
-                        conn, name, password, role, accounts.checked_villages(chosen, villages),
+                        conn, name, password, role, accounts.checked_villages(limit_villages(chosen), villages),
                         actor=admin.username, audit=log,
                     )
             except AccountError as exc:
@@ -101,18 +133,24 @@ with change:
         # Load the chosen account's role and villages into the form whenever the choice changes.
         if st.session_state.get(_SHOWN_KEY) != account:
             st.session_state["akun_peran"] = account.role
-            st.session_state["akun_desa"] = [v for v in account.villages if v in villages]
+            st.session_state["akun_desa"] = limit_of(account.villages)
             st.session_state[_SHOWN_KEY] = account
 
         st.subheader("Peran dan desa")
         with st.form("akun_ubah"):
             new_role = st.selectbox("Peran", ACCOUNT_ROLES, format_func=role_label, key="akun_peran")
-            new_villages = st.multiselect("Batasi ke desa (kosong: semua desa)", villages, key="akun_desa")
+            new_limit = st.selectbox("Batas desa", LIMITS, key="akun_desa", format_func=limit_label, help=LIMIT_HELP,
+                                     placeholder="— pilih batas desa —")
             save = st.form_submit_button("Simpan peran dan desa", key="akun_simpan")
-        if save:
+        if limit_of(account.villages) is None:
+            st.warning(f"Batas desa akun ini ({', '.join(account.villages)}) bukan satu desa atau satu kelompok desa, "
+                       "sehingga akun ini tidak melihat angka apa pun. Pilih satu desa, satu kelompok, atau semua desa.")
+        if save and new_limit is None:
+            st.error("Pilih batas desa: satu desa, satu kelompok desa, atau semua desa.")
+        elif save:
             try:
                 with auth.accounts_db() as conn:
-                    accounts.set_role_and_villages(conn, account.username, new_role, new_villages,
+                    accounts.set_role_and_villages(conn, account.username, new_role, limit_villages(new_limit),
                                                    actor=admin.username, audit=log)
             except AccountError as exc:
                 st.error(str(exc))

@@ -2,29 +2,37 @@
 
 import streamlit as st
 
-from pages import common
+from lib.figures import Chart, FigureSpec, TilesSpec
+from lib.names import Dim, Measure, Table
+from lib.schema import BUDGET
+from pages.edge.figures import show_figure
+from pages.edge.page import NEEDS_BUDGET, start
+from pages.edge.tiles import show_tiles
 
-MONEY = ["allocated_idr", "realized_idr"]
+MONEY = (Measure.ALLOCATED, Measure.REALIZED, Measure.ABSORPTION_RATE)
+TOTAL = TilesSpec("anggaran_kpi", MONEY, table=Table.BUDGET, columns=3)
+FIGURES = (
+    FigureSpec("anggaran_tahun", "budget_by_year", Table.BUDGET, (Dim.YEAR,), MONEY,
+               Chart("grouped", horizontal=False)),
+    FigureSpec("anggaran_serapan", "absorption_by_year", Table.BUDGET, (Dim.YEAR,), (Measure.ABSORPTION_RATE,),
+               Chart(horizontal=False)),
+    FigureSpec("anggaran_program", "budget_by_program", Table.BUDGET, (Dim.PROGRAM,), MONEY, Chart("grouped")),
+    FigureSpec("anggaran_penyelenggara", "budget_by_organizer", Table.BUDGET, (Dim.ORGANIZER,), MONEY,
+               Chart("grouped")),
+    FigureSpec("anggaran_kategori", "budget_by_category", Table.BUDGET, (Dim.CATEGORY,), MONEY, Chart("grouped")),
+    FigureSpec("anggaran_sumber", "budget_by_source", Table.BUDGET, (Dim.FUNDING_SOURCE,), MONEY, Chart("grouped")),
+    FigureSpec("anggaran_atribusi", "attribution", Table.BUDGET, (Dim.BUDGET_SHARE,), MONEY, Chart("grouped"),
+               caption="attribution_caption"),
+    FigureSpec("anggaran_peralatan", "equipment", Table.EQUIPMENT, (), (), Chart("table"),
+               caption="equipment_caption"),
+)
 
-view = common.start("page_anggaran", needs="budget")
-if view.filters.roles:
-    st.info(common.tr("role_not_budget"), icon=":material/info:")
+view = start("page_anggaran", needs=NEEDS_BUDGET)
+# A filter that does not select budget lines (the role) says so here rather than seeming to apply.
+if elsewhere := [spec.label(view.lang) for spec, _ in view.filters.specs() if BUDGET not in spec.tables]:
+    st.info(view.tr("not_budget", filters=", ".join(elsewhere)), icon=":material/info:")
 
-st.subheader(common.tr("budget_total"))
-common.show_metrics(["allocated_idr", "realized_idr", "absorption_rate"], key="anggaran_kpi", table="budget",
-                    columns=3)
-common.show_figure(common.tr("budget_by_year"), "budget", ["year"], [*MONEY, "absorption_rate"],
-                   key="anggaran_tahun", chart="grouped", horizontal=False)
-common.show_figure(common.tr("absorption_by_year"), "budget", ["year"], ["absorption_rate"],
-                   key="anggaran_serapan", horizontal=False)
-for title, by, key in (
-    ("budget_by_program", "program", "anggaran_program"),
-    ("budget_by_organizer", "organizer", "anggaran_penyelenggara"),
-    ("budget_by_category", "category", "anggaran_kategori"),
-    ("budget_by_source", "funding_source", "anggaran_sumber"),
-):
-    common.show_figure(common.tr(title), "budget", [by], [*MONEY, "absorption_rate"], key=key, chart="grouped")
-common.show_figure(common.tr("attribution"), "budget", ["budget_share"], [*MONEY, "absorption_rate"],
-                   key="anggaran_atribusi", chart="grouped", caption=common.tr("attribution_caption"))
-common.show_figure(common.tr("equipment"), "equipment", [], [], key="anggaran_peralatan", chart="table",
-                   caption=common.tr("equipment_caption"))
+st.subheader(view.tr("budget_total"))
+show_tiles(view, TOTAL)
+for figure in FIGURES:
+    show_figure(view, figure)

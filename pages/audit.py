@@ -7,10 +7,13 @@ import datetime as dt
 import streamlit as st
 
 from lib.audit import ACTIONS, audit_download_frame
+from lib.downloads import CSV_MIME, XLSX_MIME, DownloadFile
 from lib.export import csv_bytes, xlsx_bytes
-from pages import auth, common
+from pages import auth
+from pages.edge import downloads
+from pages.edge.page import through_entrypoint
 
-common.through_entrypoint()  # never run on its own, outside dashboard.py's checks
+through_entrypoint()  # never run on its own, outside dashboard.py's checks
 
 ALL = "Semua"
 ACTION_LABELS = {
@@ -29,7 +32,7 @@ ACTION_LABELS = {
     "account_delete": "Hapus akun",
 }
 
-auth.require_admin()
+admin = auth.require_admin()
 log = auth.audit_log()
 
 st.title("Log audit")
@@ -74,16 +77,10 @@ chosen = {
     "aksi": action,
 }
 stem = f"log-audit_{first_day:%Y%m%d}-{last_day:%Y%m%d}"
-csv_col, xlsx_col = st.columns(2)
-with csv_col:
-    auth.download_button(
-        "Unduh CSV", what="log audit (CSV)", filters=chosen, build_bytes=lambda: csv_bytes(shown),
-        file_name=f"{stem}.csv", mime=auth.CSV_MIME, key="audit_unduh_csv", page="Audit",
-        icon=":material/download:",
-    )
-with xlsx_col:
-    auth.download_button(
-        "Unduh XLSX", what="log audit (XLSX)", filters=chosen, build_bytes=lambda: xlsx_bytes(shown),
-        file_name=f"{stem}.xlsx", mime=auth.XLSX_MIME, key="audit_unduh_xlsx", page="Audit",
-        icon=":material/download:",
-    )
+who = downloads.requester(admin, "Audit")
+files = (("CSV", DownloadFile(f"{stem}.csv", CSV_MIME, lambda: csv_bytes(shown))),
+         ("XLSX", DownloadFile(f"{stem}.xlsx", XLSX_MIME, lambda: xlsx_bytes(shown))))
+for column, (kind, file) in zip(st.columns(2), files):
+    with column:
+        downloads.button(f"Unduh {kind}", file, who=who, what=f"log audit ({kind})", filters=chosen,
+                         key=f"audit_unduh_{kind.lower()}")

@@ -1,19 +1,27 @@
 """Daerah Asal: where participants come from, local vs migrant per site, outcomes by origin, and a map."""
 
-from pages import common
+from lib.figures import Chart, FigureSpec
+from lib.names import Dim, Measure, Table
+from pages.edge.figures import show_figure
+from pages.edge.page import NEEDS_PARTICIPANTS, start
 
-common.start("page_asal", needs="participants")
+COUNTS = (Measure.ENROLLMENTS, Measure.PARTICIPANTS)
+FIGURES = (
+    FigureSpec("asal_peta", "origin_map", Table.PARTICIPATION, (Dim.ORIGIN_REGENCY,), (Measure.ENROLLMENTS,),
+               Chart("map"), caption="map_caption"),
+    FigureSpec("asal_provinsi", "by_province", Table.PARTICIPATION, (Dim.ORIGIN_PROVINCE,), COUNTS,
+               Chart(largest_first=True), pick_measure=True),
+    FigureSpec("asal_kabupaten", "by_regency", Table.PARTICIPATION, (Dim.ORIGIN_REGENCY,), COUNTS,
+               Chart(largest_first=True), pick_measure=True),
+    FigureSpec("asal_lokasi", "local_migrant", Table.ORIGIN_SPLIT, (Dim.VILLAGE,), (Measure.ENROLLMENTS,),
+               Chart("stacked", part=Dim.ORIGIN_TYPE)),
+    FigureSpec("asal_hasil", "outcomes_by_origin", Table.OUTCOMES, (Dim.ORIGIN_TYPE,),
+               (Measure.RETURNED_HOME, Measure.WORKING_RATE, Measure.RELAPSE_RATE, Measure.FOLLOWED_UP),
+               Chart(colour_by=Dim.ORIGIN_TYPE), pick_measure=True),
+    FigureSpec("asal_pulang", "returned_by_province", Table.OUTCOMES, (Dim.ORIGIN_PROVINCE,),
+               (Measure.RETURNED_HOME, Measure.FOLLOWED_UP)),
+)
 
-common.show_figure(common.tr("origin_map"), "participation", ["origin_regency"], ["enrollments"],
-                   key="asal_peta", chart="map", caption=common.tr("map_caption"))
-common.show_figure(common.tr("by_province"), "participation", ["origin_province"],
-                   ["enrollments", "participants"], key="asal_provinsi", pick_measure=True, largest_first=True)
-common.show_figure(common.tr("by_regency"), "participation", ["origin_regency"],
-                   ["enrollments", "participants"], key="asal_kabupaten", pick_measure=True, largest_first=True)
-common.show_figure(common.tr("local_migrant"), "origin_split", ["village"], ["enrollments"],
-                   key="asal_lokasi", chart="stacked", part="origin_type")
-common.show_figure(common.tr("outcomes_by_origin"), "outcomes", ["origin_type"],
-                   ["returned_home", "working_rate", "relapse_rate", "followed_up"], key="asal_hasil",
-                   pick_measure=True, colour_by="origin_type")
-common.show_figure(common.tr("returned_by_province"), "outcomes", ["origin_province"],
-                   ["returned_home", "followed_up"], key="asal_pulang")
+view = start("page_asal", needs=NEEDS_PARTICIPANTS)
+for figure in FIGURES:
+    show_figure(view, figure)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib import fmt
 from lib import store as stores
+from lib.downloads import CSV_MIME, XLSX_MIME, DownloadFile
 from lib.export import csv_bytes
 from lib.importer import (
     ACTION_LABELS,
@@ -20,9 +21,11 @@ from lib.ingest import TABLE_LABELS
 from lib.loading import DataError
 from lib.schema import TABLES
 from lib.templates import TABLE_TITLES, template_csv, template_filename, template_xlsx
-from pages import auth, common
+from pages import auth
+from pages.edge import downloads
+from pages.edge.page import through_entrypoint
 
-common.through_entrypoint()  # never run on its own, outside dashboard.py's checks
+through_entrypoint()  # never run on its own, outside dashboard.py's checks
 
 _PLAN_KEY = "data_rencana"      # (files signature, plan) of the files in the uploader
 _DONE_KEY = "data_tersimpan"    # files signature already committed: not offered again
@@ -42,6 +45,7 @@ if mode == auth.DEMO:
 
 admin = auth.require_admin()
 log = auth.audit_log()
+who = downloads.requester(admin, "Data")
 reference = auth.reference()
 store = stores.open_store()
 
@@ -73,10 +77,9 @@ def show_problems(plan: ImportPlan) -> None:
         )
         errors = problem_table(plan.errors)
         st.dataframe(errors, hide_index=True, key="data_masalah")
-        auth.download_button(
-            "Unduh daftar masalah (CSV)", what="daftar masalah impor", filters={"berkas": list(plan.files)},
-            build_bytes=lambda: csv_bytes(errors), file_name="masalah-impor.csv", mime=auth.CSV_MIME,
-            key="data_unduh_masalah", page="Data", icon=":material/download:",
+        downloads.button(
+            "Unduh daftar masalah (CSV)", DownloadFile("masalah-impor.csv", CSV_MIME, lambda: csv_bytes(errors)),
+            who=who, what="daftar masalah impor", filters={"berkas": list(plan.files)}, key="data_unduh_masalah",
         )
     if not plan.warnings.empty:
         st.warning(f"**{len(plan.warnings)} peringatan**: tidak menghalangi impor, tetapi periksa dahulu.")
@@ -116,17 +119,16 @@ st.write(
     "Isi templat dengan kode peserta samaran, tidak pernah nama, NIK, alamat atau nomor telepon. "
     "Judul kolom boleh bahasa Indonesia atau Inggris; baris judul, baris jumlah dan baris kosong diabaikan."
 )
-TEMPLATE_FORMATS = (("xlsx", template_xlsx, auth.XLSX_MIME), ("csv", template_csv, auth.CSV_MIME))
+TEMPLATE_FORMATS = (("xlsx", template_xlsx, XLSX_MIME), ("csv", template_csv, CSV_MIME))
 for table in TABLES:
     title = TABLE_TITLES[table]
     for column, (extension, build, mime) in zip(st.columns(2), TEMPLATE_FORMATS):
         with column:
-            auth.download_button(
-                f"Templat {title} ({extension.upper()})", what=f"templat {title} ({extension.upper()})",
-                filters=None, build_bytes=lambda table=table, build=build: build(table, reference),
-                file_name=template_filename(table, extension), mime=mime,
-                key=f"data_templat_{table}_{extension}", page="Data", icon=":material/download:",
-            )
+            template = DownloadFile(template_filename(table, extension), mime,
+                                    lambda table=table, build=build: build(table, reference))
+            downloads.button(f"Templat {title} ({extension.upper()})", template, who=who,
+                             what=f"templat {title} ({extension.upper()})", filters=None,
+                             key=f"data_templat_{table}_{extension}")
 
 # --- import ---------------------------------------------------------------------------------
 st.header("2. Impor")

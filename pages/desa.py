@@ -1,52 +1,60 @@
 """Desa: every figure by village, and one village's profile when one is chosen."""
 
-from dataclasses import replace
-
 import streamlit as st
 
-from pages import common
+from lib.figures import Chart, FigureSpec, TilesSpec
+from lib.filters import VILLAGE, chosen_values
+from lib.names import Dim, Measure, Table
+from pages.edge import cache
+from pages.edge.figures import show_figure
+from pages.edge.page import NEEDS_ANY, empty_state, start
+from pages.edge.tiles import show_tiles
 
-PEOPLE = ["participants", "enrollments", "completion_rate", "migrant_share", "working_rate", "relapse_rate",
-          "returned_home"]
-MONEY = ["allocated_idr", "realized_idr", "absorption_rate", "cost_per_participant", "cost_per_working"]
 KEY_PROFILE = "profil_desa"
+PEOPLE = (Measure.PARTICIPANTS, Measure.ENROLLMENTS, Measure.COMPLETION_RATE, Measure.MIGRANT_SHARE,
+          Measure.WORKING_RATE, Measure.RELAPSE_RATE, Measure.RETURNED_HOME)
+MONEY = (Measure.ALLOCATED, Measure.REALIZED, Measure.ABSORPTION_RATE, Measure.COST_PER_PARTICIPANT,
+         Measure.COST_PER_WORKING)
+BY_VILLAGE = (
+    FigureSpec("desa_semua", "by_village", Table.SUMMARY, (Dim.VILLAGE,), PEOPLE, pick_measure=True),
+    FigureSpec("desa_anggaran", "budget_by_village", Table.SUMMARY, (Dim.VILLAGE,), MONEY, pick_measure=True,
+               caption="attribution_caption"),
+)
+PROFILE_TILES = TilesSpec("profil_kpi", (
+    Measure.PARTICIPANTS, Measure.COMPLETION_RATE, Measure.WORKING_RATE, Measure.RELAPSE_RATE, Measure.MIGRANT_SHARE,
+    Measure.ALLOCATED, Measure.REALIZED, Measure.COST_PER_PARTICIPANT,
+))
+ONE_VILLAGE = (
+    FigureSpec("profil_program", "profile_programs", Table.PARTICIPATION, (Dim.PROGRAM,),
+               (Measure.PARTICIPANTS, Measure.COMPLETION_RATE), Chart(colour_by=Dim.PROGRAM)),
+    FigureSpec("profil_peran", "profile_roles", Table.PARTICIPATION, (Dim.ROLE,),
+               (Measure.PARTICIPANTS, Measure.COMPLETION_RATE)),
+    FigureSpec("profil_asal", "profile_origins", Table.ORIGIN_SPLIT, (), (Measure.ENROLLMENTS,),
+               Chart(x=Dim.ORIGIN_TYPE, colour_by=Dim.ORIGIN_TYPE)),
+    FigureSpec("profil_hasil", "profile_outcomes", Table.OUTCOME_MIX, (), (Measure.OUTCOME_COUNT, Measure.OUTCOME_SHARE),
+               Chart(x=Dim.OUTCOME, colour_by=Dim.OUTCOME)),
+)
+PROFILE_BUDGET = FigureSpec("profil_anggaran", "profile_budget", Table.BUDGET, (Dim.BUDGET_SHARE,),
+                            (Measure.ALLOCATED, Measure.REALIZED, Measure.ABSORPTION_RATE), Chart("grouped"),
+                            caption="profile_budget_caption")
 
-view = common.start("page_desa", needs="any")
-
-common.show_figure(common.tr("by_village"), "summary", ["village"], PEOPLE, key="desa_semua", pick_measure=True)
-common.show_figure(common.tr("budget_by_village"), "summary", ["village"], MONEY, key="desa_anggaran",
-                   pick_measure=True, caption=common.tr("attribution_caption"))
+view = start("page_desa", needs=NEEDS_ANY)
+for figure in BY_VILLAGE:
+    show_figure(view, figure)
 
 st.divider()
-st.header(common.tr("profile"))
-villages = view.filters.villages or common.options().villages
-village = st.selectbox(common.tr("profile_pick"), villages, index=None, key=KEY_PROFILE,
-                       placeholder=common.tr("profile_none"), bind="query-params")
+st.header(view.tr("profile"))
+# The villages the filter selects: the chosen one, the chosen group's, or every village the account may see.
+village = st.selectbox(view.tr("profile_pick"), chosen_values(view.filters, view.offer(VILLAGE.name)), index=None,
+                       key=KEY_PROFILE, placeholder=view.tr("profile_none"), bind="query-params")
 if village:
-    one = replace(view.filters, villages=(village,))
-    if not common.has_rows(one):
-        common.empty_state()
+    one = view.narrowed(view.filters.with_choice(VILLAGE.name, village))
+    if not cache.has_rows(one):
+        empty_state(one)
     else:
-        common.show_metrics(["participants", "completion_rate", "working_rate", "relapse_rate", "migrant_share",
-                             "allocated_idr", "realized_idr", "cost_per_participant"],
-                            key="profil_kpi", filters=view.filters, village=village)
-        left, right = st.columns(2)
-        with left:
-            common.show_figure(common.tr("profile_programs", village=village), "participation", ["program"],
-                               ["participants", "completion_rate"], key="profil_program", filters=one,
-                               colour_by="program")
-        with right:
-            common.show_figure(common.tr("profile_roles", village=village), "participation", ["role"],
-                               ["participants", "completion_rate"], key="profil_peran", filters=one)
-        left, right = st.columns(2)
-        with left:
-            common.show_figure(common.tr("profile_origins", village=village), "origin_split", [],
-                               ["enrollments"], key="profil_asal", filters=one, x="origin_type",
-                               colour_by="origin_type")
-        with right:
-            common.show_figure(common.tr("profile_outcomes", village=village), "outcome_mix", [],
-                               ["outcome_count", "outcome_share"], key="profil_hasil", filters=one,
-                               x="outcome", colour_by="outcome")
-        common.show_figure(common.tr("profile_budget", village=village), "budget", ["budget_share"],
-                           ["allocated_idr", "realized_idr", "absorption_rate"], key="profil_anggaran",
-                           filters=one, chart="grouped", caption=common.tr("profile_budget_caption"))
+        show_tiles(view, PROFILE_TILES, village=village)
+        for row in (ONE_VILLAGE[:2], ONE_VILLAGE[2:]):
+            for column, figure in zip(st.columns(2), row):
+                with column:
+                    show_figure(one, figure, village=village)
+        show_figure(one, PROFILE_BUDGET, village=village)

@@ -6,9 +6,10 @@ import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
 from lib.accounts import LoginRefused
-from pages import auth, common
+from pages import auth
+from pages.edge.page import through_entrypoint
 
-common.through_entrypoint()  # never run on its own, outside dashboard.py's checks
+through_entrypoint()  # never run on its own, outside dashboard.py's checks
 
 st.title("Masuk")
 st.write(

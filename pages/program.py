@@ -1,17 +1,26 @@
 """Program: every figure by program and by organizer, the outcome mix per program, and the cost per person."""
 
-from pages import common
+from lib.figures import Chart, FigureSpec
+from lib.names import Dim, Measure, Table
+from pages.edge.figures import show_figure
+from pages.edge.page import NEEDS_ANY, start
 
-FIGURES = ["participants", "enrollments", "completion_rate", "migrant_share", "working_rate", "relapse_rate",
-           "returned_home", "median_income", "allocated_idr", "realized_idr", "absorption_rate"]
+EVERY_FIGURE = (
+    Measure.PARTICIPANTS, Measure.ENROLLMENTS, Measure.COMPLETION_RATE, Measure.MIGRANT_SHARE, Measure.WORKING_RATE,
+    Measure.RELAPSE_RATE, Measure.RETURNED_HOME, Measure.MEDIAN_INCOME, Measure.ALLOCATED, Measure.REALIZED,
+    Measure.ABSORPTION_RATE,
+)
+FIGURES = (
+    FigureSpec("program_semua", "by_program", Table.SUMMARY, (Dim.PROGRAM,), EVERY_FIGURE,
+               Chart(colour_by=Dim.PROGRAM), pick_measure=True),
+    FigureSpec("program_hasil", "mix_by_program", Table.OUTCOME_MIX, (Dim.PROGRAM,),
+               (Measure.OUTCOME_SHARE, Measure.OUTCOME_COUNT), Chart("stacked", part=Dim.OUTCOME)),
+    FigureSpec("program_biaya", "cost_by_program", Table.COST, (Dim.PROGRAM,),
+               (Measure.COST_PER_PARTICIPANT, Measure.COST_PER_WORKING), Chart("grouped")),
+    FigureSpec("program_penyelenggara", "by_organizer", Table.SUMMARY, (Dim.ORGANIZER,), EVERY_FIGURE,
+               pick_measure=True),
+)
 
-common.start("page_program", needs="any")
-
-common.show_figure(common.tr("by_program"), "summary", ["program"], FIGURES, key="program_semua",
-                   pick_measure=True, colour_by="program")
-common.show_figure(common.tr("mix_by_program"), "outcome_mix", ["program"], ["outcome_share", "outcome_count"],
-                   key="program_hasil", chart="stacked", part="outcome")
-common.show_figure(common.tr("cost_by_program"), "cost", ["program"], ["cost_per_participant", "cost_per_working"],
-                   key="program_biaya", chart="grouped")
-common.show_figure(common.tr("by_organizer"), "summary", ["organizer"], FIGURES, key="program_penyelenggara",
-                   pick_measure=True)
+view = start("page_program", needs=NEEDS_ANY)
+for figure in FIGURES:
+    show_figure(view, figure)

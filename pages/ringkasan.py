@@ -2,20 +2,26 @@
 
 import streamlit as st
 
-from pages import common
+from lib.figures import Chart, FigureSpec, TilesSpec
+from lib.names import Dim, Measure, Table
+from pages.edge.figures import show_figure
+from pages.edge.page import NEEDS_ANY, start
+from pages.edge.tiles import show_tiles
 
-common.start("page_ringkasan", needs="any")
+HEADLINE = TilesSpec("ringkasan_kpi", (
+    Measure.PARTICIPANTS, Measure.COMPLETION_RATE, Measure.WORKING_RATE, Measure.RELAPSE_RATE, Measure.MIGRANT_SHARE,
+    Measure.ALLOCATED, Measure.REALIZED, Measure.ABSORPTION_RATE, Measure.COST_PER_PARTICIPANT,
+))
+TREND = FigureSpec(
+    "ringkasan_tren", "trend", Table.SUMMARY, (Dim.YEAR,),
+    (Measure.PARTICIPANTS, Measure.ENROLLMENTS, Measure.COMPLETION_RATE, Measure.WORKING_RATE, Measure.RELAPSE_RATE,
+     Measure.MIGRANT_SHARE, Measure.ALLOCATED, Measure.REALIZED, Measure.ABSORPTION_RATE,
+     Measure.COST_PER_PARTICIPANT),
+    Chart(horizontal=False), pick_measure=True,
+)
 
-st.subheader(common.tr("headline"))
-st.caption(common.tr("headline_caption"))
-common.show_metrics(
-    ["participants", "completion_rate", "working_rate", "relapse_rate",
-     "migrant_share", "allocated_idr", "realized_idr", "absorption_rate", "cost_per_participant"],
-    key="ringkasan_kpi",
-)
-common.show_figure(
-    common.tr("trend"), "summary", ["year"],
-    ["participants", "enrollments", "completion_rate", "working_rate", "relapse_rate", "migrant_share",
-     "allocated_idr", "realized_idr", "absorption_rate", "cost_per_participant"],
-    key="ringkasan_tren", pick_measure=True, horizontal=False,
-)
+view = start("page_ringkasan", needs=NEEDS_ANY)
+st.subheader(view.tr("headline"))
+st.caption(view.tr("headline_caption"))
+show_tiles(view, HEADLINE)
+show_figure(view, TREND)

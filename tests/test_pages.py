@@ -1,8 +1,10 @@
 """Every page, run headlessly on the demo data, shows the publishable figures lib computes, and nothing else.
 
-Each page runs with the default filters, a single village, one year and a
-selection that matches nothing; the expected figures are computed here
-directly from lib (load, prepare, filter, indicator, publishable, fmt).
+Each page runs with the default filters, one village, one named group of
+villages, one year, one named period and a selection that matches nothing;
+the expected figures are computed here directly from lib (load, prepare,
+filter, indicator, publish, fmt). A link asking what the dashboard does not
+answer shows why, and no figure.
 """
 
 from __future__ import annotations
@@ -17,20 +19,25 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lib import fmt
+from lib import figures, fmt
+from lib import filters as flt
+from lib.accounts import Account
 from lib.demo import DEMO_DIR
 from lib.filters import Filters, filtered
 from lib.indicators import indicator_table
 from lib.loading import load_folder
 from lib.measures import BY_NAME, MEASURES
-from lib.prepare import prepared
-from lib.privacy import hidden_reasons, publishable
+from lib.privacy import Rules, hidden_reasons
 from lib.schema import load_reference
 from lib.texts import text
-from pages import common
+from pages import auth
+from pages.edge import page as edge_page
+from pages.edge import sidebar
+from tests.conftest import install_secret, keep_download_callables, prepare_for_tests
+from tests.test_filters import STATUS
 
 ROOT = Path(__file__).resolve().parent.parent
-K = 5
+RULES = Rules(k=5, b=5)
 PAGES = {
     "pages/ringkasan.py": "Ringkasan",
     "pages/desa.py": "Desa",
@@ -40,29 +47,35 @@ PAGES = {
     "pages/hasil.py": "Hasil",
     "pages/panduan.py": "Panduan",
 }
-# URL query parameters of each filter state the pages are run with.
+FIGURES = ("plotly_chart", "metric", "arrow_data_frame", "download_button")
+KAB_VILLAGES = ("Kandangan", "Pare", "Gurah", "Wonojoyo", "Ngasem", "Ngadiluwih", "Keras", "Grogol", "Wates")
+# URL query parameters of each filter state the pages are run with, and the Filters they mean.
 SMALL_VILLAGE = "Wonojoyo"
 ONE_YEAR = 2020
 SCENARIOS = {
     "default": ({}, Filters()),
-    "village": ({common.PARAM_VILLAGES: SMALL_VILLAGE}, Filters(villages=(SMALL_VILLAGE,))),
-    "year": ({common.PARAM_YEARS: [str(ONE_YEAR), str(ONE_YEAR)]}, Filters(years=(ONE_YEAR, ONE_YEAR))),
-    "empty": ({common.PARAM_VILLAGES: "Kandangan", common.PARAM_PROGRAMS: "Konveksi"},
-              Filters(villages=("Kandangan",), programs=("Konveksi",))),
+    "village": ({"desa": SMALL_VILLAGE}, Filters.of(village=SMALL_VILLAGE)),
+    "group": ({"desa": "Kabupaten Kediri"}, Filters.of(village="Kabupaten Kediri")),
+    "year": ({"tahun": str(ONE_YEAR)}, Filters.of(year=ONE_YEAR)),
+    "period": ({"tahun": "2021-2025"}, Filters.of(year="2021-2025")),
+    "empty": ({"desa": "Kandangan", "program": "Konveksi"}, Filters.of(village="Kandangan", program="Konveksi")),
 }
 EMPTY_WORDS = text("empty", "id")
 
 
 @pytest.fixture(scope="module")
 def demo():
-    return prepared(load_folder(DEMO_DIR, load_reference(), label="demo", is_demo=True))
+    return prepare_for_tests(load_folder(DEMO_DIR, load_reference(), label="demo", is_demo=True))
 
 
 @pytest.fixture(autouse=True)
 def settings(tmp_path, monkeypatch):
-    # An empty data folder: no imported version, so the bundled demo and reference are used.
+    # An empty data folder: no imported version, so the bundled demo and reference are used, published
+    # with the tests' secret.
     monkeypatch.setenv("DASBOR_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("DASBOR_PRIVACY_K", str(K))
+    monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
+    monkeypatch.setenv("DASBOR_PRIVACY_B", "5")
+    install_secret(tmp_path)
 
 
 def run(page: str | None = None, **params) -> AppTest:
@@ -76,9 +89,8 @@ def run(page: str | None = None, **params) -> AppTest:
     return at
 
 
-def expected(demo, filters: Filters, table: str, by=(), measure: str = "participants") -> pd.DataFrame:
-    raw = indicator_table(filtered(demo, filters), table, list(by))
-    return publishable(raw, [c for c in raw.columns if c not in BY_NAME], K)
+def expected(demo, filters: Filters, table: str, by=(), measures=()) -> pd.DataFrame:
+    return figures.published(indicator_table(filtered(demo, filters), table, list(by)), measures, RULES)
 
 
 def shown(pub: pd.DataFrame, measure: str, row: int = 0) -> str:
@@ -105,6 +117,10 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def no_figure(at: AppTest) -> bool:
+    return not any(at.get(kind) for kind in FIGURES)
+
+
 # --- every page, every filter state --------------------------------------------
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 @pytest.mark.parametrize("page", list(PAGES))
@@ -113,6 +129,7 @@ def test_every_page_runs_and_says_demo(demo, page, scenario):
     at = run(page, **params)
     assert at.title[0].value == PAGES[page]
     assert any("Data demo (sintetis)" in w.value for w in at.warning)
+    assert any(filters.describe("id")[0] in c.value for c in at.main.caption)
     if scenario == "empty" and page == "pages/panduan.py":
         assert not any(i.value == EMPTY_WORDS for i in at.info)  # the guide explains, whatever the filters
     elif scenario == "empty":
@@ -126,7 +143,7 @@ def test_every_page_runs_and_says_demo(demo, page, scenario):
         assert not re.match(r"^[1-4]( |$)", label), f"{page} draws a small count: {label!r}"
 
 
-@pytest.mark.parametrize("scenario", ["default", "village", "year"])
+@pytest.mark.parametrize("scenario", ["default", "village", "group", "year", "period"])
 def test_ringkasan_headline_figures_are_the_publishable_ones(demo, scenario):
     params, filters = SCENARIOS[scenario]
     at = run(**params)
@@ -139,16 +156,25 @@ def test_ringkasan_headline_figures_are_the_publishable_ones(demo, scenario):
                              fmt.rupiah_compact(total["allocated_idr"].iloc[0], digits=2))
 
 
-def test_ringkasan_participants_on_all_demo_data(demo):
+def test_a_named_group_is_the_same_question_as_its_members_together(demo):
+    at = run(desa="Kabupaten Kediri")
+    members = Filters.of(village="Kabupaten Kediri")
+    assert metrics(at)["Peserta"] == shown(expected(demo, members, "summary"), "participants")
+    # ... and not the whole data: Semampir is outside it
+    assert metrics(at)["Peserta"] != shown(expected(demo, Filters(), "summary"), "participants")
+
+
+def test_ringkasan_participants_on_all_demo_data_are_rounded(demo):
     total = expected(demo, Filters(), "summary")
-    assert metrics(run())["Peserta"] == fmt.count(total["participants"].iloc[0]) == "830"
+    value = metrics(run())["Peserta"]
+    assert value == fmt.count(total["participants"].iloc[0])
+    assert int(value.replace(".", "")) % RULES.b == 0
 
 
 def test_year_on_year_change_comes_from_the_publishable_years(demo):
     by_year = expected(demo, Filters(), "summary", ["year"])
     last, before = by_year["participants"].iloc[-1], by_year["participants"].iloc[-2]
-    at = run()
-    tile = next(m for m in at.metric if m.label == "Peserta")
+    tile = next(m for m in run().metric if m.label == "Peserta")
     assert tile.delta == fmt.change(last - before, "count")
 
 
@@ -176,6 +202,12 @@ def test_desa_single_village_draws_only_that_village(demo):
     assert bars["text"] == [shown(total, "participants")]
 
 
+def test_desa_group_draws_each_of_its_villages():
+    at = run("pages/desa.py", **SCENARIOS["group"][0])
+    assert sorted(categories(charts_of(at)[0]["data"][0])) == sorted(KAB_VILLAGES)
+    assert at.selectbox(key="profil_desa").options == list(KAB_VILLAGES)  # the profile offers the group's villages
+
+
 def test_village_profile(demo):
     at = run("pages/desa.py")
     at.selectbox(key="profil_desa").set_value("Pare").run()
@@ -188,7 +220,7 @@ def test_village_profile(demo):
     tiles = metrics(at)
     assert tiles["Peserta"] == shown(by_village, "participants", row)
     assert tiles["Tingkat bekerja"] == shown(by_village, "working_rate", row)
-    budget = expected(demo, Filters(villages=("Pare",)), "budget", ["budget_share"])
+    budget = expected(demo, Filters.of(village="Pare"), "budget", ["budget_share"])
     assert set(budget["budget_share"].astype(str)) >= {"langsung", "dibagi"}
 
 
@@ -199,6 +231,13 @@ def test_anggaran_budget_total_is_exact(demo):
     assert metrics(at)["Realisasi"] == fmt.rupiah(total["realized_idr"].iloc[0])
     equipment = at.dataframe[-1].value
     assert "Uraian" in equipment.columns and "Jumlah unit" in equipment.columns
+    assert not at.info  # no filter that leaves the budget whole
+
+
+def test_anggaran_says_which_filters_do_not_apply_to_the_budget(demo):
+    at = run("pages/anggaran.py", peran="WPS")
+    assert [i.value for i in at.info] == [text("not_budget", "id", filters="Peran")]
+    assert metrics(at)["Pagu"] == fmt.rupiah(expected(demo, Filters(), "budget")["allocated_idr"].iloc[0])
 
 
 def test_hasil_funnel_starts_with_every_enrollment(demo):
@@ -210,7 +249,7 @@ def test_hasil_funnel_starts_with_every_enrollment(demo):
                                                              "median_income")
 
 
-def test_daerah_asal_map_draws_hidden_origins_at_a_fixed_size(demo):
+def test_daerah_asal_map_draws_hidden_origins_at_a_fixed_size():
     at = run("pages/daerah_asal.py", **SCENARIOS["year"][0])
     geo = charts_of(at)[0]
     traces = [t for t in geo["data"] if t["type"] == "scattergeo" and t.get("mode") == "markers"]
@@ -219,33 +258,136 @@ def test_daerah_asal_map_draws_hidden_origins_at_a_fixed_size(demo):
     assert not geo["layout"]["geo"].get("showland")
 
 
-def test_panduan_explains_every_figure():
+def test_panduan_explains_every_figure_and_the_filters():
     at = run("pages/panduan.py")
     glossary = at.dataframe[0].value
     assert len(glossary) == len(MEASURES)
     assert "Tingkat kembali beroperasi" in set(glossary["Angka"])
     assert any("<5" in m.value for m in at.markdown)
+    assert any("satu nilai, satu kelompok bernama, atau semua" in m.value for m in at.markdown)
 
 
-# --- behaviour -----------------------------------------------------------------
-def test_english_switch():
-    at = run(**{common.PARAM_LANG: "English"})
+# --- links ------------------------------------------------------------------------
+@pytest.mark.parametrize(("params", "words"), [
+    ({"desa": ["Pare", "Gurah"]}, "beberapa pilihan desa/kelurahan sekaligus (Pare, Gurah)"),
+    ({"desa": "Surabaya"}, "meminta desa/kelurahan “Surabaya”"),
+    ({"tahun": ["2019", "2024"]}, "rentang tahun 2019–2024, yang bukan periode bernama"),
+    ({"tahun": "2019-2024"}, "rentang tahun 2019-2024, yang bukan periode bernama"),
+    ({"peran": ["WPS", "Mucikari"]}, "beberapa pilihan peran sekaligus"),
+])
+@pytest.mark.parametrize("page", ["pages/ringkasan.py", "pages/desa.py", "pages/anggaran.py"])
+def test_a_link_the_dashboard_does_not_answer_shows_why_and_no_figure(page, params, words):
+    at = run(page, **params)
+    assert any(words in e.value for e in at.error), [e.value for e in at.error]
+    assert no_figure(at)
+    assert all(at.query_params[k] == v for k, v in params.items())  # the link stays as it was, not replaced
+    troubled = next(iter(params))
+    assert at.selectbox(key=troubled).value is None  # the filter shows no choice rather than a false one
+
+
+def test_a_link_problem_is_said_in_the_readers_language():
+    at = run(desa=["Pare", "Gurah"], bahasa="en")
+    assert any("several village choices at once (Pare, Gurah)" in e.value for e in at.error)
+    assert no_figure(at)
+
+
+def test_choosing_in_the_sidebar_answers_again_and_writes_the_link(demo):
+    at = run(desa=["Pare", "Gurah"])
+    at.selectbox(key="desa").set_value("Kota Kediri").run()
+    assert not at.error and at.query_params["desa"] == "Kota Kediri"
+    assert metrics(at)["Peserta"] == shown(expected(demo, Filters.of(village="Kota Kediri"), "summary"),
+                                           "participants")
+
+
+@pytest.mark.parametrize(("params", "filters"), [
+    ({"tahun": ["2021", "2025"]}, Filters.of(year="2021-2025")),  # an older link's span that is a named period
+    ({"tahun": ["2020", "2020"]}, Filters.of(year=2020)),
+    ({"desa": "kabupaten kediri"}, Filters.of(village="Kabupaten Kediri")),
+])
+def test_an_older_link_asking_the_same_question_is_answered(demo, params, filters):
+    at = run(**params)
+    assert not at.error
+    assert metrics(at)["Peserta"] == shown(expected(demo, filters, "summary"), "participants")
+
+
+@pytest.mark.parametrize("value", ["en", "English"])
+def test_english_switch(value):
+    at = run(bahasa=value)
     assert at.title[0].value == "Overview"
     assert "Participants" in metrics(at)
     assert any("Demo data (synthetic)" in w.value for w in at.warning)
+    assert at.selectbox(key="desa").options[0] == "All"
+
+
+def test_an_unknown_language_says_so_in_indonesian():
+    at = run(bahasa="fr")
+    assert at.title[0].value == "Ringkasan"
+    assert any("bahasa “fr”" in w.value for w in at.sidebar.warning)
+
+
+def test_the_language_switch_writes_the_link():
+    at = run()
+    at.radio(key=sidebar.PARAM_LANG).set_value("en").run()
+    assert at.query_params["bahasa"] == "en" and at.title[0].value == "Overview"
+    at.radio(key=sidebar.PARAM_LANG).set_value("id").run()
+    assert "bahasa" not in at.query_params and at.title[0].value == "Ringkasan"
 
 
 def test_filters_survive_a_page_change_and_reset():
     at = run()
-    at.multiselect(key=common.PARAM_VILLAGES).set_value(["Pare"]).run()
+    at.selectbox(key="desa").set_value("Pare").run()
+    assert at.query_params["desa"] == "Pare"
     at.switch_page("pages/hasil.py").run()
-    assert at.multiselect(key=common.PARAM_VILLAGES).value == ["Pare"]
-    assert any("Desa: Pare" in c.value for c in at.caption)
-    at.button(key=common.KEY_RESET).click().run()
-    assert at.multiselect(key=common.PARAM_VILLAGES).value == []
+    assert at.selectbox(key="desa").value == "Pare" and at.query_params["desa"] == "Pare"
+    assert any("Desa/kelurahan: Pare" in c.value for c in at.caption)
+    at.button(key=sidebar.KEY_RESET).click().run()
+    assert at.selectbox(key="desa").value == sidebar.ALL and "desa" not in at.query_params
     assert any("Semua data" in c.value for c in at.caption)
 
 
+def test_the_sidebar_offers_all_then_groups_marked_then_values():
+    at = run()
+    village = at.selectbox(key="desa")
+    assert village.options[:4] == ["Semua", "Kabupaten Kediri (kelompok 9 desa)", "Kota Kediri (kelompok 1 desa)",
+                                   "Kandangan"]
+    assert at.selectbox(key="tahun").options[:3] == ["Semua", "2016-2020 (periode 5 tahun)",
+                                                     "2021-2025 (periode 5 tahun)"]
+    assert [s.key for s in at.sidebar.selectbox] == [spec.param for spec in flt.FILTERS]
+
+
+def test_a_filter_added_to_the_registry_appears_in_the_sidebar_and_the_link(demo, monkeypatch):
+    monkeypatch.setattr(flt, "FILTERS", (*flt.FILTERS, STATUS))
+    at = run(status="Berjalan")
+    assert at.selectbox(key="status").value == "Berjalan"
+    assert any("Status: Berjalan" in c.value for c in at.main.caption)
+    ongoing = Filters.of(status="Berjalan")
+    assert metrics(at)["Peserta"] == shown(expected(demo, ongoing, "summary"), "participants")
+
+
+# --- the View is read once -----------------------------------------------------------
+def test_one_rerun_reads_the_link_the_data_key_and_the_rules_once(monkeypatch):
+    at = run("pages/desa.py")
+    at.selectbox(key="profil_desa").set_value("Pare").run()
+    calls: dict[str, int] = {}
+
+    def counted(module, name):
+        original = getattr(module, name)
+
+        def counting(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args, **kwargs)
+        monkeypatch.setattr(module, name, counting)
+
+    counted(sidebar, "asked")
+    counted(edge_page, "data_key")
+    counted(edge_page, "privacy_rules")
+    counted(auth, "sync_session")
+    at.run()
+    assert not at.exception
+    assert calls == {"asked": 1, "data_key": 1, "privacy_rules": 1, "sync_session": 1}
+
+
+# --- behaviour -----------------------------------------------------------------
 def test_downloads_do_not_rerun_and_build_on_click():
     at = run("pages/program.py")
     buttons = at.get("download_button")
@@ -255,48 +397,68 @@ def test_downloads_do_not_rerun_and_build_on_click():
         assert button.proto.ignore_rerun and button.proto.deferred_file_id
 
 
-def test_download_is_the_displayed_table_and_is_recorded(monkeypatch):
-    recorded = []
-    monkeypatch.setattr(common, "record_download", lambda *args: recorded.append(args))
-    frame = pd.DataFrame({"Desa/kelurahan": ["Pare", "Gurah"], "Peserta": ["12", "<5"]})
-    filters = Filters(years=(2019, 2024), villages=("Pare", "Gurah"))
-    csv, xlsx = common.download_files(frame, "Peserta menurut desa", filters, notes=("Tahun: 2019–2024",))
-    content = csv.build()
-    assert content.startswith("\ufeff".encode("utf-8"))
-    assert "<5" in content.decode("utf-8-sig") and "Gurah" in content.decode("utf-8-sig")
-    assert xlsx.build()[:2] == b"PK"
-    assert filters.label() in csv.file_name and csv.file_name.endswith(".csv")
-    assert xlsx.file_name.endswith(".xlsx")
-    assert [(args[1], args[2], args[3]) for args in recorded] == [
-        ("Peserta menurut desa", filters, csv.file_name), ("Peserta menurut desa", filters, xlsx.file_name)]
+def test_a_download_is_the_table_on_screen_and_is_audited(monkeypatch):
+    from lib.audit import open_audit
+
+    found: dict = {}
+    keep_download_callables(monkeypatch, found)
+    at = run("pages/desa.py", desa="Kabupaten Kediri")
+    button = next(b for b in at.get("download_button") if b.proto.id.endswith("desa_semua_csv"))
+    content = found[button.proto.deferred_file_id]()
+    table = pd.read_csv(pd.io.common.BytesIO(content), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    screen = at.dataframe[0].value
+    assert table.iloc[:, 0].tolist() == screen.iloc[:, 0].tolist()
+    assert (table["Peserta"] == "<5").tolist() == (screen["Peserta"] == "<5").tolist()
+    row = open_audit().events(action="download").iloc[0]
+    assert '"page": "Desa"' in row["detail"] and "Desa/kelurahan: Kabupaten Kediri" in row["detail"]
 
 
-def test_village_limited_account_cannot_reach_other_villages(monkeypatch):
-    from lib.accounts import Account
+def account(*villages: str) -> Account:
+    return Account(username="kades", role="viewer", villages=villages, created_at=pd.Timestamp("2026-01-01"))
 
-    account = Account(username="kades", role="viewer", villages=("Pare",), created_at=pd.Timestamp("2026-01-01"))
-    monkeypatch.setattr(common, "current_account", lambda: account)
-    at = run(**{common.PARAM_VILLAGES: "Semampir"})
-    assert at.multiselect(key=common.PARAM_VILLAGES).options == ["Pare"]
-    pare = expected(prepared(load_folder(DEMO_DIR, load_reference())), Filters(villages=("Pare",)), "summary")
+
+def test_village_limited_account_cannot_reach_other_villages(monkeypatch, demo):
+    monkeypatch.setattr(auth, "sync_session", lambda: account("Pare"))
+    at = run()
+    assert at.selectbox(key="desa").options == ["Semua", "Pare"]
+    pare = expected(flt.scoped(demo, ("Pare",)), Filters(), "summary")
     assert metrics(at)["Peserta"] == shown(pare, "participants")
+    # A link to another village is not answered, neither with that village nor with the account's own.
+    other = run(desa="Semampir")
+    assert any("“Semampir”" in e.value for e in other.error) and no_figure(other)
+
+
+def test_a_group_limited_account_sees_its_group_and_its_villages(monkeypatch, demo):
+    monkeypatch.setattr(auth, "sync_session", lambda: account(*KAB_VILLAGES))
+    at = run("pages/desa.py")
+    assert at.selectbox(key="desa").options == ["Semua", "Kabupaten Kediri (kelompok 9 desa)", *KAB_VILLAGES]
+    assert "Semampir" not in json.dumps(charts_of(at))
+    assert any("Kabupaten Kediri" in c.value for c in at.sidebar.caption)
+
+
+def test_an_account_limited_to_an_unnamed_set_of_villages_sees_no_figure(monkeypatch):
+    monkeypatch.setattr(auth, "sync_session", lambda: account("Pare", "Gurah"))
+    at = run()
+    assert any("bukan satu desa atau satu kelompok desa bernama" in e.value for e in at.error)
+    assert no_figure(at)
 
 
 def test_reading_the_data_says_so_while_it_takes(monkeypatch):
-    shown = []
+    seen = []
 
     @contextlib.contextmanager
     def spinner(words, **options):
-        shown.append((words, options))
+        seen.append((words, options))
         yield
 
-    monkeypatch.setattr(common.st, "spinner", spinner)
+    monkeypatch.setattr(edge_page.st, "spinner", spinner)
     run("pages/ringkasan.py")
-    assert (text("loading_data", "id"), {"show_time": True}) in shown
+    assert (text("loading_data", "id"), {"show_time": True}) in seen
 
 
-def test_an_invalid_privacy_setting_is_explained_not_a_traceback(monkeypatch):
-    monkeypatch.setenv("DASBOR_PRIVACY_K", "1")
+@pytest.mark.parametrize("setting", [("DASBOR_PRIVACY_K", "1"), ("DASBOR_PRIVACY_B", "9")])
+def test_an_invalid_privacy_setting_is_explained_not_a_traceback(monkeypatch, setting):
+    monkeypatch.setenv(*setting)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not at.exception
     assert any("Hubungi admin" in e.value for e in at.error)
@@ -310,4 +472,29 @@ def test_a_deep_link_on_a_fresh_server_still_runs_through_the_entry_point(monkey
     at.switch_page("pages/hasil.py").run()
     assert not at.exception
     assert at.title[0].value == "Hasil"
-    assert len(at.sidebar.multiselect) == 4  # the entry point's filters are there
+    assert len(at.sidebar.selectbox) == len(flt.FILTERS)  # the entry point's filters are there
+
+
+# --- a new figure is one spec ------------------------------------------------------------
+NEW_FIGURE_PAGE = """
+from lib.figures import FigureSpec
+from lib.filters import Scope, Filters
+from lib.names import Dim, Measure, Table
+from lib.privacy import Rules
+from pages.edge.figures import show_figure
+from pages.edge.view import DataKey, View
+
+view = View(DataKey({folder!r}, None), None, Scope(), "id", Filters(), Rules(5, 5), "Uji")
+show_figure(view, FigureSpec("uji_peran", "profile_roles", Table.PARTICIPATION, (Dim.ROLE,),
+                             (Measure.PARTICIPANTS, Measure.COMPLETION_RATE)), village="semua desa")
+"""
+
+
+def test_a_new_figure_is_one_spec_with_its_title_chart_table_and_downloads(tmp_path, demo):
+    at = AppTest.from_string(NEW_FIGURE_PAGE.format(folder=str(tmp_path)), default_timeout=120).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [s.value for s in at.subheader] == ["Peran peserta di semua desa"]
+    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) == 1
+    assert {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")} == {"uji_peran_csv", "uji_peran_xlsx"}
+    pub = expected(demo, Filters(), "participation", ["role"], ("participants", "completion_rate"))
+    assert at.dataframe[0].value["Peserta"].tolist() == [shown(pub, "participants", i) for i in range(len(pub))]

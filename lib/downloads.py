@@ -1,0 +1,84 @@
+"""Download files and their audit row: who downloaded what, with which filters, from which page.
+
+A file's bytes are built when its button is clicked, by Streamlit on a thread
+of its own with no session: ``audited`` takes everything the audit row needs
+now (the account, the page, what, the filters, the log) and writes the row
+when the bytes are built, before they are handed out. The page edge has one
+button for every download (``pages.edge.downloads``); this module holds the
+parts that need no Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from lib import export
+from lib.accounts import Account
+from lib.audit import DOWNLOAD, AuditLog
+from lib.filters import Filters
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# How the audit log keeps the filters of a download: the page's Filters in the reader's words,
+# the admin pages' own choices as a mapping, a list of lines, or nothing.
+FiltersDetail = Filters | Mapping | Sequence[str] | str | None
+
+
+@dataclass(frozen=True)
+class DownloadFile:
+    """One file a button hands out: its name, type, and how its bytes are built (on the click)."""
+
+    file_name: str
+    mime: str
+    build: Callable[[], bytes | str]
+
+
+def table_files(frame: pd.DataFrame, what: str, filters: Filters, notes: Sequence[str] = ()) -> tuple[DownloadFile, DownloadFile]:
+    """CSV (UTF-8 with BOM) and XLSX of exactly ``frame``, named after ``what`` and the filters; ``notes`` under the XLSX table."""
+    csv_name = export.download_name(what, filters.label(), "csv")
+    xlsx_name = export.download_name(what, filters.label(), "xlsx")
+    return (
+        DownloadFile(csv_name, CSV_MIME, lambda: export.csv_bytes(frame)),
+        DownloadFile(xlsx_name, XLSX_MIME, lambda: export.xlsx_bytes(frame, sheet="Data", notes=tuple(notes))),
+    )
+
+
+def filters_detail(filters: FiltersDetail) -> list[str] | dict | str | None:
+    """The filters of a download as the audit log keeps them, e.g. ``["Desa: Pare", "Tahun: 2021-2025"]``."""
+    if isinstance(filters, Filters):
+        return filters.describe()
+    if isinstance(filters, Mapping):
+        return dict(filters)
+    if filters is None or isinstance(filters, str):
+        return filters
+    return [str(f) for f in filters]
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asks for downloads and where: the account (None in open demo mode), the page's title, the audit log."""
+
+    account: Account | None
+    page: str
+    log: AuditLog
+
+
+def audited(file: DownloadFile, requester: Requester, what: str, filters: FiltersDetail) -> DownloadFile:
+    """``file`` whose bytes, once built, are recorded in the audit log (who, which page, what, which filters, which file).
+
+    Safe on any thread: it reads nothing from a session. The bytes are handed
+    out only once their audit row is written.
+    """
+    actor = requester.account.username if requester.account is not None else None
+    detail = filters_detail(filters)
+
+    def build() -> bytes | str:
+        content = file.build()
+        requester.log.record(actor, DOWNLOAD, page=requester.page, what=what, filters=detail, file=file.file_name)
+        return content
+
+    return replace(file, build=build)

@@ -1,0 +1,154 @@
+"""The data in use and every table computed from it, cached by what they depend on.
+
+- the loaded dataset and its prepared form: ``st.cache_resource``, once per
+  process and shared by every session, keyed by the data folder and the id of
+  the imported version in use (a new import shows without a restart) and the
+  privacy rules (the budget is shared by published enrollments);
+- the rows of one scope (what a village-limited account may read), and what the
+  filters offer there;
+- the rows a filter selects: ``st.cache_resource`` keyed by the filters, only
+  the last few (at national scale a selection can hold hundreds of megabytes,
+  and making it again takes a few hundredths of a second);
+- each raw indicator table: ``st.cache_data`` keyed by filters, table and
+  breakdown, so figures showing different measures of one table compute it once;
+- each published table: keyed by the same and the measures. Changing the
+  language recomputes nothing; changing a filter recomputes only its tables.
+
+The functions taking a View read nothing else: no session state, no settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lib import figures, keys
+from lib import store as data_store
+from lib.demo import DEMO_DIR, REGENCIES_FILE, regencies
+from lib.filters import Filters, Offer, Scope, filtered, offers, scoped, with_tables
+from lib.indicators import TABLE_READS, indicator_table
+from lib.loading import load_folder
+from lib.prepare import prepared
+from lib.privacy import Rules
+from lib.schema import (
+    BUDGET,
+    DEFAULT_REFERENCE_FILE,
+    PARTICIPANTS,
+    Dataset,
+    TableName,
+    load_reference,
+)
+from pages.edge.view import DataKey, View
+
+BASEMAP_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "basemap_indonesia.csv"
+
+
+def reference_file(folder: Path) -> Path:
+    """The data folder's reference lists, else the bundled ones."""
+    path = folder / "reference.toml"
+    return path if path.exists() else DEFAULT_REFERENCE_FILE
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def loaded(data: DataKey) -> Dataset:
+    """The dataset in use: the imported version when there is one, else the bundled demo."""
+    root = Path(data.folder)
+    reference = load_reference(reference_file(root))
+    if data.version is not None:  # exactly the version the key names, even if another became current since
+        return data_store.read_version(data_store.default_store(), data.version, reference)
+    demo = root / "demo" if (root / "demo").is_dir() else DEMO_DIR
+    return load_folder(demo, reference, label="demo", is_demo=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def prepared_data(data: DataKey, rules: Rules) -> Dataset:
+    """The dataset in use, prepared once: derived columns, record and person keys, the budget shared out."""
+    # The demo data has a secret of its own; imported versions share the installation's.
+    name = keys.DEMO_SECRET if data.version is None else keys.INSTALLATION_SECRET
+    return prepared(loaded(data), keys.installation_secret(Path(data.folder), name), rules)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def scoped_data(data: DataKey, rules: Rules, scope: Scope) -> Dataset:
+    """Only the rows of ``scope``: all a village-limited account may ever read."""
+    return scoped(prepared_data(data, rules), scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def offered(data: DataKey, rules: Rules, scope: Scope) -> tuple[Offer, ...]:
+    """What each filter offers within ``scope`` on the data in use."""
+    return offers(scoped_data(data, rules, scope), scope)
+
+
+# One entry per (filter state, table): a page that reads only the budget never selects enrollments.
+# A selection of a million enrollments can take hundreds of megabytes, so few are kept.
+@st.cache_resource(show_spinner=False, max_entries=12)
+def selected_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: TableName) -> pd.DataFrame:
+    """The rows of ``table`` the filters select within the scope."""
+    return filtered(scoped_data(data, rules, scope), filters, (table,)).table(table)
+
+
+def selection(data: DataKey, rules: Rules, scope: Scope, filters: Filters, tables: Sequence[TableName]) -> Dataset:
+    """The scope's dataset holding the selected rows of ``tables`` (every other table empty)."""
+    return with_tables(scoped_data(data, rules, scope),
+                       {t: selected_table(data, rules, scope, filters, t) for t in tables})
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def raw_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: str,
+              by: tuple[str, ...]) -> pd.DataFrame:
+    """Indicator table ``table`` by ``by`` over the selection, before anything is published: never shown."""
+    return indicator_table(selection(data, rules, scope, filters, TABLE_READS[table]), table, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def published_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: str, by: tuple[str, ...],
+                    measures: tuple[str, ...]) -> pd.DataFrame:
+    """Indicator table ``table`` by ``by`` with ``measures`` (and the counts they rest on), as it may be shown."""
+    return figures.published(raw_table(data, rules, scope, filters, table, by), measures, rules)
+
+
+# --- what pages ask, through their View --------------------------------------------------------
+def source(view: View) -> Dataset:
+    """The prepared dataset the view's account may see, every filter off."""
+    return scoped_data(view.data, view.rules, view.scope)
+
+
+def published(view: View, table: str, by: Sequence[str] = (), measures: Sequence[str] = ()) -> pd.DataFrame:
+    """The published table ``table`` by ``by`` with ``measures`` under the view's filters (all measures if none)."""
+    return published_table(view.data, view.rules, view.scope, view.filters, str(table),
+                           tuple(str(b) for b in by), tuple(str(m) for m in measures))
+
+
+NEEDS: dict[str, tuple[TableName, ...]] = {"participants": (PARTICIPANTS,), "budget": (BUDGET,),
+                                           "any": (PARTICIPANTS, BUDGET)}
+
+
+def has_rows(view: View, needs: str = "any") -> bool:
+    """Whether the view's filters select any participant rows, budget rows (``needs``), or either."""
+    data = selection(view.data, view.rules, view.scope, view.filters, NEEDS[needs])
+    return len(data.participants) > 0 or len(data.budget) > 0
+
+
+@st.cache_resource(show_spinner=False)
+def coordinates(folder: str) -> pd.DataFrame:
+    """Regency, province, lat, lon of the origin regencies the map knows."""
+    path = Path(folder) / "regencies.csv"
+    return regencies(path if path.exists() else REGENCIES_FILE)
+
+
+@st.cache_resource(show_spinner=False)
+def basemap() -> pd.DataFrame:
+    """Land outlines (shape, lon, lat) drawn under the map of origins; empty if the file is missing."""
+    try:
+        return pd.read_csv(BASEMAP_FILE)
+    except OSError:
+        return pd.DataFrame(columns=["shape", "lon", "lat"])
+
+
+def map_layers(view: View) -> figures.MapLayers:
+    """What the map of origins is drawn on, from the view's data folder."""
+    return figures.MapLayers(coordinates(view.data.folder), basemap())

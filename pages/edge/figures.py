@@ -1,0 +1,60 @@
+"""One figure on a page: title, chart, its table a click away, and CSV/XLSX downloads of that table.
+
+Everything drawn, hovered, listed and downloaded is the published table of the
+figure's spec (``lib.figures``): hidden bars are flat and read ``<5``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.figures import (
+    FigureSpec,
+    chart_figure,
+    drawn_measures,
+    help_words,
+    hidden_caption,
+    screen_table,
+    shown_measure,
+)
+from lib.measures import label
+from pages.edge import cache, downloads
+from pages.edge.view import View
+
+PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False}
+
+
+def show_figure(view: View, spec: FigureSpec, **title_values: str) -> pd.DataFrame | None:
+    """Draw ``spec`` under the view's filters; returns the published table shown, or None when it is empty.
+
+    ``title_values`` fill the title's placeholders (e.g. ``village``).
+    """
+    title = view.tr(spec.title, **title_values)
+    with st.container(key=spec.key):
+        st.subheader(title, help=help_words(spec.measures[0], view.lang) if spec.measures else None)
+        if spec.caption:
+            st.caption(view.tr(spec.caption))
+        pub = cache.published(view, spec.table, spec.by, spec.measures)
+        if pub.empty:
+            st.info(view.tr("empty_figure"), icon=":material/filter_alt_off:")
+            return None
+        picked = None
+        if spec.pick_measure and len(spec.measures) > 1:
+            picked = st.selectbox(view.tr("chart_measure"), list(spec.measures), key=f"{spec.key}_ukuran",
+                                  format_func=lambda m: label(m, view.lang))
+        shown = shown_measure(spec, pub, picked)
+        layers = cache.map_layers(view) if spec.chart.kind == "map" else None
+        figure = chart_figure(pub, spec, shown, view.rules, view.lang, layers)
+        if figure is not None:
+            st.plotly_chart(figure, key=f"{spec.key}_grafik", config=PLOTLY_CONFIG, width="stretch")
+            if note := hidden_caption(pub, drawn_measures(spec, shown), view.rules, view.lang):
+                st.caption(note)
+        table = screen_table(pub, view.rules, view.lang)
+        if figure is None:
+            st.dataframe(table, hide_index=True, width="stretch", key=f"{spec.key}_tabel")
+        else:
+            with st.expander(view.tr("table"), icon=":material/table:"):
+                st.dataframe(table, hide_index=True, width="stretch", key=f"{spec.key}_tabel")
+        downloads.table_buttons(view, pub, title, spec.key)
+        return pub
