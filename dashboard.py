@@ -22,6 +22,7 @@ PAGES = (
     ("daerah_asal.py", "page_asal", "daerah-asal", ":material/map:"),
     ("anggaran.py", "page_anggaran", "anggaran", ":material/payments:"),
     ("hasil.py", "page_hasil", "hasil", ":material/trending_up:"),
+    ("laporan.py", "page_laporan", "laporan", ":material/picture_as_pdf:"),
     ("panduan.py", "page_panduan", "panduan", ":material/menu_book:"),
 )
 

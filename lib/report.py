@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -753,7 +754,7 @@ def build_report(
     """
     images = images or chart_images
     lang = "en" if lang == "en" else "id"
-    today = today or dt.date.today()
+    today = today or today_local()
     tables = _Published(dataset, rules)
     specs = [(section, spec) for section in SECTIONS for spec in section.figures]
     steps = len(specs) + 2  # the headline, every figure's table, then the charts and the PDF (weighted below)
@@ -862,6 +863,14 @@ def _figure_flowables(item: FigureContent, rules: Rules, lang: str, pictures) ->
     return out
 
 
+def today_local() -> dt.date:
+    """Today's date where the department works (WIB): the date a report says it was printed."""
+    try:
+        return dt.datetime.now(ZoneInfo(data_store.LOCAL_TIMEZONE)).date()
+    except ZoneInfoNotFoundError:
+        return dt.date.today()
+
+
 def report_file_name(filters: Filters, today: dt.date, lang: str = "id") -> str:
     """``laporan-pelatihan-alih-profesi_2022_Pare_2026-12-05.pdf``."""
     return export.download_name(words("title", lang), f"{filters.label()} {today.isoformat()}", "pdf")
@@ -910,7 +919,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             names = next(o.names() for o in offered if o.spec.name == problem.filter)
             print(problem_words(problem, names), file=sys.stderr)
         return 2
-    today = dt.date.today()
+    today = today_local()
 
     def say(fraction: float, message: str) -> None:
         print(f"{fraction:4.0%}  {message}", file=sys.stderr)

@@ -24,6 +24,21 @@ TEXTS: dict[str, dict[str, str]] = {
     "page_anggaran": {"id": "Anggaran", "en": "Budget"},
     "page_hasil": {"id": "Hasil", "en": "Outcomes"},
     "page_panduan": {"id": "Panduan", "en": "Guide"},
+    "page_laporan": {"id": "Laporan", "en": "Report"},
+    # --- Laporan (the printed report: its own words are in lib.report)
+    "report_intro": {
+        "id": "Laporan PDF untuk rapat, dengar pendapat anggaran dengan DPRD dan laporan ke Bupati/Walikota atau "
+              "provinsi: sampul, angka utama dengan perubahannya, grafik dan tabel setiap halaman, anggaran dan "
+              "aturan privasi, untuk filter di samping. Angkanya sama dengan yang tampil di dasbor.",
+        "en": "A PDF for meetings, budget hearings with the DPRD and reports to the Bupati/Walikota or the province: "
+              "a cover, the headline figures with their change, each page's charts and tables, the budget and the "
+              "privacy rules, for the filters on the side. Its figures are the ones the dashboard shows.",
+    },
+    "report_department": {"id": "Nama dinas di sampul", "en": "Department named on the cover"},
+    "report_make": {"id": "Buat laporan PDF", "en": "Make the PDF report"},
+    "report_started": {"id": "Membuat laporan…", "en": "Making the report…"},
+    "report_ready": {"id": "Laporan siap ({size} MB).", "en": "The report is ready ({size} MB)."},
+    "report_download": {"id": "Unduh laporan (PDF)", "en": "Download the report (PDF)"},
     # --- sidebar
     "language": {"id": "Bahasa / Language", "en": "Bahasa / Language"},
     "filters": {"id": "Filter", "en": "Filters"},
