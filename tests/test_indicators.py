@@ -228,11 +228,11 @@ def test_year_on_year():
 
 # --- filters -----------------------------------------------------------------
 def test_filters_apply_to_the_tables_they_name(ready):
-    by_role = filtered(ready, Filters(roles=("Mucikari",)))
+    by_role = filtered(ready, Filters.of(role="Mucikari"))
     assert len(by_role.participants) == 1
     # role does not apply to the budget
     assert len(by_role.budget) == len(ready.budget)
-    pare = filtered(ready, Filters(villages=("Pare",), years=(2020, 2020)))
+    pare = filtered(ready, Filters.of(village="Pare", year=2020))
     assert set(pare.participants["village"].astype(str)) == {"Pare"}
     assert pare.budget["allocated_idr"].sum() == 10_000_000  # direct only: nothing published to share by
     assert set(pare.outcomes["participant_id"]) == {"A01", "A02", "A03", "A04", "A05"}
@@ -243,13 +243,13 @@ def test_village_scope_cannot_reach_other_villages(ready):
     assert set(limited.participants["village"].astype(str)) == {"Gurah"}
     assert set(limited.budget["village"].astype(str)) <= {"Gurah"}  # Gurah's small count takes no share
     # a filter asking for another village inside the scope finds nothing
-    assert filtered(limited, Filters(villages=("Pare",))).participants.empty
+    assert filtered(limited, Filters.of(village="Pare")).participants.empty
 
 
 def test_filters_label_and_description():
-    f = Filters(years=(2019, 2024), villages=("Pare", "Gurah"))
-    assert f.label() == "2019-2024_Pare-Gurah"
-    assert f.describe() == ["Tahun: 2019–2024", "Desa: Pare, Gurah"]
+    f = Filters.of(year="2021-2025", village="Kabupaten Kediri")
+    assert f.label() == "2021-2025_Kabupaten Kediri"
+    assert f.describe() == ["Tahun: 2021-2025", "Desa/kelurahan: Kabupaten Kediri"]
     assert Filters().label() == "semua"
 
 
@@ -327,7 +327,7 @@ def test_no_function_mutates_its_inputs(data, by):
     ind.outcome_mix(ready.participants, by)
     ind.funnel(ready.participants, by)
     ind.income_bands(ready.participants, by)
-    filtered(ready, Filters(villages=("Pare",), years=(2019, 2021)))
+    filtered(ready, Filters.of(village="Pare", year="2016-2020"))
     for name, frame in before.items():
         pd.testing.assert_frame_equal(data.table(name), frame)
     pd.testing.assert_frame_equal(ready.participants, snapshot[0])
