@@ -500,11 +500,13 @@ def authenticate(
         return account_named(conn, name)
 
     with _transaction(conn):
-        # One increment in the write transaction: failures through several processes at once all count.
+        # One increment in the write transaction: failures through several processes at once all
+        # count, and one that arrives after another process locked the account does not.
         counted = conn.execute(
-            "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE username = ? "
+            "UPDATE accounts SET failed_logins = failed_logins + 1 "
+            "WHERE username = ? AND (locked_until IS NULL OR locked_until <= ?) "
             "RETURNING failed_logins, lockouts",
-            (name,),
+            (name, _iso(now)),
         ).fetchone()
         until = None
         if counted is not None and counted[0] >= MAX_FAILURES:

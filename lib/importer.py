@@ -251,13 +251,15 @@ def _parser() -> argparse.ArgumentParser:
     action.add_argument("--list", action="store_true", help="tampilkan daftar versi")
     action.add_argument("--rollback", metavar="ID", help="jadikan versi ID sebagai data yang dipakai")
     parser.add_argument("--yes", "-y", action="store_true", help="simpan tanpa bertanya")
-    parser.add_argument("--store", type=Path, help="folder penyimpanan versi (bawaan: folder data/store)")
+    parser.add_argument("--store", type=Path, help="folder penyimpanan versi (bawaan: basis data "
+                        "DASBOR_DATABASE_URL bila diisi, jika tidak folder data/store)")
     parser.add_argument("--author", default=None, help="nama pengimpor (bawaan: pengguna sistem)")
     parser.add_argument("--note", default="", help="catatan untuk versi baru")
     parser.add_argument("--problems-out", type=Path, metavar="CSV",
                         help="tulis daftar masalah ke berkas CSV ini")
     parser.add_argument("--reference", type=Path, help="berkas data acuan (bawaan: folder data/reference.toml)")
-    parser.add_argument("--audit", type=Path, help="log audit (bawaan: folder data/audit.sqlite3)")
+    parser.add_argument("--audit", type=Path, help="berkas log audit (bawaan: basis data DASBOR_DATABASE_URL "
+                        "bila diisi, jika tidak folder data/audit.sqlite3)")
     parser.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     return parser
 
