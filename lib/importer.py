@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import re
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -51,7 +52,7 @@ from lib.schema import (
     load_reference,
 )
 from lib.schema import ReferenceDataError
-from lib.templates import spreadsheet_safe
+from lib.export import csv_bytes
 from lib.validate import Validation
 
 # Columns of ImportPlan.changes.
@@ -286,11 +287,22 @@ def problem_table(problems: pd.DataFrame) -> pd.DataFrame:
     return words.rename(columns=PROBLEM_HEADERS)
 
 
+# A formula start after a separator or line break inside a text: a spreadsheet that splits the line
+# there (Indonesian Excel separates with ';') would start a cell with it.
+_INNER_FORMULA = re.compile(r"([\",;\t\r\n] *)(?=[=+\-@\t\r])")
+
+
+def split_safe(value: object) -> object:
+    """A text with a quote before every formula start that follows a separator in it: 'Pare;=1' -> \"Pare;'=1\"."""
+    return _INNER_FORMULA.sub(r"\1'", value) if isinstance(value, str) else value
+
+
 def problems_csv(problems: pd.DataFrame) -> bytes:
-    """The problems as a UTF-8 CSV with BOM, Indonesian headers, no cell a spreadsheet would run."""
+    """The problems as the downloads' CSV (``lib.export.csv_bytes``: UTF-8 with BOM, every text quoted, a
+    leading formula character neutralised), Indonesian headers, and no formula start after a separator inside
+    a text, so that no cell runs as a formula whether the file is split at ',' or at ';'."""
     # The values come from the user's file; a spreadsheet must not run them as formulas.
-    safe = problem_table(problems).astype("object").map(spreadsheet_safe)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(problem_table(problems).astype("object").map(split_safe))
 
 
 def _print_preview(plan: ImportPlan, out) -> None:

@@ -527,7 +527,8 @@ class _SheetPart:
         if values is None:
             return  # a cell outside any row
         value = self._cell_value()
-        unsaved = self.formula is not None and self.value is None and self.kind != "inlineStr"
+        # No result, or an empty one (``<v/>``, as programs write it), except a text result that is empty.
+        unsaved = self.formula is not None and not self.value and self.kind not in ("str", "inlineStr")
         if not value and not unsaved:
             return
         column = self.column
