@@ -66,16 +66,30 @@ def content_security_policy(script_hashes: Sequence[str]) -> str:
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def upstream_servers(ports: Sequence[int], host: str = "127.0.0.1") -> str:
+def process_addresses(ports: Sequence[int] = (), servers: Sequence[str] = ()) -> list[str]:
+    """``host:port`` of every dashboard process: ``ports`` on this machine, ``servers`` anywhere."""
+    found = [f"127.0.0.1:{int(port)}" for port in ports]
+    for server in servers:
+        host, _, port = server.rpartition(":")
+        if not host or not port.isdigit() or any(c in host for c in " ;{}"):
+            raise ValueError(f"A dashboard process is HOST:PORT, not {server!r}.")
+        found.append(f"{host}:{int(port)}")
+    if not found:
+        raise ValueError("At least one dashboard process is needed (--ports or --servers).")
+    return found
+
+
+def upstream_servers(addresses: Sequence[str]) -> str:
     """The ``server`` lines of the upstream block: one per dashboard process."""
-    if not ports:
-        raise ValueError("At least one dashboard process port is needed.")
-    return "\n".join(f"        server {host}:{port} max_fails=2 fail_timeout=10s;" for port in ports)
+    if not addresses:
+        raise ValueError("At least one dashboard process is needed.")
+    return "\n".join(f"        server {address} max_fails=2 fail_timeout=10s;" for address in addresses)
 
 
 def rendered(
     *,
-    ports: Sequence[int],
+    ports: Sequence[int] = (),
+    servers: Sequence[str] = (),
     prefix: Path,
     certificate: Path,
     certificate_key: Path,
@@ -93,7 +107,7 @@ def rendered(
     values = {
         "USER_DIRECTIVE": f"user {user};" if user else "# user: the user nginx was started as",
         "PREFIX": str(prefix),
-        "UPSTREAM_SERVERS": upstream_servers(ports),
+        "UPSTREAM_SERVERS": upstream_servers(process_addresses(ports, servers)),
         "LISTEN": listen,
         "HTTP_PORT": str(http_port),
         "HTTPS_PORT": str(https_port),
@@ -110,14 +124,17 @@ def rendered(
 
 
 def prepare_prefix(prefix: Path) -> None:
-    """The folders nginx writes into under ``prefix``: logs and temporary files."""
-    for sub in ("logs", "temp"):
+    """The folders nginx uses under ``prefix``: logs, temporary files, ACME challenges."""
+    for sub in ("logs", "temp", "acme"):
         (prefix / sub).mkdir(parents=True, exist_ok=True)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="deploy/render.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ports", type=int, nargs="+", required=True, help="ports of the dashboard processes")
+    parser.add_argument("--ports", type=int, nargs="+", default=[],
+                        help="ports of the dashboard processes on this machine (127.0.0.1)")
+    parser.add_argument("--servers", nargs="+", default=[], metavar="HOST:PORT",
+                        help="dashboard processes on other machines (with DASBOR_DATABASE_URL)")
     parser.add_argument("--prefix", type=Path, required=True, help="nginx's folder for pid, logs and temp files")
     parser.add_argument("--certificate", type=Path, required=True, help="TLS certificate chain (PEM)")
     parser.add_argument("--certificate-key", type=Path, required=True, help="its private key (PEM)")
@@ -132,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    text = rendered(ports=args.ports, prefix=args.prefix.resolve(), certificate=args.certificate.resolve(),
+    text = rendered(ports=args.ports, servers=args.servers, prefix=args.prefix.resolve(), certificate=args.certificate.resolve(),
                     certificate_key=args.certificate_key.resolve(), server_name=args.server_name,
                     listen=args.listen, http_port=args.http_port, https_port=args.https_port, user=args.user)
     prepare_prefix(args.prefix.resolve())

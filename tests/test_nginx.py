@@ -280,6 +280,20 @@ def test_the_configuration_fills_every_placeholder_and_names_every_process(tmp_p
         render.upstream_servers([])
 
 
+@pytest.mark.parametrize("ports, servers, expected", [
+    ([8501], ["10.0.0.6:8501", "dasbor-2.internal:8502"], ["127.0.0.1:8501", "10.0.0.6:8501", "dasbor-2.internal:8502"]),
+    ([], ["[fd00::6]:8501"], ["[fd00::6]:8501"]),
+])
+def test_processes_on_other_machines_are_named_by_address(ports, servers, expected):
+    assert render.process_addresses(ports, servers) == expected
+
+
+@pytest.mark.parametrize("servers", [[], ["10.0.0.6"], ["10.0.0.6:port"], ["evil; include /etc/passwd:80"]])
+def test_a_process_without_a_proper_address_is_refused(servers):
+    with pytest.raises(ValueError):
+        render.process_addresses([], servers)
+
+
 def test_the_policy_lets_streamlits_own_inline_script_run_and_nothing_else_inline():
     html = render.streamlit_index().read_text(encoding="utf-8")
     hashes = render.inline_script_hashes(html)
@@ -308,6 +322,17 @@ def test_the_command_line_writes_the_configuration_and_nginx_accepts_it(tmp_path
 
 
 # --- nginx running --------------------------------------------------------------------------------------------
+def test_plain_http_answers_a_certificate_authoritys_challenge(proxy):
+    (proxy.prefix / "acme" / ".well-known" / "acme-challenge").mkdir(parents=True, exist_ok=True)
+    (proxy.prefix / "acme" / ".well-known" / "acme-challenge" / "token-uji").write_text("token-uji.kunci")
+    for path in (proxy.prefix / "acme", proxy.prefix / "acme" / ".well-known",
+                 proxy.prefix / "acme" / ".well-known" / "acme-challenge"):
+        path.chmod(0o755)
+    (proxy.prefix / "acme" / ".well-known" / "acme-challenge" / "token-uji").chmod(0o644)
+    answer = fetch(f"{proxy.http}/.well-known/acme-challenge/token-uji")
+    assert answer.status == 200 and answer.body == b"token-uji.kunci"
+
+
 def test_plain_http_only_sends_the_browser_to_https(proxy):
     before = len(proxy.logged())
     answer = fetch(f"{proxy.http}/hasil?desa=Pare")
