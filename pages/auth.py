@@ -28,7 +28,7 @@ Streamlit's own identity cookie.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -39,8 +39,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from lib import accounts, settings
 from lib.accounts import Account, LoginRefused
-from lib.audit import DOWNLOAD, LOGIN, LOGIN_FAILED, LOGOUT, AuditLog, open_audit
-from lib.filters import Filters
+from lib.audit import LOGIN, LOGIN_FAILED, LOGOUT, AuditLog, open_audit
 from lib.schema import DEFAULT_REFERENCE_FILE, Reference, load_reference
 from pages import server
 
@@ -406,90 +405,3 @@ def require_admin() -> Account:
         st.error("Halaman ini hanya untuk admin.")
         st.stop()
     return account
-
-
-# --- downloads --------------------------------------------------------------------
-FiltersLike = Filters | Mapping | Sequence[str] | str | None
-
-
-def filters_detail(filters: FiltersLike) -> list[str] | dict | str | None:
-    """The filters of a download as the audit log keeps them, e.g. ``["Desa: Pare", "Tahun: 2020–2024"]``."""
-    if isinstance(filters, Filters):
-        return filters.describe()
-    if isinstance(filters, Mapping):
-        return dict(filters)
-    if filters is None or isinstance(filters, str):
-        return filters
-    return [str(f) for f in filters]
-
-
-def audited_download_data(
-    what: str,
-    filters: FiltersLike,
-    build_bytes: Callable[[], bytes | str],
-    *,
-    page: str | None = None,
-    file_name: str | None = None,
-) -> Callable[[], bytes | str]:
-    """A callable for ``st.download_button(data=...)`` that builds the file and records who downloaded what.
-
-    Streamlit runs the callable when the button is clicked, in another thread
-    and without the session: everything it needs (who, which page, where the
-    log is) is captured now. The file is handed out only after its audit row
-    is committed.
-    """
-    account = current_account()
-    actor = account.username if account is not None else None
-    page = page or current_page()
-    detail = filters_detail(filters)
-    log_path = audit_log().path
-
-    def data() -> bytes | str:
-        payload = build_bytes()
-        open_audit(log_path).record(actor, DOWNLOAD, page=page, what=what, filters=detail, file=file_name)
-        return payload  # only once its audit row is committed
-
-    return data
-
-
-def record_download(
-    account: Account | None,
-    what: str,
-    filters: FiltersLike,
-    file_name: str,
-    page: str | None = None,
-) -> None:
-    """Append the audit row of one download (who, which page, what, which filters, which file).
-
-    Safe outside the page script: it reads nothing from the session.
-    """
-    actor = account.username if account is not None else None
-    audit_log().record(actor, DOWNLOAD, page=page or "", what=what, filters=filters_detail(filters), file=file_name)
-
-
-def download_button(
-    label: str,
-    *,
-    what: str,
-    filters: FiltersLike,
-    build_bytes: Callable[[], bytes | str],
-    file_name: str,
-    mime: str,
-    key: str,
-    page: str | None = None,
-    **kwargs,
-) -> None:
-    """An ``st.download_button`` whose file is built on click and audited, without a rerun."""
-    st.download_button(
-        label,
-        data=audited_download_data(what, filters, build_bytes, page=page, file_name=file_name),
-        file_name=file_name,
-        mime=mime,
-        key=key,
-        on_click="ignore",
-        **kwargs,
-    )
-
-
-CSV_MIME = "text/csv"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

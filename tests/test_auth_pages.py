@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 from lib import accounts
 from lib.accounts import authenticate, create_account, open_accounts
 from lib.audit import open_audit
-from pages import auth, common
+from pages import auth
+from pages.edge import sidebar
 from tests.conftest import keep_download_callables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,8 @@ ANALYSIS = ["pages/ringkasan.py", "pages/desa.py", "pages/program.py", "pages/da
 ADMIN_ONLY = ["pages/data.py", "pages/akun.py", "pages/audit.py"]
 # Element types that carry figures of the data (or a file of them).
 FIGURE_TYPES = {"metric", "plotly_chart", "arrow_data_frame", "arrow_table", "vega_lite_chart",
-                "deck_gl_json_chart", "map", "download_button", "multiselect", "slider"}
+                "deck_gl_json_chart", "map", "download_button", "multiselect", "slider", "selectbox"}
+KAB_VILLAGES = ("Kandangan", "Pare", "Gurah", "Wonojoyo", "Ngasem", "Ngadiluwih", "Keras", "Grogol", "Wates")
 OIDC_SECRETS = {"auth": {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "uji-rahasia-cookie",
@@ -165,8 +167,7 @@ def test_demo_mode_opens_every_page_without_login_and_says_demo():
 
 
 # --- a visitor not logged in ------------------------------------------------------------------
-@pytest.mark.parametrize("params", [{}, {common.PARAM_VILLAGES: "Pare"},
-                                    {common.PARAM_VILLAGES: "Semampir", common.PARAM_YEARS: ["2020", "2021"]}])
+@pytest.mark.parametrize("params", [{}, {"desa": "Pare"}, {"desa": "Semampir", "tahun": ["2020", "2021"]}])
 def test_visitor_sees_only_the_login_page(with_accounts, params):
     at = app(**params)
     assert_login_page_only(at)
@@ -182,7 +183,7 @@ def test_deep_link_on_a_fresh_server_shows_no_figure_to_a_visitor(with_accounts,
     # A fresh server would run a file of pages/ on its own for the first deep link.
     monkeypatch.setattr(PagesManager, "__init__", served)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params[common.PARAM_VILLAGES] = "Pare"
+    at.query_params["desa"] = "Pare"
     at.switch_page(page).run()
     assert_login_page_only(at)
 
@@ -252,11 +253,11 @@ def test_a_deleted_account_is_logged_out_at_its_next_click(with_accounts):
 
 def test_a_new_village_limit_applies_at_the_next_click(with_accounts):
     at = logged_in(VIEWER, VIEWER_PW)
-    assert len(at.multiselect(key=common.PARAM_VILLAGES).options) == 10
+    assert len(at.selectbox(key="desa").options) == 1 + 2 + 10  # everything, two named groups, ten villages
     with closing(open_accounts()) as conn:
         accounts.set_role_and_villages(conn, VIEWER, "viewer", ["Gurah"], actor=ADMIN)
     at.run()
-    assert at.multiselect(key=common.PARAM_VILLAGES).options == ["Gurah"]
+    assert at.selectbox(key="desa").options == ["Semua", "Gurah"]
 
 
 # --- roles -------------------------------------------------------------------------------------
@@ -291,23 +292,28 @@ def test_admin_gets_the_admin_pages(with_accounts):
 # --- village limit --------------------------------------------------------------------------------
 def test_village_limited_viewer_sees_only_their_village_whatever_the_url_or_state(with_accounts):
     admin_all = metrics(session_of(ADMIN))
-    admin_pare = metrics(session_of(ADMIN, **{common.PARAM_VILLAGES: "Pare"}))
+    admin_pare = metrics(session_of(ADMIN, desa="Pare"))
     assert admin_pare != admin_all  # the filter matters on these figures
 
     at = logged_in(KADES, KADES_PW)
-    assert at.multiselect(key=common.PARAM_VILLAGES).options == ["Pare"]
+    assert at.selectbox(key="desa").options == ["Semua", "Pare"]
     assert metrics(at) == admin_pare
-    for villages in ("Gurah", ["Gurah", "Semampir"], ["Pare", "Gurah"]):
-        opened = session_of(KADES, **{common.PARAM_VILLAGES: villages})
-        assert opened.multiselect(key=common.PARAM_VILLAGES).options == ["Pare"]
-        assert metrics(opened) == admin_pare, villages
+    assert metrics(session_of(KADES, desa="Pare")) == admin_pare
+    # A link to other villages shows no figure at all: neither theirs nor, silently, Pare's.
+    for villages in ("Gurah", ["Gurah", "Semampir"], ["Pare", "Gurah"], "Kabupaten Kediri"):
+        opened = session_of(KADES, desa=villages)
+        assert opened.selectbox(key="desa").options == ["Semua", "Pare"]
+        assert opened.error and not opened.metric and not opened.get("plotly_chart"), villages
+        assert "Gurah" not in " ".join(str(c.proto.spec) for c in opened.get("plotly_chart"))
 
-    at.query_params[common.PARAM_VILLAGES] = ["Gurah", "Semampir"]
+    # Within a session the link is not read again, and no state held in the session reaches past the scope.
+    at.query_params["desa"] = ["Gurah", "Semampir"]
     at.run()
     assert metrics(at) == admin_pare
-    at.session_state[common.PARAM_VILLAGES] = ["Semampir"]
+    at.session_state[sidebar.HELD_KEY] = {"desa": ["Semampir"]}
     at.run()
-    assert metrics(at) == admin_pare
+    assert at.error and not at.metric
+    at.button(key=sidebar.KEY_RESET).click().run()
 
     at.switch_page("pages/desa.py").run()
     shown = " ".join(str(c.proto.spec) for c in at.get("plotly_chart"))
@@ -338,7 +344,7 @@ def click_downloads(at: AppTest, deferred: dict) -> list[bytes]:
 @pytest.mark.parametrize("page,title", [("pages/ringkasan.py", "Ringkasan"), ("pages/audit.py", "Audit"),
                                         ("pages/data.py", "Data")])
 def test_every_download_button_records_who_what_and_filters(with_accounts, deferred, page, title):
-    at = session_of(ADMIN, **{common.PARAM_VILLAGES: "Pare"})
+    at = session_of(ADMIN, desa="Pare")
     at.switch_page(page).run()
     buttons = at.get("download_button")
     assert buttons
@@ -351,7 +357,7 @@ def test_every_download_button_records_who_what_and_filters(with_accounts, defer
     for detail in rows["detail"]:
         assert f'"page": "{title}"' in detail and '"what": ' in detail and '"file": ' in detail
     if page == "pages/ringkasan.py":
-        assert all("Desa: Pare" in d for d in rows["detail"])
+        assert all("Desa/kelurahan: Pare" in d for d in rows["detail"])
 
 
 def test_audit_csv_is_neutralised(with_accounts, deferred):
@@ -374,7 +380,7 @@ def test_admin_manages_accounts_and_every_change_is_audited(with_accounts):
     at.text_input(key="akun_buat_sandi").input("jaranan-kediri-1")
     at.text_input(key="akun_buat_sandi_ulang").input("jaranan-kediri-1")
     at.selectbox(key="akun_buat_peran").set_value("viewer")
-    at.multiselect(key="akun_buat_desa").set_value(["Gurah"])
+    at.selectbox(key="akun_buat_desa").set_value("Gurah")
     at.button(key="akun_buat_kirim").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("Akun sari dibuat" in s.value for s in at.success)
@@ -382,11 +388,13 @@ def test_admin_manages_accounts_and_every_change_is_audited(with_accounts):
         assert accounts.account_named(conn, "sari").villages == ("Gurah",)
 
     at.selectbox(key="akun_pilih").set_value("sari").run()
-    assert at.multiselect(key="akun_desa").value == ["Gurah"]
-    at.multiselect(key="akun_desa").set_value(["Gurah", "Pare"])
+    assert at.selectbox(key="akun_desa").value == "Gurah"
+    assert at.selectbox(key="akun_desa").options[:3] == ["Semua desa", "Kabupaten Kediri (kelompok 9 desa)",
+                                                         "Kota Kediri (kelompok 1 desa)"]
+    at.selectbox(key="akun_desa").set_value("Kabupaten Kediri")  # a named group: its villages
     at.button(key="akun_simpan").click().run()
     with closing(open_accounts()) as conn:
-        assert accounts.account_named(conn, "sari").villages == ("Gurah", "Pare")
+        assert accounts.account_named(conn, "sari").villages == KAB_VILLAGES
 
     at.text_input(key="akun_sandi_baru").input("reog-ponorogo-22")
     at.text_input(key="akun_sandi_ulang").input("reog-ponorogo-22")
@@ -467,7 +475,7 @@ def test_sso_user_with_an_account_gets_its_role(data_dir):
     add_account("kades@kedirikab.go.id", KADES_PW, "viewer", ("Pare",))
     at = sso_app({"is_logged_in": True, "email": "Kades@KediriKab.go.id", "email_verified": True})
     assert titles(at) == ["Ringkasan"]
-    assert at.multiselect(key=common.PARAM_VILLAGES).options == ["Pare"]
+    assert at.selectbox(key="desa").options == ["Semua", "Pare"]
     with pytest.raises(ValueError):
         at.switch_page("pages/akun.py")
     at.run()
@@ -494,3 +502,17 @@ def test_sso_logout_is_audited_and_shows_the_login_page(data_dir):
     at.run()  # the identity provider's redirect back starts a run without the user
     assert_login_page_only(at)
     assert events("logout")["actor"].tolist() == ["ani@kedirikab.go.id"]
+
+
+def test_an_account_limited_to_an_unnamed_set_of_villages_is_flagged_and_sees_no_figure(with_accounts):
+    add_account("lama", VIEWER_PW, "viewer", ("Pare", "Gurah"))  # made before limits were one village or group
+    at = logged_in(ADMIN, ADMIN_PW)
+    at.switch_page("pages/akun.py").run()
+    at.selectbox(key="akun_pilih").set_value("lama").run()
+    assert any("bukan satu desa atau satu kelompok desa" in w.value for w in at.warning)
+    assert at.selectbox(key="akun_desa").value is None  # nothing chosen until the admin chooses one
+    at.button(key="akun_simpan").click().run()
+    assert any("Pilih batas desa" in e.value for e in at.error)
+    viewer = session_of("lama")
+    assert any("bukan satu desa atau satu kelompok desa bernama" in e.value for e in viewer.error)
+    assert not viewer.metric and not viewer.get("plotly_chart")

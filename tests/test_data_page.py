@@ -202,3 +202,15 @@ def test_a_store_that_cannot_be_read_is_explained(data_dir):
     assert not at.exception
     assert "rusak" in texts(at.error) or "berubah" in texts(at.error)
     assert stores.current_version_id(open_store()) == "0001"
+
+
+def test_a_year_chosen_before_an_import_that_drops_it_is_reported_not_replaced():
+    at = session_of(ADMIN, tahun="2015")  # a demo year
+    assert at.selectbox(key="tahun").value == "2015" and at.metric
+    commit_files(FILES / "clean" / "participants.csv")  # 2023 and 2024 only, meanwhile
+    at.run()
+    assert "tahun “2015”" in texts(at.error)
+    assert not at.metric and at.selectbox(key="tahun").value is None
+    at.selectbox(key="tahun").set_value("").run()  # every year: now 2023 and 2024
+    assert not at.error and at.metric and "versi 1" in texts(at.caption)
+    assert at.selectbox(key="tahun").options[-2:] == ["2023", "2024"]
