@@ -801,7 +801,18 @@ def changes() -> list[str]:
     ]
 
 
+def kept_sections(text: str) -> list[str]:
+    """Sections other benchmarks write into the report (``<!-- section: NAME -->`` to ``<!-- /section: NAME -->``,
+    e.g. ``python -m bench.postgres``): kept, in their order, when the report is rewritten."""
+    import re
+
+    pattern = re.compile(r"<!-- section: ([\w-]+) -->.*?<!-- /section: \1 -->\n?", re.DOTALL)
+    return [match.group(0) for match in pattern.finditer(text)]
+
+
 def write_report(results: dict, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document(results), encoding="utf-8")
+    kept = kept_sections(path.read_text(encoding="utf-8")) if path.exists() else []
+    text = document(results)
+    path.write_text("\n".join([text.rstrip("\n") + "\n", *kept]) if kept else text, encoding="utf-8")
