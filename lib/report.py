@@ -38,7 +38,9 @@ import asyncio
 import datetime as dt
 import getpass
 import io
+import queue
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -316,14 +318,23 @@ def map_layers(folder: Path) -> MapLayers:
 
 
 # --- published tables ---------------------------------------------------------------------------------
-class _Published:
-    """Published tables of one dataset under any filters, each selection of rows made once per report."""
+# (filters, table, by, measures) -> the published table, as ``lib.figures.published`` makes it.
+TableSource = Callable[[Filters, str, Sequence[str], Sequence[str]], pd.DataFrame]
 
-    def __init__(self, dataset: Dataset, rules: Rules):
-        self.dataset, self.rules = dataset, rules
+
+class _Published:
+    """Published tables of one dataset under any filters, each selection of rows made once per report.
+
+    ``source``: where the tables come from instead (the page edge's caches, which hold the same tables).
+    """
+
+    def __init__(self, dataset: Dataset, rules: Rules, source: TableSource | None = None):
+        self.dataset, self.rules, self.source = dataset, rules, source
         self._selections: dict[tuple[Filters, tuple[str, ...]], Dataset] = {}
 
     def table(self, filters: Filters, table: str, by: Sequence[str] = (), measures: Sequence[str] = ()) -> pd.DataFrame:
+        if self.source is not None:
+            return self.source(filters, str(table), [str(b) for b in by], [str(m) for m in measures])
         reads = tuple(TABLE_READS[str(table)])
         key = (filters, reads)
         if key not in self._selections:
@@ -551,7 +562,7 @@ def chart_images(figures: Sequence[go.Figure], each: Callable[[int], None] = lam
     import kaleido
     from kaleido import errors
 
-    async def draw() -> list[bytes | None]:
+    async def draw(drawn: Callable[[int], None]) -> list[bytes | None]:
         # No MathJax: it would be fetched from the internet, and no chart writes formulas.
         async with kaleido.Kaleido(n=1, mathjax=False, timeout=120) as browser:
             out: list[bytes | None] = []
@@ -559,16 +570,34 @@ def chart_images(figures: Sequence[go.Figure], each: Callable[[int], None] = lam
                 height = int(figure.layout.height or 400)
                 out.append(await browser.calc_fig(
                     figure, opts={"format": "png", "width": CHART_WIDTH_PX, "height": height, "scale": CHART_SCALE}))
-                each(i)
+                drawn(i)
             return out
 
     if not figures:
         return []
-    try:
-        return asyncio.run(draw())
-    except (errors.ChromeNotFoundError, errors.BrowserFailedError, errors.BrowserClosedError,
-            errors.KaleidoError, errors.JavascriptError, TimeoutError, OSError) as exc:
-        raise ChartsUnavailable(str(exc)) from exc
+    # Kaleido runs on an event loop of its own thread: the caller's thread may be running one already (a
+    # browser test driving Playwright), and asyncio.run refuses to start inside it. Progress comes back here,
+    # so ``each`` runs on the caller's thread (Streamlit draws only from the page's own thread).
+    messages: queue.Queue = queue.Queue()
+
+    def run() -> None:
+        try:
+            messages.put(("done", asyncio.run(draw(lambda i: messages.put(("drawn", i))))))
+        except BaseException as exc:  # handed to the caller's thread, which raises it
+            messages.put(("failed", exc))
+
+    threading.Thread(target=run, name="kaleido", daemon=True).start()
+    while True:
+        kind, value = messages.get()
+        if kind == "drawn":
+            each(value)
+        elif kind == "done":
+            return value
+        elif isinstance(value, (errors.ChromeNotFoundError, errors.BrowserFailedError, errors.BrowserClosedError,
+                                errors.KaleidoError, errors.JavascriptError, TimeoutError, OSError)):
+            raise ChartsUnavailable(str(value)) from value
+        else:
+            raise value
 
 
 # --- the PDF ---------------------------------------------------------------------------------------------
@@ -745,26 +774,28 @@ def build_report(
     layers: MapLayers | None = None,
     progress: Progress = _quiet,
     images: ImageMaker | None = None,
+    tables: TableSource | None = None,
 ) -> bytes:
     """The report of ``filters`` over the prepared ``dataset`` as PDF bytes; ``progress(fraction, words)`` after each step.
 
     ``dataset`` is what the reader may see (a village-limited account's scope
     already applied); ``layers`` what the map is drawn on (none: no land, no
-    regencies); ``images`` turns the charts into PNG (default ``chart_images``).
+    regencies); ``images`` turns the charts into PNG (default ``chart_images``); ``tables`` gives the
+    published tables (default: computed here from ``dataset``, as ``lib.figures.published`` does).
     """
     images = images or chart_images
     lang = "en" if lang == "en" else "id"
     today = today or today_local()
-    tables = _Published(dataset, rules)
+    published_tables = _Published(dataset, rules, tables)
     specs = [(section, spec) for section in SECTIONS for spec in section.figures]
     steps = len(specs) + 2  # the headline, every figure's table, then the charts and the PDF (weighted below)
     progress(0.0, words("step_tables", lang, title=text("headline", lang)))
-    top = headline(tables, filters, rules, lang)
+    top = headline(published_tables, filters, rules, lang)
     contents: dict[str, list[FigureContent]] = {section.title: [] for section in SECTIONS}
     for i, (section, spec) in enumerate(specs, start=1):
         title = text(spec.title, lang)
         progress(0.5 * i / steps, words("step_tables", lang, title=title))
-        pub = tables.table(filters, spec.table, spec.by, spec.measures)
+        pub = published_tables.table(filters, spec.table, spec.by, spec.measures)
         shown = shown_measure(spec, pub) if not pub.empty and figures_of(pub) else None
         figure = chart_figure(pub, spec, shown, rules, lang, layers) if shown is not None else None
         contents[section.title].append(FigureContent(spec, title, pub, shown, figure))

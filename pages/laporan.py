@@ -24,7 +24,9 @@ if st.button(view.tr("report_make"), key=KEY_MAKE, type="primary", icon=":materi
     today = report.today_local()
     content = report.build_report(cache.source(view), view.filters, view.rules, lang=view.lang, department=department,
                                   today=today, layers=cache.map_layers(view),
-                                  progress=lambda fraction, words: bar.progress(fraction, text=words))
+                                  progress=lambda fraction, words: bar.progress(fraction, text=words),
+                                  tables=lambda filters, table, by, measures: cache.published(
+                                      view.narrowed(filters), table, by, measures))
     bar.empty()
     st.session_state[KEY_MADE] = (made_for, report.report_file_name(view.filters, today, view.lang), content)
 

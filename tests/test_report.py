@@ -9,6 +9,7 @@ CI); the others stand a blank picture in for each chart, which is quicker.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import json
@@ -16,10 +17,12 @@ import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
@@ -28,6 +31,7 @@ from lib import fmt, report
 from lib.audit import DOWNLOAD, open_audit
 from lib.charts import hidden_text
 from lib.demo import DEMO_DIR
+from lib.figures import published
 from lib.filters import Filters, filtered
 from lib.indicators import indicator_table
 from lib.keys import DEMO_SECRET
@@ -209,6 +213,20 @@ def test_in_english(demo, layers):
                 assert row in whole, f"{spec.key}: row {row!r} is not in the English report"
 
 
+def test_the_tables_can_come_from_the_page_edges_caches(demo, layers):
+    asked = []
+
+    def cached(filters, table, by, measures):  # what the page passes: its caches of the same published tables
+        asked.append((filters, table, tuple(by)))
+        return published(indicator_table(filtered(demo, filters), table, list(by)), measures, TEST_RULES)
+
+    pdf = report.build_report(demo, STATES["year"], TEST_RULES, department="Dinas Sosial Kabupaten Kediri",
+                              today=TODAY, layers=layers, images=blank_images, tables=cached)
+    assert pdf == built(demo, layers, "year")  # the same report, byte for byte
+    assert (STATES["year"], "summary", ("village",)) in asked
+    assert (Filters.of(year="2021"), "summary", ()) in asked  # the previous year, for the headline's change
+
+
 def test_progress_is_reported_step_by_step(demo, layers):
     steps: list[tuple[float, str]] = []
     report.build_report(demo, STATES["year"], TEST_RULES, today=TODAY, layers=layers, images=blank_images,
@@ -275,6 +293,19 @@ def test_the_charts_are_the_pages_figures_drawn_by_chromium(demo, layers, chromi
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "60", "-l", "4", "-png", str(ARTIFACTS / "laporan-pare.pdf"),
                         str(ARTIFACTS / "laporan-pare")], check=True, timeout=120)
+
+
+def test_charts_are_drawn_even_where_an_event_loop_is_running(chromium):
+    # A browser test driving Playwright runs an event loop in pytest's thread; so may any caller.
+    figure = go.Figure(go.Bar(x=["Pare"], y=[10]))
+    drawn = []
+
+    async def inside_a_loop():
+        return report.chart_images([figure], drawn.append)
+
+    with ThreadPoolExecutor(1) as thread:  # a thread of its own: pytest's may hold Playwright's loop already
+        images = thread.submit(asyncio.run, inside_a_loop()).result()
+    assert images[0].startswith(b"\x89PNG") and drawn == [0]
 
 
 # --- command line -------------------------------------------------------------------------------------------
