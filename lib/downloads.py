@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from lib import export
+from lib import export, privacy
 from lib.accounts import Account
 from lib.audit import DOWNLOAD, AuditLog
 from lib.filters import Filters
+from lib.privacy import Rules
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,13 +38,17 @@ class DownloadFile:
     build: Callable[[], bytes | str]
 
 
-def table_files(frame: pd.DataFrame, what: str, filters: Filters, notes: Sequence[str] = ()) -> tuple[DownloadFile, DownloadFile]:
-    """CSV (UTF-8 with BOM) and XLSX of exactly ``frame``, named after ``what`` and the filters; ``notes`` under the XLSX table."""
-    csv_name = export.download_name(what, filters.label(), "csv")
-    xlsx_name = export.download_name(what, filters.label(), "xlsx")
+def table_files(pub: pd.DataFrame, rules: Rules, lang: str, what: str, filters: Filters,
+                context: Sequence[str] = ()) -> tuple[DownloadFile, DownloadFile]:
+    """CSV and XLSX of exactly the published table ``pub`` as shown, titled ``what``, with ``context`` above the table.
+
+    The CSV follows the reader's regional convention (``lib.export.csv_file``);
+    both are named after ``what`` and the filters.
+    """
+    sheet = export.download_sheet(pub, privacy.dimension_columns(pub), rules, lang, title=what, context=context)
     return (
-        DownloadFile(csv_name, CSV_MIME, lambda: export.csv_bytes(frame)),
-        DownloadFile(xlsx_name, XLSX_MIME, lambda: export.xlsx_bytes(frame, sheet="Data", notes=tuple(notes))),
+        DownloadFile(export.download_name(what, filters.label(), "csv"), CSV_MIME, lambda: export.csv_file(sheet)),
+        DownloadFile(export.download_name(what, filters.label(), "xlsx"), XLSX_MIME, lambda: export.xlsx_file(sheet)),
     )
 
 

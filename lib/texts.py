@@ -116,6 +116,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "chart_measure": {"id": "Ukuran pada grafik", "en": "Figure in the chart"},
     "download_csv": {"id": "Unduh CSV", "en": "Download CSV"},
     "download_xlsx": {"id": "Unduh Excel", "en": "Download Excel"},
+    "made_on": {"id": "Dibuat {date}", "en": "Made on {date}"},
     "hidden_note": {
         "id": "Angka 1 sampai {k_minus} orang ditampilkan sebagai {small}, dan angka yang dapat dihitung "
               "darinya ikut disembunyikan, untuk melindungi peserta. Yang disembunyikan tidak pernah digambar "

@@ -208,14 +208,23 @@ def test_row_of_picks_one_row_of_a_breakdown(ready):
 
 
 # --- downloads ---------------------------------------------------------------------------------------------
-def test_a_table_downloads_as_csv_and_xlsx_named_after_it_and_its_filters():
-    frame = pd.DataFrame({"Desa/kelurahan": ["Pare", "Gurah"], "Peserta": [15, "<5"]})
+def test_a_table_downloads_as_csv_and_xlsx_named_after_it_and_its_filters(ready):
+    import io
+
+    import openpyxl
+
+    pub = figures.published(indicator_table(ready, Table.SUMMARY, [Dim.VILLAGE]), (Measure.PARTICIPANTS,), RULES)
     filters = Filters.of(year="2021-2025", village="Kabupaten Kediri")
-    csv, xlsx = table_files(frame, "Peserta menurut desa", filters, notes=("Tahun: 2021-2025",))
+    csv, xlsx = table_files(pub, RULES, "id", "Peserta menurut desa", filters, context=("Tahun: 2021-2025",))
     assert csv.file_name == "peserta-menurut-desa_2021-2025_Kabupaten_Kediri.csv" and csv.mime == CSV_MIME
     assert xlsx.file_name.endswith(".xlsx") and xlsx.mime == XLSX_MIME
-    assert csv.build().startswith("\ufeff".encode("utf-8")) and "<5" in csv.build().decode("utf-8-sig")
-    assert xlsx.build()[:2] == b"PK"
+    table = pd.read_csv(io.BytesIO(csv.build()), sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+    assert table.iloc[:, 0].tolist() == pub["village"].astype(str).tolist()
+    assert (table["Peserta"] == "<5").tolist() == (hidden_reasons(pub)["participants"] == "small").tolist()
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.build())).active
+    assert sheet.title == "Peserta menurut desa" and sheet["A2"].value == "Tahun: 2021-2025"
+    english = table_files(pub, RULES, "en", "Participants by village", filters)[0].build().decode("utf-8-sig")
+    assert english.splitlines()[0].startswith('"Village","Participants"')
 
 
 def test_an_audited_download_records_who_what_and_which_filters_when_built(tmp_path):

@@ -10,6 +10,7 @@ answer shows why, and no figure.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 from pathlib import Path
@@ -405,7 +406,7 @@ def test_a_download_is_the_table_on_screen_and_is_audited(monkeypatch):
     at = run("pages/desa.py", desa="Kabupaten Kediri")
     button = next(b for b in at.get("download_button") if b.proto.id.endswith("desa_semua_csv"))
     content = found[button.proto.deferred_file_id]()
-    table = pd.read_csv(pd.io.common.BytesIO(content), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    table = pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     screen = at.dataframe[0].value
     assert table.iloc[:, 0].tolist() == screen.iloc[:, 0].tolist()
     assert (table["Peserta"] == "<5").tolist() == (screen["Peserta"] == "<5").tolist()
@@ -498,3 +499,12 @@ def test_a_new_figure_is_one_spec_with_its_title_chart_table_and_downloads(tmp_p
     assert {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")} == {"uji_peran_csv", "uji_peran_xlsx"}
     pub = expected(demo, Filters(), "participation", ["role"], ("participants", "completion_rate"))
     assert at.dataframe[0].value["Peserta"].tolist() == [shown(pub, "participants", i) for i in range(len(pub))]
+
+
+def test_a_saved_chart_image_says_what_it_shows():
+    at = run(desa="Pare")
+    chart = at.get("plotly_chart")[0]
+    saved = json.loads(chart.proto.config)["toImageButtonOptions"]
+    assert re.fullmatch(r"tren-menurut-tahun_Pare_\d{4}-\d{2}-\d{2}", saved["filename"]), saved
+    title = json.loads(chart.proto.spec)["layout"]["title"]
+    assert "Tren menurut tahun" in title["text"] and "Desa/kelurahan: Pare" in title["subtitle"]["text"]

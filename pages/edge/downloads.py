@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from lib import fmt
 from lib.accounts import Account
 from lib.downloads import DownloadFile, FiltersDetail, Requester, audited, table_files
-from lib.figures import display_table
 from pages import auth
 from pages.edge import cache
 from pages.edge.view import View
@@ -34,9 +34,14 @@ def button(label: str, file: DownloadFile, *, who: Requester, what: str, filters
 
 
 def table_buttons(view: View, pub: pd.DataFrame, what: str, key: str) -> None:
-    """CSV and XLSX of exactly the published table ``pub`` as shown, side by side (keys ``<key>_csv``, ``<key>_xlsx``)."""
-    notes: Sequence[str] = (view.tr("data_in_use", label=cache.source(view).label), *view.filters.describe(view.lang))
-    files = table_files(display_table(pub, view.rules, view.lang), what, view.filters, notes)
+    """CSV and XLSX of exactly the published table ``pub`` as shown, side by side (keys ``<key>_csv``, ``<key>_xlsx``).
+
+    Above the table each file says the data in use, the filters and the day it was made.
+    """
+    context: Sequence[str] = (view.tr("data_in_use", label=cache.source(view).label),
+                              view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))),
+                              view.tr("made_on", date=fmt.date(view.today, view.lang)))
+    files = table_files(pub, view.rules, view.lang, what, view.filters, context)
     who = requester(view.account, view.page)
     for column, file, suffix, words in zip(st.columns(2), files, ("csv", "xlsx"), ("download_csv", "download_xlsx")):
         with column:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib import charts
 from lib.figures import (
     FigureSpec,
     chart_figure,
@@ -21,8 +22,6 @@ from lib.figures import (
 from lib.measures import label
 from pages.edge import cache, downloads
 from pages.edge.view import View
-
-PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False}
 
 
 def show_figure(view: View, spec: FigureSpec, **title_values: str) -> pd.DataFrame | None:
@@ -47,7 +46,10 @@ def show_figure(view: View, spec: FigureSpec, **title_values: str) -> pd.DataFra
         layers = cache.map_layers(view) if spec.chart.kind == "map" else None
         figure = chart_figure(pub, spec, shown, view.rules, view.lang, layers)
         if figure is not None:
-            st.plotly_chart(figure, key=f"{spec.key}_grafik", config=PLOTLY_CONFIG, width="stretch")
+            # A saved image carries the title, the filters and the day, and is named after them.
+            described = "; ".join(view.filters.describe(view.lang))
+            st.plotly_chart(charts.captioned(figure, title, described, view.today, view.lang), key=f"{spec.key}_grafik",
+                            config=charts.image_config(title, view.filters.label(), view.today), width="stretch")
             if note := hidden_caption(pub, drawn_measures(spec, shown), view.rules, view.lang):
                 st.caption(note)
         table = screen_table(pub, view.rules, view.lang)

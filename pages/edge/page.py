@@ -9,6 +9,8 @@ filters select nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -82,7 +84,8 @@ def read_view(account: Account | None, lang: Lang, held: sidebar.Asked, page: st
         _stopped(text("no_data", lang, reason=str(exc)))
         raise  # unreachable: st.stop ends the run
     filters, problems = sidebar.filter_widgets(offered, held, lang, scope.name)
-    return View(data, account, scope, lang, filters, rules, page, problems, offered)
+    today = dt.datetime.now(auth.WIB).date()
+    return View(data, account, scope, lang, filters, rules, page, problems, offered, today)
 
 
 def through_entrypoint() -> None:

@@ -8,6 +8,7 @@ URL again.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -36,6 +37,7 @@ class View:
     ``problems``: what the page's link asks that the dashboard does not answer
     (the page then shows why and no figure). ``offered``: what each filter
     offers this account. ``page``: the page's title, for the audit log.
+    ``today``: the day where the department works, written on downloads and saved chart images.
     """
 
     data: DataKey
@@ -47,6 +49,7 @@ class View:
     page: str = ""
     problems: tuple[Problem, ...] = ()
     offered: tuple[Offer, ...] = ()
+    today: dt.date = dt.date(2000, 1, 1)
 
     def tr(self, key: str, **values: object) -> str:
         """Interface string ``key`` in the view's language."""
