@@ -626,10 +626,8 @@ def _checked(data: bytes, entry: Mapping, where: str) -> bytes:
     return data
 
 
-def _verified_bytes(store: Store | DatabaseStore, manifest: Mapping, table: TableName) -> bytes:
+def _verified_bytes(store: Store, manifest: Mapping, table: TableName) -> bytes:
     entry = manifest["tables"][table]
-    if isinstance(store, DatabaseStore):
-        return _verified_tables(store, manifest)[table]
     path = store.version_dir(manifest["id"]) / entry["file"]
     try:
         data = path.read_bytes()

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -105,7 +106,7 @@ def fail(conn, times: int, now: dt.datetime, username: str = "ani", audit=None) 
 
 # --- hashing and login ----------------------------------------------------------
 def test_the_setting_chooses_where_accounts_live(backend, conn):
-    assert isinstance(conn, B.Database if backend.is_postgres else __import__("sqlite3").Connection)
+    assert isinstance(conn, B.Database if backend.is_postgres else sqlite3.Connection)
     assert accounts.default_location() == (backend.url if backend.is_postgres else accounts.default_path())
 
 
