@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import errno
 import functools
-import hashlib
 import os
 import re
 import secrets as _secrets
@@ -227,8 +226,9 @@ def connect(url: str | None = None, schema: Schema | None = None) -> Database:
 
 
 def _tables_exist(db: Database, tables: Sequence[str]) -> bool:
-    (missing,) = db.raw.execute("SELECT count(*) FILTER (WHERE to_regclass(name) IS NULL) FROM unnest(%s::text[]) AS name",
-                                (list(tables),)).fetchone()
+    (missing,) = db.raw.execute(
+        "SELECT count(*) FILTER (WHERE to_regclass(name) IS NULL) FROM unnest(%s::text[]) AS name", (list(tables),)
+    ).fetchone()
     return missing == 0
 
 

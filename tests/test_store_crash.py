@@ -11,7 +11,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import random
-import shutil
 import signal
 import sys
 import time
