@@ -150,7 +150,7 @@ def read_sheets(name: str, content: bytes) -> tuple[list[Sheet], pd.DataFrame]:
     """Every table found in one uploaded file (CSV or XLSX), plus file-level problems (PROBLEM_COLUMNS)."""
     suffix = PurePath(name).suffix.casefold()
     hint = table_hint(name)
-    if not content.strip():
+    if not _NOT_BLANK.search(content):  # (not content.strip(): no copy of a large file)
         return [], problem_frame([problem(
             ERROR, name, "Berkas kosong.",
             "Berkas CSV atau XLSX berisi baris judul kolom dan sedikitnya satu baris data.")])

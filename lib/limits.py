@@ -87,6 +87,13 @@ def limits_frame(lang: Lang = "id") -> pd.DataFrame:
     return pd.DataFrame({header: [limit_text(limit, lang) for limit in LIMITS]})
 
 
+def limits_sentence(lang: Lang = "id") -> str:
+    """Every limit in one sentence, for a page to show beside its file upload."""
+    words = {"id": ("Batas satu berkas", "Berkas yang melampaui salah satunya ditolak seluruhnya."),
+             "en": ("Limits of one file", "A file beyond any of them is refused whole.")}[lang]
+    return f"{words[0]}: {'; '.join(limit_text(limit, lang) for limit in LIMITS)}. {words[1]}"
+
+
 class LimitExceeded(Exception):
     """A file beyond ``limit``; ``found`` says what was met and where (Indonesian, e.g. "sel B150 di lembar
     'Peserta' berisi lebih dari 32.767 karakter"), ``sheet``/``row``/``column`` place it when known."""

@@ -8,7 +8,6 @@ import streamlit as st
 from lib import fmt
 from lib import store as stores
 from lib.downloads import CSV_MIME, XLSX_MIME, DownloadFile
-from lib.export import csv_bytes
 from lib.importer import (
     ACTION_LABELS,
     MEASURE_LABELS,
@@ -16,8 +15,10 @@ from lib.importer import (
     commit_import,
     plan_import,
     problem_table,
+    problems_csv,
 )
 from lib.ingest import TABLE_LABELS
+from lib.limits import limits_sentence
 from lib.loading import DataError
 from lib.schema import TABLES
 from lib.templates import TABLE_TITLES, template_csv, template_filename, template_xlsx
@@ -78,7 +79,7 @@ def show_problems(plan: ImportPlan) -> None:
         errors = problem_table(plan.errors)
         st.dataframe(errors, hide_index=True, key="data_masalah")
         downloads.button(
-            "Unduh daftar masalah (CSV)", DownloadFile("masalah-impor.csv", CSV_MIME, lambda: csv_bytes(errors)),
+            "Unduh daftar masalah (CSV)", DownloadFile("masalah-impor.csv", CSV_MIME, lambda: problems_csv(plan.errors)),
             who=who, what="daftar masalah impor", filters={"berkas": list(plan.files)}, key="data_unduh_masalah",
         )
     if not plan.warnings.empty:
@@ -139,6 +140,7 @@ st.write(
 uploaded = st.file_uploader(
     "Berkas data (CSV atau XLSX)", type=["csv", "xlsx"], accept_multiple_files=True, key="data_berkas",
 )
+st.caption(limits_sentence())
 if uploaded:
     signature = files_signature(uploaded)
     if st.session_state.get(_DONE_KEY) == signature:

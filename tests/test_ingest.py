@@ -18,9 +18,11 @@ from lib.ingest import (
     as_utf8,
     find_header,
     is_pii_header,
+    is_title_only,
     read_sheets,
     table_hint,
 )
+from lib.xlsx import workbook_grids
 
 FILES = Path(__file__).parent / "files"
 HEADER = ("kode_peserta,tahun,program,desa,penyelenggara,peran,kabupaten_asal,provinsi_asal,usia,status")
@@ -377,3 +379,136 @@ def test_a_column_given_twice_keeps_the_one_with_data_or_is_an_error():
     sheets, problems = read_sheets("peserta.csv", f"{header}\n{ROW},2024\n".encode())
     assert sheets == []
     assert problems["problem"].tolist() == ["Kolom year muncul dua kali ('tahun' dan 'year')."]
+
+
+# --- the XLSX reader reads what Excel (and openpyxl) show ---------------------------------------------
+def _openpyxl_rows(content: bytes) -> list[tuple[str, list[list[str | None]]]]:
+    """(title, rows of cell texts) of every worksheet as openpyxl reads the saved results, trimmed like ours."""
+    book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+    out = []
+    for ws in book.worksheets:
+        rows = [[cell_text(v) if v not in (None, "") else None for v in row] for row in ws.iter_rows(values_only=True)]
+        while rows and not any(rows[-1]):
+            rows.pop()
+        width = max((max((i + 1 for i, v in enumerate(r) if v is not None), default=0) for r in rows), default=0)
+        out.append((ws.title, [r[:width] + [None] * (width - len(r)) for r in rows]))
+    return out
+
+
+def _ours(content: bytes) -> list[tuple[str, list[list[str | None]]]]:
+    return [(grid.title, grid.rows) for grid in workbook_grids(content)]
+
+
+def test_xlsx_cells_of_every_type_read_as_openpyxl_reads_them():
+    def build(workbook):
+        ws = workbook.active
+        ws.title = "Jenis"
+        ws.append(["teks", "  spasi ", 2024, 27.5, 3506012345678901, -0.25, True, False, "#N/A"])
+        ws.append([dt.datetime(2024, 3, 31), dt.datetime(2024, 3, 31, 14, 30), dt.date(2023, 12, 1),
+                   dt.time(8, 15), 45382, "=1+1", None, "akhir"])
+        ws["B2"].number_format = "yyyy-mm-dd hh:mm"
+        ws["E2"].number_format = "d/m/yyyy"          # a serial number shown as a date
+        ws.cell(row=6, column=3, value="jauh di bawah")  # empty rows between
+        other = workbook.create_sheet("Kedua")
+        other.append([None, None, "mulai di kolom C"])
+        hidden = workbook.create_sheet("Tersembunyi")
+        hidden.sheet_state = "hidden"
+        hidden.append(["tetap dibaca"])
+    content = xlsx_bytes(build)
+    assert _ours(content) == _openpyxl_rows(content)
+
+
+def test_xlsx_of_the_1904_calendar_reads_its_dates():
+    def build(workbook):
+        workbook.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+        workbook.active.append([dt.datetime(2024, 3, 31), 1])
+    content = xlsx_bytes(build)
+    assert _ours(content)[0][1] == [["2024-03-31", "1"]] == _openpyxl_rows(content)[0][1]
+
+
+def _with_sheet_xml(sheet_xml: str, shared: str | None = None) -> bytes:
+    """An openpyxl workbook whose first sheet (and shared strings) are replaced by the XML given."""
+    import zipfile
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(lambda wb: wb.active.append(["x"]))))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml.encode()
+            elif info.filename == "xl/_rels/workbook.xml.rels" and shared is not None:
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rId9" Target="sharedStrings.xml" Type='
+                                    b'"http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                    b'sharedStrings"/></Relationships>')
+            target.writestr(info.filename, data)
+        if shared is not None:
+            target.writestr("xl/sharedStrings.xml", shared.encode())
+    return out.getvalue()
+
+
+MAIN = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def test_xlsx_prefixed_names_rich_text_phonetic_guides_and_cells_without_references():
+    shared = (f'<x:sst {MAIN}><x:si><x:t>Tata Rias</x:t></x:si>'
+              '<x:si><x:r><x:rPr><x:b/></x:rPr><x:t>Pa</x:t></x:r><x:r><x:t>re</x:t></x:r>'
+              '<x:rPh sb="0" eb="1"><x:t>ぱれ</x:t></x:rPh></x:si></x:sst>')
+    sheet = (f'<x:worksheet {MAIN}><x:dimension ref="A1"/><x:sheetData>'
+             '<x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c></x:row>'   # no r anywhere
+             '<x:row r="3"><x:c r="B3" t="inlineStr"><x:is><x:t>baris </x:t><x:r><x:t>tiga</x:t></x:r></x:is></x:c>'
+             '<x:c><x:v>7</x:v></x:c></x:row>'                                                # C3, after B3
+             '<x:row><x:c r="A4" t="str"><x:f>A1&amp;""</x:f><x:v>Tata Rias</x:v></x:c></x:row>'
+             '</x:sheetData></x:worksheet>')
+    grid = workbook_grids(_with_sheet_xml(sheet, shared))[0]
+    assert grid.rows == [["Tata Rias", "Pare", None], [None, None, None], [None, "baris tiga", "7"],
+                         ["Tata Rias", None, None]]
+    assert grid.formulas == {}
+
+
+def test_xlsx_formula_without_a_saved_result_is_kept_apart_from_empty_cells():
+    sheet = (f'<x:worksheet {MAIN}><x:sheetData><x:row r="1"><x:c r="A1"><x:f>B1*2</x:f></x:c>'
+             '<x:c r="B1"><x:f>1+1</x:f><x:v/></x:c><x:c r="C1" t="str"><x:f>""</x:f><x:v/></x:c>'
+             '<x:c r="D1"><x:f>1+2</x:f><x:v>3</x:v></x:c></x:row></x:sheetData></x:worksheet>')
+    grid = workbook_grids(_with_sheet_xml(sheet))[0]
+    assert grid.rows == [[None, None, None, "3"]]
+    assert grid.formulas == {(0, 0): "=B1*2", (0, 1): "=1+1"}  # C1 saved an empty text: not unsaved
+
+
+@pytest.mark.parametrize("sheet_xml", [
+    f'<x:worksheet {MAIN}><x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>5</x:v></x:c></x:row></x:sheetData>'
+    '</x:worksheet>',                                                            # no such shared string
+    f'<x:worksheet {MAIN}><x:sheetData><x:row r="1"><x:c r="1A"><x:v>5</x:v></x:c></x:row></x:sheetData>'
+    '</x:worksheet>',                                                            # a reference upside down
+    f'<x:worksheet {MAIN}><x:sheetData><x:row r="1"><x:c r="A1"><x:v>5</x:v></x:c></x:row>'
+    '<x:row r="1"><x:c r="B1"><x:v>6</x:v></x:c></x:row></x:sheetData></x:worksheet>',  # a row twice
+    f'<x:worksheet {MAIN}><x:sheetData><x:row r="1"><x:c r="A1"><x:v>5</x:v></x:row></x:worksheet>',  # bad XML
+])
+def test_a_malformed_sheet_is_a_broken_file(sheet_xml):
+    sheets, problems = read_sheets("peserta.xlsx", _with_sheet_xml(sheet_xml))
+    assert sheets == [] and "rusak atau tidak lengkap" in problems.loc[0, "problem"]
+
+
+def test_merged_ranges_fill_only_where_values_are():
+    sheet = (f'<x:worksheet {MAIN}><x:sheetData>'
+             '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>judul</x:t></x:is></x:c></x:row>'
+             '<x:row r="2"><x:c r="A2"><x:v>1</x:v></x:c><x:c r="B2"><x:v>2</x:v></x:c></x:row>'
+             '<x:row r="3"><x:c r="A3"><x:v>3</x:v></x:c></x:row></x:sheetData>'
+             '<x:mergeCells><x:mergeCell ref="A1:XFD1"/><x:mergeCell ref="B2:B1048576"/>'
+             '<x:mergeCell ref="C5:D9"/><x:mergeCell ref="nonsense"/></x:mergeCells></x:worksheet>')
+    assert workbook_grids(_with_sheet_xml(sheet))[0].rows == [["judul", "judul"], ["1", "2"], ["3", "2"]]
+
+
+@pytest.mark.parametrize("rows, title_only", [
+    ([["DATA PESERTA"]], True),
+    ([["DATA PESERTA"], [], [None, "Dinas Sosial"], ["Tahun 2024"]], True),
+    ([["DATA PESERTA", "2024"]], False),
+    ([[f"baris {i}"] for i in range(10)], False),   # a one-column list, not a title
+    ([[], [None]], False),
+])
+def test_title_only(rows, title_only):
+    assert is_title_only(rows) is title_only
+
+
+def test_csv_tab_separated_is_read():
+    sheet = only_sheet("peserta.csv", f"{HEADER}\n{ROW}\n".replace(",", "\t").encode("utf-16"))
+    assert sheet.frame.loc[0, "organizer"] == "Dinas Sosial Kabupaten Kediri"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.ingest import PROBLEM_COLUMNS, Sheet, read_sheets
@@ -329,6 +329,7 @@ def test_plain_integers(text, number):
     assert (parsed is pd.NA) if number is None else parsed == number
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=10**14))
 def test_every_rupiah_style_parses_back(n):
     dotted = f"{n:,}".replace(",", ".")
@@ -337,6 +338,7 @@ def test_every_rupiah_style_parses_back(n):
     assert parsed.tolist() == [n] * len(styles)
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_iso_day_month_year_and_excel_serial_dates_agree(day):
     serial = (day - dt.date(1899, 12, 30)).days
@@ -362,3 +364,66 @@ def test_canonical_and_closest():
 def test_typed_frame_keeps_an_already_coded_column():
     frame = check({"peserta.csv": [PARTICIPANT]}).frames["participants"]
     assert typed_frame("participants", frame, REFERENCE).equals(frame)
+
+
+def test_header_only_participants_with_data_in_use_are_an_error_not_a_crash():
+    existing = _existing([PARTICIPANT], [OUTCOME])
+    header_only = Sheet("peserta.csv", None, "participants",
+                        pd.DataFrame(columns=list(dtypes("participants", REFERENCE)), dtype="str"), [])
+    result = validate_sheets([header_only], REFERENCE, today=TODAY, existing=existing)
+    assert result.problems["problem"].tolist() == ["Tabel peserta hanya berisi judul kolom, tanpa baris data."]
+
+
+def test_an_unsaved_formula_is_its_own_problem_and_not_an_empty_cell():
+    frame = pd.DataFrame([list(PARTICIPANT.values())] * 3, columns=list(dtypes("participants", REFERENCE)),
+                         dtype="str").assign(participant_id=["P-1", "P-2", "P-3"])
+    frame.loc[[0, 2], "year"] = None
+    sheet = Sheet("peserta.xlsx", "Peserta", "participants", frame, [2, 3, 4], {"year": "Tahun"},
+                  formulas={"year": {0: "=2020+3"}})
+    errors = validate_sheets([sheet], REFERENCE, today=TODAY).errors
+    assert errors[["row", "column", "value"]].values.tolist() == [[2, "Tahun", "=2020+3"], [4, "Tahun", ""]]
+    assert errors["problem"].tolist() == [
+        "Sel ini berisi rumus yang hasilnya belum pernah disimpan: berkas ini dibuat oleh program, bukan disimpan "
+        "dari Excel, sehingga nilainya tidak ada di berkas.",
+        "Kolom Tahun wajib diisi, tetapi sel ini kosong."]
+    assert errors["allowed"].iloc[0].startswith("Buka dan simpan berkas di Excel")
+
+
+# --- one declaration: names, rules and loaded types ---------------------------------------------------
+def test_a_declared_column_reads_as_its_name_and_carries_its_rules():
+    from lib.schema import AGE_RANGE, DECLARATIONS, Budget, Outcomes, Participants, column_specs
+    assert (Participants.village, Outcomes.observed_on, Budget.allocated_idr) == ("village", "observed_on",
+                                                                                 "allocated_idr")
+    assert [s.name for s in column_specs("participants")] == [c.name for c in DECLARATIONS["participants"].columns()]
+    age = next(s for s in column_specs("participants") if s.name == Participants.age)
+    assert (age.alias, age.kind, age.required, age.bounds()) == ("usia", "int", False, AGE_RANGE)
+    year = next(s for s in column_specs("budget") if s.name == Budget.year)
+    assert year.bounds(dt.date(2031, 1, 1)) == (2010, 2031)
+
+
+@pytest.mark.parametrize("table", ["participants", "outcomes", "budget"])
+def test_checked_frames_satisfy_the_schema_made_from_the_declaration(table):
+    from lib.schema import frame_schema
+    files = {NAMES[table]: [BASE[table]]}
+    if table == "outcomes":
+        files[NAMES["participants"]] = [PARTICIPANT]
+    frame = check(files).frames[table]
+    frame_schema(table, REFERENCE, TODAY).validate(frame)
+    assert dict(frame.dtypes) == dtypes(table, REFERENCE)
+
+
+@pytest.mark.parametrize("change", [
+    lambda f: f.assign(year=f["year"].astype("float64")),            # not the loaded integer type
+    lambda f: f.assign(program=f["program"].astype("object")),       # not the vocabulary's categorical
+    lambda f: f.assign(age=pd.array([90], dtype="Int64")),           # outside its declared bounds
+    lambda f: f.assign(status=pd.Categorical([None], categories=["Selesai", "Tidak Selesai", "Berjalan"])),
+    lambda f: f.drop(columns=["role"]),                              # a column missing
+    lambda f: f.assign(extra="x"),                                   # a column not in the contract
+    lambda f: f.assign(program=f["program"].cat.add_categories(["Menjahit"])),  # not the reference's list
+])
+def test_the_schema_refuses_a_frame_that_is_not_what_loading_makes(change):
+    import pandera.errors
+    from lib.schema import frame_schema
+    frame = check({"peserta.csv": [PARTICIPANT]}).frames["participants"]
+    with pytest.raises((pandera.errors.SchemaError, pandera.errors.SchemaErrors)):
+        frame_schema("participants", REFERENCE, TODAY).validate(change(frame))
