@@ -40,6 +40,7 @@ import ssl
 import statistics
 import sys
 import time
+import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -53,6 +54,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
+ROOT = Path(__file__).resolve().parent.parent
 STREAM_PATH = "_stcore/stream"
 # The analysis pages (URL paths); simulated users are spread over them in this order.
 PAGES = ("ringkasan", "desa", "program", "daerah-asal", "anggaran", "hasil")
@@ -376,12 +378,15 @@ class Plan:
     ramp_s: float = 20.0
     window_s: float = 60.0
     think_s: tuple[float, float] = (2.0, 5.0)
-    timeout_s: float = 60.0
+    timeout_s: float = 60.0  # a change slower than this counts as a time-out
+    give_up_s: float = 300.0  # a change still unanswered after this ends the tab, which reloads
     pages: tuple[str, ...] = PAGES
     login: Login | None = None
     seed: int = 2015
     village_key: str = VILLAGE_KEY
-    values: tuple[str, ...] = ()  # the choices to switch between; every option of the widget when empty
+    # The choices to switch between (single villages: a named group of one village shows that village's
+    # figures); every option of the widget when none of these is offered.
+    values: tuple[str, ...] = ()
 
 
 @dataclass
@@ -401,7 +406,10 @@ class Window:
 
 
 def _next_value(widget: Widget, current: str | None, allowed: Sequence[str], rng: random.Random) -> str:
-    candidates = [o for o in widget.options if o != current and (not allowed or o in allowed)]
+    """Another of ``allowed`` than ``current`` among the widget's options (any other option if none is allowed)."""
+    candidates = [o for o in widget.options if o != current and o in allowed]
+    if not candidates:
+        candidates = [o for o in widget.options if o != current]
     if not candidates:
         raise RunFailed(f"widget {widget.key or widget.label!r} offers nothing else to choose")
     return rng.choice(candidates)
@@ -456,17 +464,17 @@ async def simulated_user(index: int, plan: Plan, where: Target, window: Window, 
                 continue
             value = _next_value(widget, current, plan.values, rng)
             tab.bind(widget, [value])
-            try:
-                after = await tab.rerun([choice_state(widget, value)], timeout_s=plan.timeout_s)
+            try:  # like the browser, wait for a slow run (it counts as a time-out) until giving up
+                after = await tab.rerun([choice_state(widget, value)], timeout_s=plan.give_up_s)
             except (TimeoutError, RunFailed, OSError, WebSocketException) as exc:
-                error = "time-out" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"[:300]
+                error = "no answer" if isinstance(exc, TimeoutError) else f"{type(exc).__name__}: {exc}"[:300]
                 record.changes.append(Change(sent_at, None, error=error))
                 record.reconnects += 1
                 run = None
-                await tab.close()  # the browser would reload the page
+                await tab.close()  # the browser reloads the page
                 continue
             error = ("the page shows an error: " + after.exceptions[0]) if after.exceptions else (
-                "compile error" if after.compile_error else "")
+                "compile error" if after.compile_error else "time-out" if after.seconds > plan.timeout_s else "")
             record.changes.append(Change(sent_at, after.seconds, after.bytes, after.figures != run.figures, error))
             run, current = after, value
     finally:
@@ -533,7 +541,7 @@ class LoadFigures:
     first_page_p95_s: float | None
     first_page_max_s: float | None
     errors: int
-    timeouts: int
+    timeouts: int           # changes slower than the plan's time-out (still waited for, and in the latencies)
     unchanged: int          # changes after which no figure differed from the village before
     bytes_per_rerun: float | None
     server_cpu_s: float | None
@@ -567,7 +575,7 @@ def summary(plan: Plan, records: Sequence[UserRecord], window: Window, *, cpu_s:
     served = [c for c in done if c.sent_at + c.seconds < end]
     latencies = [c.seconds for c in done]
     firsts = [r.first_page_s for r in records if r.first_page_s is not None]
-    errors = [c.error for c in measured if c.error and c.error != "time-out"]
+    errors = [c.error for c in measured if c.error and c.error != "time-out"]  # a slow change is a time-out
     examples = sorted({*errors, *(e for r in records for e in r.errors)})[:5]
     return LoadFigures(
         users=plan.users, window_s=plan.window_s, changes=len(measured), served=len(served),
@@ -578,7 +586,7 @@ def summary(plan: Plan, records: Sequence[UserRecord], window: Window, *, cpu_s:
         first_page_max_s=max(firsts) if firsts else None,
         errors=len(errors) + sum(len(r.errors) for r in records),
         timeouts=sum(1 for c in measured if c.error == "time-out"),
-        unchanged=sum(1 for c in done if not c.error and not c.changed),
+        unchanged=sum(1 for c in done if c.error in ("", "time-out") and not c.changed),
         bytes_per_rerun=statistics.mean(c.bytes for c in done) if done else None,
         server_cpu_s=cpu_s, cpu_per_change_ms=cpu_s / len(served) * 1000 if cpu_s is not None and served else None,
         server_cpu_percent=cpu_s / plan.window_s * 100 if cpu_s is not None else None,
@@ -603,6 +611,8 @@ async def load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every
     The window opens when the ramp-up is over and every user has opened its page
     (logging in included), or has given up; it never waits longer than twice the time-out.
     """
+    if not plan.values:
+        plan = replace(plan, values=villages_in())
     me = psutil.Process()
     records = [UserRecord(plan.pages[i % len(plan.pages)]) for i in range(plan.users)]
     readies = [asyncio.Event() for _ in records]
@@ -665,6 +675,24 @@ def served(folder: Path, options: dict[str, str] | None = None) -> Iterator[tupl
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def project_settings(root: Path = ROOT) -> dict[str, object]:
+    """The Streamlit settings .streamlit/config.toml gives every server of the dashboard, as ``section.name``."""
+    path = root / ".streamlit" / "config.toml"
+    if not path.exists():
+        return {}
+    parsed = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {f"{section}.{name}": value for section, values in parsed.items() if isinstance(values, dict)
+            for name, value in values.items()}
+
+
+def villages_in(folder: Path | None = None) -> tuple[str, ...]:
+    """The villages of the reference lists in ``folder`` (the bundled lists without one): what the users pick."""
+    from lib.schema import DEFAULT_REFERENCE_FILE, load_reference
+
+    path = Path(folder) / "reference.toml" if folder is not None else DEFAULT_REFERENCE_FILE
+    return load_reference(path if path.exists() else DEFAULT_REFERENCE_FILE).villages
 
 
 def login_for(folder: Path | None, username: str = USERNAME) -> Login | None:
@@ -780,10 +808,12 @@ def main(argv: list[str] | None = None) -> int:
     elif args.folder is not None:
         login = login_for(args.folder, args.user)
     plan = Plan(users=0, ramp_s=args.ramp, window_s=args.window, think_s=tuple(args.think), timeout_s=args.timeout,
-                pages=tuple(p.strip() for p in args.pages.split(",") if p.strip()), login=login, seed=args.seed)
+                pages=tuple(p.strip() for p in args.pages.split(",") if p.strip()), login=login, seed=args.seed,
+                values=villages_in(args.folder))
     result: dict = {"options": {"window_s": args.window, "ramp_s": args.ramp, "think_s": list(args.think),
                                 "timeout_s": args.timeout, "pages": list(plan.pages),
-                                "server_options": options, "login": login is not None}}
+                                "server_options": options, "login": login is not None,
+                                "project_settings": project_settings()}}
     began = time.perf_counter()
     if args.folder is not None:
         result["target"] = "streamlit run dashboard.py (one process per level)"

@@ -23,6 +23,8 @@ TARGET_CPU_PER_CHANGE_MS = 30.0
 SOAK_TOLERANCE = 0.10
 # The load section is delimited so that ``python -m bench --only load`` can rewrite it alone.
 LOAD_BEGIN, LOAD_END = "<!-- bench:load -->", "<!-- /bench:load -->"
+# Streamlit settings of .streamlit/config.toml that change the load figures (named in the load section).
+SPEED_SETTINGS = ("runner.postScriptGC", "runner.fastReruns", "server.fileWatcherType", "server.runOnSave")
 
 PAGE_NAMES = {
     "ringkasan.py": "Ringkasan",
@@ -614,6 +616,8 @@ def load_section(load: dict | None, size: int | None = None) -> list[str]:
     else:
         where = f"pada dasbor yang berjalan di `{load['target']}`"
     settings = ", ".join(f"`{k} = {v}`" for k, v in opts.get("server_options", {}).items())
+    project = ", ".join(f"`{k} = {str(v).lower() if isinstance(v, bool) else v}`"
+                        for k, v in opts.get("project_settings", {}).items() if k in SPEED_SETTINGS)
     _, met = load_targets(load)
     done = [k for k, v in met.items() if v]
     missed = [k for k, v in met.items() if v is False]
@@ -629,7 +633,8 @@ def load_section(load: dict | None, size: int | None = None) -> list[str]:
         "*Dilayani per detik* = perubahan yang selesai di dalam jendela ÷ panjangnya; *CPU server* = waktu CPU "
         "proses server (psutil) di dalam jendela; *byte per rerun* = pesan protobuf yang diterima (sebelum "
         f"kompresi websocket). Time-out setelah {opts.get('timeout_s', 60):g} detik."
-        + (f" Pengaturan Streamlit tambahan: {settings}." if settings else "")
+        + (f" Pengaturan Streamlit proyek (`.streamlit/config.toml`): {project}." if project else "")
+        + (f" Pengaturan Streamlit tambahan untuk jalan ini: {settings}." if settings else "")
     )
     out += [
         *textwrap.wrap(words, 100, break_on_hyphens=False),
@@ -651,21 +656,30 @@ def load_section(load: dict | None, size: int | None = None) -> list[str]:
     return out
 
 
+def _load_body(text: str) -> str | None:
+    """The load section's figures in a report, markers included; None when it has none."""
+    if LOAD_BEGIN not in text or LOAD_END not in text:
+        return None
+    return LOAD_BEGIN + text.split(LOAD_BEGIN, 1)[1].split(LOAD_END, 1)[0] + LOAD_END
+
+
+def _with_load_body(text: str, body: str) -> str:
+    """``text`` with its load section's figures replaced by ``body`` (the section added when missing)."""
+    if _load_body(text) is not None:
+        head, rest = text.split(LOAD_BEGIN, 1)
+        return head + body + rest.split(LOAD_END, 1)[1]
+    section = "\n".join(load_section(None)).replace(_load_body("\n".join(load_section(None))), body)
+    if "\n## Memori puncak" in text:
+        head, tail = text.split("\n## Memori puncak", 1)
+        return head.rstrip("\n") + "\n\n" + section + "\n## Memori puncak" + tail
+    return text.rstrip("\n") + "\n\n" + section
+
+
 def write_load_section(load: dict, path: Path) -> None:
     """Rewrite only the load section of the report at ``path`` (add it when missing)."""
     path = Path(path)
-    lines = load_section(load)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Kinerja / Performance\n\n"
-    if LOAD_BEGIN in text and LOAD_END in text:
-        head, rest = text.split(LOAD_BEGIN, 1)
-        tail = rest.split(LOAD_END, 1)[1]
-        body = "\n".join(lines[lines.index(LOAD_BEGIN):lines.index(LOAD_END) + 1])
-        text = head + body + tail
-    elif "\n## Memori puncak" in text:
-        head, tail = text.split("\n## Memori puncak", 1)
-        text = head.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n## Memori puncak" + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines)
+    text = _with_load_body(text, _load_body("\n".join(load_section(load))))
     path.write_text(text.rstrip() + "\n", encoding="utf-8")
 
 
@@ -813,6 +827,9 @@ def kept_sections(text: str) -> list[str]:
 def write_report(results: dict, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    kept = kept_sections(path.read_text(encoding="utf-8")) if path.exists() else []
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = kept_sections(old)
     text = document(results)
+    if not results.get("load") and (body := _load_body(old)) is not None:
+        text = _with_load_body(text, body)  # the load stage did not run: its last figures stay
     path.write_text("\n".join([text.rstrip("\n") + "\n", *kept]) if kept else text, encoding="utf-8")

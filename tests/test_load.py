@@ -39,7 +39,7 @@ from bench.load import (
     target,
     warm,
 )
-from bench.report import LOAD_BEGIN, LOAD_END, load_section, write_load_section
+from bench.report import LOAD_BEGIN, LOAD_END, load_section, write_load_section, write_report
 from lib import accounts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +96,7 @@ def test_figures_hash_follows_the_village_and_nothing_else(demo_server):
             gurah = await tab.rerun([choice_state(find_widget(pare_again.widgets, "desa"), "Gurah")],
                                     timeout_s=120.0)
             assert not any(run.exceptions for run in (first, again, pare, pare_again, gurah))
-            assert "desa=Pare" in tab.query_string  # the URL follows the bound widget, as in the browser
+            assert "desa=Gurah" in tab.query_string  # the tab's URL follows the filter, as the address bar does
             return first.figures, again.figures, pare.figures, pare_again.figures, gurah.figures
         finally:
             await tab.close()
@@ -205,14 +205,15 @@ def test_only_changes_sent_in_the_window_count():
         Change(11.0, 0.5),                 # served in the window
         Change(12.0, 0.4, changed=False),  # served, but showed the same figures
         Change(19.5, 1.0),                 # sent in the window, finished after it
-        Change(15.0, None, error="time-out"),
+        Change(15.0, 70.0, error="time-out"),  # waited for, slower than the time-out
+        Change(16.0, None, error="no answer"),  # given up
         Change(21.0, 0.1),                 # after the window
     ])
     figures = summary(Plan(users=1, window_s=10.0), [record], window, cpu_s=2.0, rss_start=100.0, rss_end=110.0,
                       peak=120.0, generator_cpu_s=0.1)
-    assert (figures.changes, figures.served, figures.timeouts, figures.unchanged) == (4, 2, 1, 1)
+    assert (figures.changes, figures.served, figures.timeouts, figures.errors, figures.unchanged) == (5, 2, 1, 1, 1)
     assert figures.changes_per_s == pytest.approx(0.2) and figures.cpu_per_change_ms == pytest.approx(1000.0)
-    assert figures.max_s == 1.0
+    assert figures.max_s == 70.0
 
 
 def _figures(samples) -> LoadFigures:
@@ -241,3 +242,13 @@ def test_load_section_is_rewritten_alone(tmp_path):
     target_rows = [line for line in text.splitlines() if line.startswith("| 50 pengguna")]
     assert len(target_rows) == 1 and "**terpenuhi**" in target_rows[0]
     assert "Tidak diukur" in "\n".join(load_section(None))
+
+
+def test_a_full_report_without_the_load_stage_keeps_its_last_figures(tmp_path):
+    path = tmp_path / "performance.md"
+    path.write_text(f"# old\n\n## Banyak pengguna sekaligus\n\n{LOAD_BEGIN}\nlast figures\n{LOAD_END}\n", encoding="utf-8")
+    results = {"started": "2026-01-01T00:00:00+07:00", "sizes": {}, "duration_s": 60.0, "load_before": [0, 0, 0],
+               "load_after": [0, 0, 0], "options": {"runs": 1, "ui_runs": 1, "skip": ["load"]}}
+    write_report(results, path)
+    text = path.read_text(encoding="utf-8")
+    assert "# old" not in text and text.count(LOAD_BEGIN) == 1 and "last figures" in text
