@@ -178,16 +178,20 @@ class BrowserMiddleware:
 
     @staticmethod
     def _giving_cookie(send: Send, secure: bool) -> Send:
-        value = secrets.token_urlsafe(32)
+        header = _set_cookie_header(BROWSER_COOKIE, secrets.token_urlsafe(32), secure=secure)
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
-                cookie = Response()
-                cookie.set_cookie(BROWSER_COOKIE, value, path=f"{base_path()}/", secure=secure, httponly=True,
-                                  samesite="strict")
-                message = {**message, "headers": [*message.get("headers", []), *cookie.raw_headers[-1:]]}
+                message = {**message, "headers": [*message.get("headers", []), header]}
             await send(message)
         return sending
+
+
+def _set_cookie_header(name: str, value: str, *, secure: bool) -> tuple[bytes, bytes]:
+    """One ``Set-Cookie`` header for the whole dashboard: HttpOnly, SameSite=Strict, Secure over https."""
+    response = Response()
+    response.set_cookie(name, value, path=f"{base_path()}/", secure=secure, httponly=True, samesite="strict")
+    return next(header for header in response.raw_headers if header[0] == b"set-cookie")
 
 
 # --- sign-in and sign-out routes -----------------------------------------------------------------

@@ -280,6 +280,14 @@ def test_the_configuration_fills_every_placeholder_and_names_every_process(tmp_p
         render.upstream_servers([])
 
 
+def test_nginx_hashes_on_the_cookie_the_dashboard_gives_each_browser():
+    from pages import server
+
+    template = render.TEMPLATE.read_text(encoding="utf-8")
+    assert f"map $cookie_{server.BROWSER_COOKIE} $dasbor_sticky" in template
+    assert "hash $dasbor_sticky consistent;" in template
+
+
 @pytest.mark.parametrize("ports, servers, expected", [
     ([8501], ["10.0.0.6:8501", "dasbor-2.internal:8502"], ["127.0.0.1:8501", "10.0.0.6:8501", "dasbor-2.internal:8502"]),
     ([], ["[fd00::6]:8501"], ["[fd00::6]:8501"]),
