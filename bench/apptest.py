@@ -2,7 +2,7 @@
 
 The dashboard runs as in production: the data folder holds an imported
 version (the Parquet store) and an admin account, and the session is logged
-in. Before each timed rerun every filter-keyed cache of ``pages.common`` is
+in. Before each timed rerun every filter-keyed cache of ``pages.edge.cache`` is
 emptied, so the rerun computes the new selection from the prepared data,
 as the first visitor choosing that filter would; the loaded and prepared
 dataset stays cached, as it does in a running server.
@@ -30,10 +30,10 @@ PAGES = (
     ("anggaran.py", "anggaran"),
     ("hasil.py", "hasil"),
 )
-VILLAGE_KEY = "desa"            # the sidebar's village multiselect (pages.common.PARAM_VILLAGES)
+VILLAGE_KEY = "desa"            # the sidebar's village selectbox (lib.filters.VILLAGE.param)
 ONE_VILLAGE = "Pare"            # the one-village filter of the lib measurements
-# Caches of pages.common keyed by the filters: emptied before each timed rerun.
-FILTER_CACHES = ("_selected_table", "_raw_table", "_published")
+# Caches of pages.edge.cache keyed by the filters: emptied before each timed rerun.
+FILTER_CACHES = ("selected_table", "raw_table", "published_table")
 
 
 @dataclass(frozen=True)
@@ -52,28 +52,30 @@ def _filters_dict(filters) -> dict:
 
 @contextmanager
 def recorded_calls() -> Iterator[list[Call]]:
-    """Every ``pages.common._published`` call made meanwhile (cache hits included), in order."""
-    from pages import common
+    """Every ``pages.edge.cache.published_table`` call made meanwhile (cache hits included), in order."""
+    from lib.figures import needed_columns
+    from pages.edge import cache
 
     calls: list[Call] = []
-    original = common._published
+    original = cache.published_table
 
-    def recording(folder, version, villages, filters, table, by, columns, k):
-        calls.append(Call(_filters_dict(filters), table, tuple(by), tuple(columns)))
-        return original(folder, version, villages, filters, table, by, columns, k)
+    def recording(data, rules, scope, filters, table, by, measures):
+        columns = tuple(needed_columns(measures)) if measures else ()
+        calls.append(Call(_filters_dict(filters), table, tuple(by), columns))
+        return original(data, rules, scope, filters, table, by, measures)
 
-    common._published = recording
+    cache.published_table = recording
     try:
         yield calls
     finally:
-        common._published = original
+        cache.published_table = original
 
 
 def clear_filter_caches() -> None:
-    from pages import common
+    from pages.edge import cache
 
     for name in FILTER_CACHES:
-        getattr(common, name).clear()  # a renamed cache fails here rather than staying warm
+        getattr(cache, name).clear()  # a renamed cache fails here rather than staying warm
 
 
 def logged_in_app(folder: Path):
@@ -97,7 +99,7 @@ def _checked(at) -> None:
 
 
 def _choose(at, villages: list[str]) -> None:
-    at.multiselect(key=VILLAGE_KEY).set_value(villages)
+    at.selectbox(key=VILLAGE_KEY).set_value(villages[0] if villages else "")  # one village, or everything
 
 
 def page_plans(folder: Path, village: str = ONE_VILLAGE) -> dict[str, dict[str, list[dict]]]:

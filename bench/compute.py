@@ -65,7 +65,8 @@ def cold_start(folder: Path, path: str, clock: Callable[[], float] = time.perf_c
 
 
 def as_filters(fields: dict) -> Filters:
-    return Filters(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in fields.items()})
+    """Filters from their recorded fields: ``{"chosen": [["village", "Pare"]]}``."""
+    return Filters(tuple(tuple(pair) for pair in fields.get("chosen", ())))
 
 
 def published_table(selection: Dataset, table: str, by: tuple[str, ...], columns: tuple[str, ...],

@@ -14,15 +14,24 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lib.filters import Filters, budget_selections, participant_selections
+from lib.filters import Filters, table_selections
 from lib.indicators import BUDGET_DIMS, FUNNEL_STAGES, INCOME_BAND_LABELS, INCOME_BANDS
-from lib.prepare import LATEST_INCOME, LATEST_OUTCOME, ORIGIN_LOCAL, ORIGIN_MIGRANT, ORIGIN_TYPE, ORIGIN_TYPES
+from lib.prepare import (
+    LATEST_INCOME,
+    LATEST_OUTCOME,
+    ORIGIN_LOCAL,
+    ORIGIN_MIGRANT,
+    ORIGIN_TYPE,
+    ORIGIN_TYPES,
+)
 from lib.schema import (
+    BUDGET,
     BUDGET_SHARE,
     CATEGORY_EQUIPMENT,
     OUTCOME_RELAPSE,
     OUTCOME_RETURNED_HOME,
     OUTCOMES,
+    PARTICIPANTS,
     STATUS_COMPLETED,
     STATUS_DROPPED,
     UNKNOWN,
@@ -30,6 +39,7 @@ from lib.schema import (
     Budget,
     Dataset,
     Participants,
+    load_reference,
 )
 
 P, B = "participants", "budget"
@@ -76,21 +86,19 @@ def _cols(by: Sequence[str], prefix: str = "") -> str:
     return ", ".join(prefix + _col(c) for c in by)
 
 
-def _where(selections: Sequence[tuple[str, tuple]], year: str, years: tuple[int, int] | None) -> str:
+def _where(selections: Sequence[tuple[str, tuple]]) -> str:
     conds = [f"{_col(column)} IN ({_list(values)})" for column, values in selections if values]
-    if years:
-        conds.append(f"{_col(year)} BETWEEN {int(years[0])} AND {int(years[1])}")
     return " AND ".join(conds) or "TRUE"
 
 
 def participants_where(filters: Filters) -> str:
-    """The WHERE condition of lib.filters.participants_mask."""
-    return _where(participant_selections(filters), Participants.year, filters.years)
+    """The WHERE condition of the rows lib.filters.filtered selects from participants (a group: its members)."""
+    return _where(table_selections(filters, load_reference(), PARTICIPANTS))
 
 
 def budget_where(filters: Filters) -> str:
-    """The WHERE condition of lib.filters.budget_mask."""
-    return _where(budget_selections(filters), Budget.year, filters.years)
+    """The WHERE condition of the rows lib.filters.filtered selects from the budget."""
+    return _where(table_selections(filters, load_reference(), BUDGET))
 
 
 # --- the figures, as aggregate expressions over participants --------------------
