@@ -26,6 +26,8 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image as PILImage
 from pypdf import PdfReader
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
 
 from lib import fmt, report
 from lib.audit import DOWNLOAD, open_audit
@@ -306,6 +308,48 @@ def test_charts_are_drawn_even_where_an_event_loop_is_running(chromium):
     with ThreadPoolExecutor(1) as thread:  # a thread of its own: pytest's may hold Playwright's loop already
         images = thread.submit(asyncio.run, inside_a_loop()).result()
     assert images[0].startswith(b"\x89PNG") and drawn == [0]
+
+
+# --- the report page ---------------------------------------------------------------------------------------
+def test_the_report_page_makes_the_pdf_of_the_sidebar_filters(tmp_path, monkeypatch, demo):
+    monkeypatch.setenv("DASBOR_DATA_DIR", str(tmp_path))  # no imported version: the bundled demo, the tests' secret
+    monkeypatch.delenv("DASBOR_DATABASE_URL", raising=False)
+    monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
+    monkeypatch.setenv("DASBOR_PRIVACY_B", "5")
+    install_secret(tmp_path)
+    monkeypatch.setattr(report, "chart_images", blank_images)
+    # AppTest makes every run a first run of the process, whose page asks for one rerun through the entry
+    # point (pages.edge.page.through_entrypoint), which would drop the button's click. A server leaves
+    # that first-run mode once per process; here every run starts out of it.
+    original = PagesManager.__init__
+
+    def out_of_first_run_mode(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", out_of_first_run_mode)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    at.query_params["tahun"] = "2022"
+    at.query_params["desa"] = "Pare"
+    at.run()
+    at.switch_page("pages/laporan.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Laporan"
+    assert not any("Laporan siap" in s.value for s in at.success)  # nothing is offered before it is made
+    at.button(key="laporan_buat").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Laporan siap" in s.value for s in at.success)
+    made_for, file_name, content = at.session_state["_laporan_pdf"]
+    assert re.fullmatch(r"laporan-pelatihan-alih-profesi_2022_Pare_\d{4}-\d{2}-\d{2}\.pdf", file_name)
+    whole = " ".join(pages_text(content))
+    assert "Tahun: 2022" in whole and "Desa/kelurahan: Pare" in whole
+    for row in expected_rows(demo, Filters.of(year="2022", village="Pare"), report.SECTIONS[1].figures[0], "id"):
+        assert row in whole
+    # Other filters: the report made for 2022 is not offered for them.
+    at.selectbox(key="tahun").set_value("2021").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Tahun: 2021" in c.value for c in at.main.caption)
+    assert not any("Laporan siap" in s.value for s in at.success)
 
 
 # --- command line -------------------------------------------------------------------------------------------
