@@ -26,9 +26,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DASBOR_DATABASE_URL", "",
             "URL PostgreSQL bersama (postgresql://...): versi data, akun, sesi, log audit dan rahasia "
             "disimpan di sana agar beberapa proses dasbor memakainya bersama. Kosong: berkas di folder data."),
-    Setting("DASBOR_DATABASE_URL", "",
-            "URL PostgreSQL bersama (postgresql://...): versi data, akun, sesi, log audit dan rahasia "
-            "disimpan di sana agar beberapa proses dasbor memakainya bersama. Kosong: berkas di folder data."),
     Setting("DASBOR_PRIVACY_K", "5",
             "Ambang angka kecil k: jumlah orang 1 sampai k-1 ditampilkan sebagai <k."),
     Setting("DASBOR_PRIVACY_B", "5",

@@ -27,8 +27,6 @@ os.environ.setdefault("DASBOR_DATA_DIR", str(ROOT / "data"))
 
 pytest_plugins = ["tests.postgres"]  # the throwaway PostgreSQL server and the two-back-end fixture
 
-pytest_plugins = ["tests.postgres"]  # the throwaway PostgreSQL server and the two-back-end fixture
-
 P_COLS = ["participant_id", "year", "program", "village", "organizer", "role",
           "origin_regency", "origin_province", "age", "status"]
 DINSOS = "Dinas Sosial Kabupaten Kediri"
