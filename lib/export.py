@@ -43,7 +43,15 @@ from openpyxl.utils import get_column_letter
 
 from lib.fmt import MONEY_KINDS, RATE_KINDS, is_none
 from lib.measures import BY_NAME, label
-from lib.privacy import SMALL, Rules, as_rules, figure_columns, hidden_reasons, privacy_note, small_label
+from lib.privacy import (
+    SMALL,
+    Rules,
+    as_rules,
+    figure_columns,
+    hidden_reasons,
+    privacy_note,
+    small_label,
+)
 
 HIDDEN_WORD = {"id": "disembunyikan", "en": "hidden"}
 NOTE_LABEL = {"id": "Catatan privasi", "en": "Privacy note"}
@@ -265,7 +273,7 @@ def download_sheet(pub: pd.DataFrame, dims: Sequence[str], rules: Rules | int, l
     return Sheet(frame, kinds, title, tuple(context), lang)
 
 
-def _number_text(value: int | float, decimal_mark: str) -> str:
+def _number_text(value: float, decimal_mark: str) -> str:
     """A number as a spreadsheet reads it: no grouping, no exponent, the decimal mark of the convention."""
     if isinstance(value, int):
         return str(value)

@@ -74,7 +74,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from lib import charts, export, fmt, keys, privacy, settings
+from lib import export, fmt, keys, privacy, settings
 from lib import store as data_store
 from lib.audit import DOWNLOAD, open_audit
 from lib.demo import DEMO_DIR, REGENCIES_FILE, regencies
@@ -90,14 +90,30 @@ from lib.figures import (
     screen_table,
     shown_measure,
 )
-from lib.filters import FILTERS, YEAR, Filters, Problem, data_years, filtered, offers, parse_query
+from lib.filters import (
+    FILTERS,
+    YEAR,
+    Filters,
+    Problem,
+    data_years,
+    filtered,
+    offers,
+    parse_query,
+)
 from lib.indicators import TABLE_READS, indicator_table
 from lib.loading import load_folder
 from lib.measures import label, measure
-from lib.names import Dim, Measure, Table as T
+from lib.names import Dim, Measure
+from lib.names import Table as T
 from lib.prepare import prepared
 from lib.privacy import NOTE_SEPARATOR, Rules
-from lib.schema import DEFAULT_REFERENCE_FILE, PERIOD_LIST, Dataset, Participants, load_reference
+from lib.schema import (
+    DEFAULT_REFERENCE_FILE,
+    PERIOD_LIST,
+    Dataset,
+    Participants,
+    load_reference,
+)
 from lib.texts import kind_label, text, value_label
 
 PDF_MIME = "application/pdf"
@@ -583,7 +599,7 @@ def chart_images(figures: Sequence[go.Figure], each: Callable[[int], None] = lam
     def run() -> None:
         try:
             messages.put(("done", asyncio.run(draw(lambda i: messages.put(("drawn", i))))))
-        except BaseException as exc:  # handed to the caller's thread, which raises it
+        except BaseException as exc:  # noqa: BLE001 (handed to the caller's thread, which raises it)
             messages.put(("failed", exc))
 
     threading.Thread(target=run, name="kaleido", daemon=True).start()
@@ -726,7 +742,7 @@ def _numbered_canvas(footer: str, lang: str) -> type[pdf_canvas.Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self):  # noqa: N802 (reportlab's name)
+        def showPage(self):
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

@@ -270,8 +270,8 @@ def test_headers_carry_units():
 
 
 def test_a_table_of_counts_says_how_counts_are_published():
-    assert sheet().context == (*CONTEXT, "Jumlah orang 1 sampai 4 tertulis <5; jumlah orang lain dibulatkan ke "
-                                         "kelipatan 5, sehingga rincian tidak selalu berjumlah sama dengan totalnya.")
+    assert sheet().context == (*CONTEXT, ("Jumlah orang 1 sampai 4 tertulis <5; jumlah orang lain dibulatkan ke "
+                                          "kelipatan 5, sehingga rincian tidak selalu berjumlah sama dengan totalnya."))
     money = published()[["village", "year", "realized_idr", "realized_idr__hidden"]]
     assert download_sheet(money, ["village", "year"], 5, "id", context=CONTEXT).context == CONTEXT
 

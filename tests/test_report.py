@@ -339,7 +339,7 @@ def test_the_report_page_makes_the_pdf_of_the_sidebar_filters(tmp_path, monkeypa
     at.button(key="laporan_buat").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert any("Laporan siap" in s.value for s in at.success)
-    made_for, file_name, content = at.session_state["_laporan_pdf"]
+    _, file_name, content = at.session_state["_laporan_pdf"]
     assert re.fullmatch(r"laporan-pelatihan-alih-profesi_2022_Pare_\d{4}-\d{2}-\d{2}\.pdf", file_name)
     whole = " ".join(pages_text(content))
     assert "Tahun: 2022" in whole and "Desa/kelurahan: Pare" in whole

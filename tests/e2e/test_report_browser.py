@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -57,7 +58,7 @@ def test_the_report_page_makes_the_pdf_of_the_sidebar_filters_and_downloads_it(s
     with page.expect_download() as started:
         download_button.click()
     download = started.value
-    content = open(download.path(), "rb").read()
+    content = Path(download.path()).read_bytes()
     assert content.startswith(b"%PDF-")
     assert re.fullmatch(r"laporan-pelatihan-alih-profesi_2022_Pare_\d{4}-\d{2}-\d{2}\.pdf", download.suggested_filename)
 
