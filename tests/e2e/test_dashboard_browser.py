@@ -1,9 +1,11 @@
 """A department head's journey through the dashboard in a real browser, figures checked against lib.
 
 The expected figures are computed here from lib, as the pages do: load the
-demo of the server's data folder, prepare, filter, indicator table,
-``privacy.publishable``, then ``lib.fmt`` / ``lib.export`` for what is
-written on screen and in downloads.
+demo of the server's data folder, prepare it with the server's secret, filter,
+indicator table, ``lib.figures.published``, then ``lib.fmt`` / ``lib.export``
+for what is written on screen and in downloads. Each filter takes one value, one
+named group or everything; a link asking anything else is answered with a
+message, not figures.
 """
 
 from __future__ import annotations
@@ -15,17 +17,30 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib import charts, export, fmt
+from lib import charts, export, figures, fmt, keys
 from lib.filters import Filters, filtered
 from lib.indicators import indicator_table
 from lib.loading import load_folder
 from lib.measures import BY_NAME
 from lib.prepare import prepared
-from lib.privacy import HIDDEN, hidden_reasons, publishable
+from lib.privacy import Rules, hidden_reasons
 from lib.schema import Dataset, load_reference
 from lib.texts import text
-from tests.e2e import (WAIT_MS, chart_traces, chosen, eventually, frames, full_page_screenshot, grid_frame,
-                       metric, nav_link, open_app, pick, query, runs_started, settle)
+from tests.e2e import (
+    FIGURES,
+    WAIT_MS,
+    chart_traces,
+    eventually,
+    frames,
+    full_page_screenshot,
+    grid_frame,
+    metric,
+    nav_link,
+    open_app,
+    query,
+    runs_started,
+    settle,
+)
 from tests.e2e.conftest import K
 
 pytestmark = pytest.mark.browser
@@ -46,27 +61,41 @@ HEADLINE = ["participants", "completion_rate", "working_rate", "relapse_rate", "
             "allocated_idr", "realized_idr", "absorption_rate", "cost_per_participant"]
 DESA_PEOPLE = ["participants", "enrollments", "completion_rate", "migrant_share", "working_rate", "relapse_rate",
                "returned_home"]
-MAX_TILE_CHARS = 12  # as pages/common.py: longer rupiah amounts are shown compact in a row of four tiles
+MAX_TILE_CHARS = 12  # as lib.figures: longer rupiah amounts are shown compact in a row of four tiles
+RULES = Rules(k=K, b=5)  # the server's DASBOR_PRIVACY_K and the default DASBOR_PRIVACY_B
+UNIT = re.compile(r" \((Rp|%)\)$")
+
+
+def choice(page: Page, key: str) -> str:
+    """What the filter keyed ``key`` shows as chosen ("" when it shows nothing)."""
+    return page.locator(f".st-key-{key} input").input_value()
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    """Choose ``option`` in the filter keyed ``key`` as a keyboard user does: type it, then Enter.
+
+    A named group's option reads its name and its size: ``Kabupaten Kediri (kelompok 9 desa)``.
+    """
+    field = page.locator(f".st-key-{key} input")
+    field.click()
+    field.press_sequentially(option)
+    expect(page.get_by_role("option").first).to_have_text(re.compile(rf"^{re.escape(option)}( \(.*\))?$"))
+    field.press("Enter")
 
 
 # --- what lib says the page must show --------------------------------------------
 @pytest.fixture(scope="module")
 def demo(server) -> Dataset:
-    """The server's data, prepared: the demo in the temporary data folder it was started on."""
+    """The server's data, prepared with the server's own secret (read, or made first here: the server then reads it)."""
     folder = server.data_dir
+    secret = keys.installation_secret(folder, keys.DEMO_SECRET)
     return prepared(load_folder(folder / "demo", load_reference(folder / "reference.toml"), label="demo",
-                                is_demo=True))
+                                is_demo=True), secret, RULES)
 
 
 def published(demo: Dataset, filters: Filters, table: str, by=(), measures=()) -> pd.DataFrame:
-    """The publishable table of a figure: its measures and the counts they rest on, suppressed with k."""
-    raw = indicator_table(filtered(demo, filters), table, list(by))
-    if measures:
-        wanted = set(measures)
-        for name in measures:
-            wanted |= {c for c in (BY_NAME[name].numerator, BY_NAME[name].base) if c}
-        raw = raw[[c for c in raw.columns if c not in BY_NAME or c in wanted]]
-    return publishable(raw, [c for c in raw.columns if c not in BY_NAME], K)
+    """The published table of a figure: its measures and the counts they rest on, as the page publishes them."""
+    return figures.published(indicator_table(filtered(demo, filters), table, list(by)), measures, RULES)
 
 
 def cell_text(pub: pd.DataFrame, name: str, row: int = 0, short: bool = False) -> str:
@@ -83,15 +112,13 @@ def cell_text(pub: pd.DataFrame, name: str, row: int = 0, short: bool = False) -
 
 def screen_table(pub: pd.DataFrame) -> pd.DataFrame:
     """The table under a figure as the reader sees it: the download's cells written in the reader's format."""
-    dims = [c for c in pub.columns if c not in BY_NAME and c != HIDDEN]
-    frame = export.display_frame(pub, dims, K, "id")
-    kinds = [None] * len(dims) + [BY_NAME[c].kind for c in pub.columns if c in BY_NAME]
-    return fmt.screen_frame(frame, [fmt.column_format(kind) for kind in kinds] + ["text"], "id")
+    return figures.screen_table(pub, RULES, "id")
 
 
 def read_csv(content: bytes) -> pd.DataFrame:
-    """A downloaded CSV as pandas reads it (BOM dropped), every cell as text, empty cells as ""."""
-    return pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype="string", keep_default_na=False)
+    """A downloaded Indonesian CSV as pandas reads it (``;``, BOM dropped), every cell as text, units off the headers."""
+    frame = pd.read_csv(io.BytesIO(content), sep=";", encoding="utf-8-sig", dtype="string", keep_default_na=False)
+    return frame.rename(columns=lambda header: UNIT.sub("", header))
 
 
 def row_of(pub: pd.DataFrame, column: str, value: str) -> int:
@@ -121,16 +148,16 @@ def test_a_village_filter_goes_into_the_url_and_changes_the_headline(server, pag
     expect(participants).to_have_text(everyone)
 
     runs = runs_started(page)
-    pick(page, "desa", "Pare")
+    choose(page, "desa", "Pare")
     expect(page).to_have_url(re.compile(r"[?&]desa=Pare(&|$)"))
-    pare = published(demo, Filters(villages=("Pare",)), "summary", (), HEADLINE)
+    pare = published(demo, Filters.of(village="Pare"), "summary", (), HEADLINE)
     assert cell_text(pare, "participants") != everyone, "the demo must make the filter visible"
     expect(participants).to_have_text(cell_text(pare, "participants"))
     settle(page)
     for name in HEADLINE:
         expect(metric(page, "ringkasan_kpi", BY_NAME[name].label_id)).to_have_text(
             cell_text(pare, name, short=True))
-    expect(page.get_by_text("Filter aktif: Desa: Pare")).to_be_visible()
+    expect(page.get_by_text("Filter aktif: Desa/kelurahan: Pare")).to_be_visible()
     assert query(page)["desa"] == ["Pare"]
     assert runs_started(page) > runs, "a filter change reruns the page (and the run counter sees it)"
 
@@ -141,12 +168,12 @@ def test_a_shared_link_opens_with_its_filters_applied(server, browser, demo):
     fresh.set_default_timeout(WAIT_MS)
     try:
         page = fresh.new_page()
-        open_app(page, server.at("desa?desa=Gurah&tahun=2019&tahun=2024"), "Desa")
-        assert chosen(page, "desa") == ["Gurah"]
-        expect(page.locator(".st-key-tahun [data-testid='stSliderThumbValue']")).to_have_text(["2019", "2024"])
-        expect(page.get_by_text("Filter aktif: Tahun: 2019–2024; Desa: Gurah")).to_be_visible()
+        open_app(page, server.at("desa?desa=Gurah&tahun=2021-2025"), "Desa")
+        assert choice(page, "desa") == "Gurah"
+        assert choice(page, "tahun") == "2021-2025 (periode 5 tahun)"
+        expect(page.get_by_text("Filter aktif: Tahun: 2021-2025; Desa/kelurahan: Gurah")).to_be_visible()
 
-        filters = Filters(years=(2019, 2024), villages=("Gurah",))
+        filters = Filters.of(year="2021-2025", village="Gurah")
         by_village = published(demo, filters, "summary", ["village"], DESA_PEOPLE)
         assert by_village["village"].astype(str).tolist() == ["Gurah"]
 
@@ -161,15 +188,15 @@ def test_a_shared_link_opens_with_its_filters_applied(server, browser, demo):
         expect(page.locator("h1").first).to_have_text("Ringkasan")
         total = published(demo, filters, "summary", (), HEADLINE)
         expect(metric(page, "ringkasan_kpi", "Peserta")).to_have_text(cell_text(total, "participants"))
-        assert query(page) == {"desa": ["Gurah"], "tahun": ["2019", "2024"]}
+        assert query(page) == {"desa": ["Gurah"], "tahun": ["2021-2025"]}
     finally:
         fresh.close()
 
 
 def test_a_csv_download_is_the_table_on_screen(server, page: Page, demo):
     # One year: some villages fall below k, so the table hides some cells and shows others.
-    year = Filters(years=(2021, 2021))
-    open_app(page, server.at("desa?tahun=2021&tahun=2021"), "Desa")
+    year = Filters.of(year=2021)
+    open_app(page, server.at("desa?tahun=2021"), "Desa")
     figure = page.locator(".st-key-desa_semua")
     figure.locator("summary").filter(has_text="Lihat tabel").click()
     on_screen = grid_frame(page, figure.locator("[data-testid='stDataFrame']"))
@@ -189,9 +216,9 @@ def test_a_csv_download_is_the_table_on_screen(server, page: Page, demo):
     assert content.startswith("\ufeff".encode("utf-8")), "CSV must start with the UTF-8 BOM for Excel"
     assert download.suggested_filename == export.download_name(text("by_village", "id"), year.label(), "csv")
     csv = read_csv(content)
-    # lib's publishable table, as the download writes it.
-    pd.testing.assert_frame_equal(csv, read_csv(export.csv_bytes(export.display_frame(
-        pub, [c for c in pub.columns if c not in BY_NAME and c != HIDDEN], K, "id"))))
+    # lib's published table, as the download writes it.
+    dims = figures.dimensions(pub)
+    pd.testing.assert_frame_equal(csv, read_csv(export.csv_file(export.download_sheet(pub, dims, RULES, "id"))))
     # The table on screen: same header, same rows, the same cells hidden.
     assert list(csv.columns) == list(on_screen.columns)
     assert csv.iloc[:, 0].tolist() == on_screen.iloc[:, 0].tolist()
@@ -204,20 +231,19 @@ def test_a_csv_download_is_the_table_on_screen(server, page: Page, demo):
 
 
 def test_reset_clears_the_filters_from_the_url(server, page: Page):
-    open_app(page, server.at("hasil?desa=Pare&tahun=2019&tahun=2024&peran=WPS"), "Hasil")
-    assert chosen(page, "desa") == ["Pare"] and chosen(page, "peran") == ["WPS"]
+    open_app(page, server.at("hasil?desa=Pare&tahun=2021-2025&peran=WPS"), "Hasil")
+    assert choice(page, "desa") == "Pare" and choice(page, "peran") == "WPS"
     page.locator(".st-key-reset_filter button").click()
     expect(page).to_have_url(re.compile(r"/hasil$"))
     settle(page)
-    assert chosen(page, "desa") == [] and chosen(page, "peran") == []
-    expect(page.locator(".st-key-tahun [data-testid='stSliderThumbValue']")).to_have_text(["2015", "2025"])
+    assert [choice(page, key) for key in ("tahun", "desa", "peran")] == ["Semua"] * 3
     expect(page.get_by_text("Filter aktif: Semua data")).to_be_visible()
 
 
 def test_switching_to_english_changes_titles_and_labels(server, page: Page):
     open_app(page, server.at(), "Ringkasan")
     page.locator(".st-key-bahasa").get_by_text("English", exact=True).click()
-    expect(page).to_have_url(re.compile(r"[?&]bahasa=English(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]bahasa=en(&|$)"))
     expect(page.locator("h1").first).to_have_text(text("page_ringkasan", "en"))
     settle(page)
     titles = [text(key, "en") for key, _, _ in PAGES]
@@ -229,4 +255,54 @@ def test_switching_to_english_changes_titles_and_labels(server, page: Page):
 
     nav_link(page, text("page_desa", "en")).click()  # the language stays on the next page
     expect(page.locator("h1").first).to_have_text(text("page_desa", "en"))
-    assert query(page).get("bahasa") == ["English"]
+    assert query(page).get("bahasa") == ["en"]
+
+
+def test_a_link_asking_for_a_list_shows_why_and_no_figure_until_one_choice_is_made(server, page: Page, demo):
+    open_app(page, server.at("?desa=Pare&desa=Gurah&tahun=2019&tahun=2024"), "Ringkasan")
+    alerts = page.locator("[data-testid='stAlert']")
+    expect(alerts.filter(has_text="beberapa pilihan desa/kelurahan sekaligus (Pare, Gurah)")).to_be_visible()
+    expect(alerts.filter(has_text="rentang tahun 2019–2024, yang bukan periode bernama")).to_be_visible()
+    assert page.locator(f"[data-testid='stMain'] :is({FIGURES})").count() == 0
+    assert choice(page, "desa") == "" and choice(page, "tahun") == ""  # nothing chosen rather than a false choice
+    assert query(page) == {"desa": ["Pare", "Gurah"], "tahun": ["2019", "2024"]}  # the link stays as it asked
+    full_page_screenshot(page, "tautan-tidak-dijawab")
+
+    choose(page, "desa", "Kabupaten Kediri")
+    choose(page, "tahun", "2021-2025")
+    expect(page).to_have_url(re.compile(r"[?&]tahun=2021-2025(&|$)"))
+    settle(page)
+    expect(alerts.filter(has_text="sekaligus")).to_have_count(0)
+    assert query(page) == {"desa": ["Kabupaten Kediri"], "tahun": ["2021-2025"]}
+    group = published(demo, Filters.of(village="Kabupaten Kediri", year="2021-2025"), "summary", (), HEADLINE)
+    expect(metric(page, "ringkasan_kpi", "Peserta")).to_have_text(cell_text(group, "participants"))
+
+
+def test_the_filters_are_one_choice_each_groups_marked_and_keyboard_usable(server, page: Page):
+    open_app(page, server.at(), "Ringkasan")
+    field = page.locator(".st-key-desa input")
+    field.focus()
+    field.press("ArrowDown")
+    options = page.get_by_role("option").all_inner_texts()
+    assert options[:4] == ["Semua", "Kabupaten Kediri (kelompok 9 desa)", "Kota Kediri (kelompok 1 desa)", "Kandangan"]
+    page.keyboard.press("Escape")
+    full_page_screenshot(page, "filter-desa")
+
+
+def test_back_and_forward_bring_the_filters_of_that_address_back(server, page: Page):
+    open_app(page, server.at(), "Ringkasan")
+    choose(page, "desa", "Pare")
+    expect(page).to_have_url(re.compile(r"[?&]desa=Pare(&|$)"))
+    settle(page)
+    choose(page, "desa", "Semampir")
+    expect(page).to_have_url(re.compile(r"[?&]desa=Semampir(&|$)"))
+    settle(page)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"[?&]desa=Pare(&|$)"))
+    settle(page)
+    eventually(lambda: _shows(page, "desa", "Pare"))
+    expect(page.get_by_text("Filter aktif: Desa/kelurahan: Pare")).to_be_visible()
+
+
+def _shows(page: Page, key: str, value: str) -> None:
+    assert choice(page, key) == value
