@@ -158,20 +158,17 @@ def sync_session() -> Account | None:
         return None
     if mode == OIDC:
         return _sync_oidc()
-    username = _signed_in_username()
-    if username is None:
-        _forget_login()
-        return None
     with accounts_db() as conn:
-        fresh = accounts.account_named(conn, username)
-    if fresh is None:  # deleted by an admin: the session ends with it
+        username = _signed_in_username(conn)
+        fresh = accounts.account_named(conn, username) if username is not None else None
+    if fresh is None:  # not signed in, or deleted by an admin: the session ends with it
         _forget_login()
         return None
     st.session_state[ACCOUNT_KEY] = fresh
     return fresh
 
 
-def _signed_in_username() -> str | None:
+def _signed_in_username(conn) -> str | None:
     """Who this session is signed in as: the browser's live session cookie, else a password login made here.
 
     The cookie is checked on every run, so a sign-out elsewhere in this browser,
@@ -180,8 +177,7 @@ def _signed_in_username() -> str | None:
     stored = current_account()
     token = session_cookie()
     if token:
-        with accounts_db() as conn:
-            name = accounts.session_user(conn, token)
+        name = accounts.session_user(conn, token)
         if name is not None:
             st.session_state[_FROM_COOKIE_KEY] = True
             return name
@@ -218,8 +214,8 @@ def session_cookie() -> str | None:
 def current_address() -> str:
     """The page the browser shows, path and query, e.g. ``/hasil?desa=Pare`` (the login page's own path is "/")."""
     path = urlsplit(st.context.url or "").path or "/"
-    if path.rstrip("/").rsplit("/", 1)[-1] == "masuk":
-        path = path.rstrip("/")[: -len("masuk")] or "/"
+    if path.rstrip("/").rsplit("/", 1)[-1] == LOGIN_PATH:
+        path = path.rstrip("/")[: -len(LOGIN_PATH)] or "/"
     query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
     return f"{path}?{query}" if query else path
 
@@ -330,7 +326,10 @@ def describe_account(account: Account) -> str:
 
 
 # --- navigation ------------------------------------------------------------------
-def login_page(url_path: str = "masuk", hidden: bool = False) -> st.Page:
+LOGIN_PATH = "masuk"
+
+
+def login_page(url_path: str = LOGIN_PATH, hidden: bool = False) -> st.Page:
     return st.Page(PAGES_DIR / "masuk.py", title="Masuk", icon=":material/login:", url_path=url_path,
                    visibility="hidden" if hidden else "visible")
 
