@@ -186,14 +186,18 @@ def _numeric(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _based(base_values: np.ndarray, base_reasons: np.ndarray, rules: Rules) -> np.ndarray:
-    """Reason codes of a figure resting on a published base: BASE_HIDDEN, BASE_SMALL (1 to 2b-1) or "".
+REASON_DTYPE = pd.CategoricalDtype(["", *REASONS])  # a published table's reason columns: one small code per cell
+_CODE = {reason: i for i, reason in enumerate(REASON_DTYPE.categories)}
+
+
+def _based(base_values: np.ndarray, base_codes: np.ndarray, rules: Rules) -> np.ndarray:
+    """Reason codes (``_CODE``) of a figure resting on a published base: BASE_HIDDEN, BASE_SMALL (1 to 2b-1) or shown.
 
     A base of 0 hides nothing: the figure is "none" (a dash), as on an empty selection.
     """
     base = np.nan_to_num(base_values, nan=0.0)
-    return np.where(base_reasons != "", BASE_HIDDEN,
-                    np.where((base > 0) & (base < rules.min_base), BASE_SMALL, "")).astype(object)
+    return np.where(base_codes != 0, _CODE[BASE_HIDDEN],
+                    np.where((base > 0) & (base < rules.min_base), _CODE[BASE_SMALL], 0)).astype(np.int8)
 
 
 def publishable(table: pd.DataFrame, dims: Sequence[str], rules: Rules | int) -> pd.DataFrame:
@@ -211,56 +215,60 @@ def publishable(table: pd.DataFrame, dims: Sequence[str], rules: Rules | int) ->
     if any(c.endswith(REASON_SUFFIX) for c in table.columns):
         raise ValueError("the table is already published (it has reason columns)")
     figures = figure_columns(table)
-    values: dict[str, np.ndarray] = {}
-    reasons: dict[str, np.ndarray] = {}
     raw = {c: _numeric(table[c]) for c in figures}
+    values: dict[str, np.ndarray] = {}
+    codes: dict[str, np.ndarray] = {}
 
     for c in figures:  # counts first: everything else rests on them
         if BY_NAME[c].kind != "count":
             continue
         if key_column(c) not in table.columns:
             raise MissingKeyError(c)
-        values[c], reasons[c] = rounded_counts(raw[c], _numeric(table[key_column(c)]), rules)
-        reasons[c] = np.where(np.isnan(raw[c]), "", reasons[c]).astype(object)
+        values[c], _ = rounded_counts(raw[c], _numeric(table[key_column(c)]), rules)
+        codes[c] = np.where((raw[c] >= 1) & (raw[c] < rules.k), _CODE[SMALL], 0).astype(np.int8)
 
     def count(name: str, of: str) -> tuple[np.ndarray, np.ndarray]:
         if name not in values:
             raise MissingBaseError(of, name)
-        return values[name], reasons[name]
+        return values[name], codes[name]
 
     for c in figures:
         m = BY_NAME[c]
         if m.kind == "rate":
-            num, num_reasons = count(m.numerator, c)
-            base, base_reasons = count(m.base, c)
-            code = np.where(num_reasons != "", NUMERATOR_HIDDEN, _based(base, base_reasons, rules)).astype(object)
+            num, num_codes = count(m.numerator, c)
+            base, base_codes = count(m.base, c)
+            code = np.where(num_codes != 0, _CODE[NUMERATOR_HIDDEN], _based(base, base_codes, rules)).astype(np.int8)
             with np.errstate(invalid="ignore", divide="ignore"):
                 rate = np.where(base > 0, np.minimum(num / np.where(base > 0, base, 1.0), 1.0), np.nan)
-            values[c], reasons[c] = np.where(code != "", np.nan, rate), code
+            values[c], codes[c] = np.where(code != 0, np.nan, rate), code
         elif m.kind == "median":
-            base, base_reasons = count(m.base, c)
-            code = _based(base, base_reasons, rules)
-            rounded = np.round(raw[c] / MEDIAN_STEP) * MEDIAN_STEP
-            values[c], reasons[c] = np.where(code != "", np.nan, rounded), code
+            base, base_codes = count(m.base, c)
+            code = _based(base, base_codes, rules)
+            values[c], codes[c] = np.where(code != 0, np.nan, np.round(raw[c] / MEDIAN_STEP) * MEDIAN_STEP), code
         elif m.kind == "money_per_person":
-            base, base_reasons = count(m.base, c)
-            code = _based(base, base_reasons, rules)
-            exact_base = raw[m.base]
+            base, base_codes = count(m.base, c)
+            code = _based(base, base_codes, rules)
             with np.errstate(invalid="ignore", divide="ignore"):
-                amount = raw[c] * exact_base  # the exact rupiah behind the raw per-person figure
+                amount = raw[c] * raw[m.base]  # the exact rupiah behind the raw per-person figure
                 per_person = np.where(base > 0, amount / np.where(base > 0, base, 1.0), np.nan)
-            values[c], reasons[c] = np.where(code != "", np.nan, per_person), code
+            values[c], codes[c] = np.where(code != 0, np.nan, per_person), code
         elif m.kind != "count":  # money, money_rate: not people, exact
-            values[c], reasons[c] = raw[c], np.full(len(table), "", dtype=object)
+            values[c], codes[c] = raw[c], np.zeros(len(table), dtype=np.int8)
 
-    out = table[[c for c in table.columns if not _is_internal(c)]].copy()
-    for c in figures:
-        if BY_NAME[c].kind == "count":
+    columns: dict[str, object] = {}
+    for c in table.columns:
+        if _is_internal(c):
+            continue
+        if c not in values:
+            columns[c] = table[c]
+        elif BY_NAME[c].kind == "count":
             hidden = np.isnan(values[c])
-            out[c] = pd.arrays.IntegerArray(np.where(hidden, 0, values[c]).astype(np.int64), hidden)
+            columns[c] = pd.arrays.IntegerArray(np.where(hidden, 0, values[c]).astype(np.int64), hidden)
         else:
-            out[c] = values[c].astype("float64")
-    return out.assign(**{reason_column(c): pd.Series(reasons[c], index=out.index, dtype=object) for c in figures})
+            columns[c] = values[c].astype("float64")
+    for c in figures:
+        columns[reason_column(c)] = pd.Categorical.from_codes(codes[c], dtype=REASON_DTYPE)
+    return pd.DataFrame(columns, index=table.index)
 
 
 # --- reading a published table back -----------------------------------------
@@ -269,7 +277,7 @@ def hidden_reasons(pub: pd.DataFrame) -> pd.DataFrame:
     figures = figure_columns(pub)
     if not is_published(pub):
         raise NotPublishedError(list(pub.columns))
-    return pd.DataFrame({c: pub[reason_column(c)].fillna("").astype(object).to_numpy() for c in figures},
+    return pd.DataFrame({c: np.asarray(pub[reason_column(c)], dtype=object) for c in figures},
                         index=pub.index, columns=figures, dtype=object)
 
 
