@@ -14,7 +14,7 @@ import datetime as dt
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from lib import settings
+from lib import export, settings
 from lib import store as data_store
 from lib.accounts import Account
 from lib.filters import Scope, ScopeError, scope_of
@@ -121,6 +121,8 @@ def start(title_key: str, needs: str | None = NEEDS_PARTICIPANTS) -> View:
     if not view.problems:
         shown.append(view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))))
     st.caption(" · ".join(shown))
+    if needs is not None:  # wherever a total stands beside its parts, say why they may not add up
+        st.caption(export.rounding_note(view.rules, view.lang))
     for problem in view.problems:  # no figure of a selection the dashboard does not answer
         st.error(sidebar.problem_words(problem, view.offered, view.lang), icon=":material/link_off:")
     if needs is not None and view.problems:
