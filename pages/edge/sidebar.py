@@ -16,7 +16,7 @@ would write their labels into the link and drop an unknown value without a word.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -147,10 +147,3 @@ def problem_words(problem: Problem, offered: Sequence[Offer], lang: Lang) -> str
     periods = ", ".join(g.name for g in offer.groups) or "—"
     key = {flt.LIST: "link_list", flt.UNKNOWN: "link_unknown", flt.SPAN: "link_span"}[problem.code]
     return text(key, lang, filter=name, asked=asked_words, periods=periods)
-
-
-def asked_for(held: Mapping[str, list[str]], filters: Filters) -> Asked:
-    """``held`` with the filter parameters asking exactly ``filters`` (the language kept)."""
-    out = {k: v for k, v in held.items() if k == PARAM_LANG}
-    out.update({param: [choice] for param, choice in flt.query_of(filters).items()})
-    return out
