@@ -142,27 +142,48 @@ def drawn_measures(spec: FigureSpec, shown: str) -> list[str]:
     return list(spec.measures) if spec.chart.kind == "grouped" else [shown]
 
 
+def _bar(pub: pd.DataFrame, spec: FigureSpec, x: str, shown: str, k: int, lang: str,
+         layers: MapLayers | None) -> go.Figure:
+    chart = spec.chart
+    return charts.bar_chart(pub, x, shown, k=k, lang=lang, colour_by=chart.colour_by, horizontal=chart.horizontal,
+                            largest_first=chart.largest_first)
+
+
+def _grouped(pub: pd.DataFrame, spec: FigureSpec, x: str, shown: str, k: int, lang: str,
+             layers: MapLayers | None) -> go.Figure:
+    return charts.grouped_bar_chart(pub, x, list(spec.measures), k=k, lang=lang, horizontal=spec.chart.horizontal)
+
+
+def _stacked(pub: pd.DataFrame, spec: FigureSpec, x: str, shown: str, k: int, lang: str,
+             layers: MapLayers | None) -> go.Figure:
+    part = spec.chart.part or next(d for d in dimensions(pub) if d != x and d not in spec.by)
+    return charts.stacked_chart(pub, x, part, shown, k=k, lang=lang, horizontal=spec.chart.horizontal)
+
+
+def _funnel(pub: pd.DataFrame, spec: FigureSpec, x: str, shown: str, k: int, lang: str,
+            layers: MapLayers | None) -> go.Figure:
+    return charts.funnel_chart(pub, x, shown, k=k, lang=lang)
+
+
+def _map(pub: pd.DataFrame, spec: FigureSpec, x: str, shown: str, k: int, lang: str,
+         layers: MapLayers | None) -> go.Figure:
+    layers = layers or MapLayers(pd.DataFrame(columns=["regency", "lat", "lon"]),
+                                 pd.DataFrame(columns=["shape", "lon", "lat"]))
+    return charts.origin_map(pub, layers.coordinates, shown, k=k, lang=lang, regency=x, basemap=layers.basemap)
+
+
+# chart kind -> how it is drawn from the published table (a table-only figure draws none)
+DRAW = {"bar": _bar, "grouped": _grouped, "stacked": _stacked, "funnel": _funnel, "map": _map}
+
+
 def chart_figure(pub: pd.DataFrame, spec: FigureSpec, shown: str, rules: Rules, lang: str = "id",
                  layers: MapLayers | None = None) -> go.Figure | None:
     """The plotly figure of ``spec`` drawn from the published ``pub``; None for a table-only figure."""
-    chart, dims = spec.chart, dimensions(pub)
-    x = chart.x or (spec.by[0] if spec.by else dims[0])
-    k = rules.k
-    if chart.kind == "bar":
-        return charts.bar_chart(pub, x, shown, k=k, lang=lang, colour_by=chart.colour_by,
-                                horizontal=chart.horizontal, largest_first=chart.largest_first)
-    if chart.kind == "grouped":
-        return charts.grouped_bar_chart(pub, x, list(spec.measures), k=k, lang=lang, horizontal=chart.horizontal)
-    if chart.kind == "stacked":
-        part = chart.part or next(d for d in dims if d != x and d not in spec.by)
-        return charts.stacked_chart(pub, x, part, shown, k=k, lang=lang, horizontal=chart.horizontal)
-    if chart.kind == "funnel":
-        return charts.funnel_chart(pub, x, shown, k=k, lang=lang)
-    if chart.kind == "map":
-        layers = layers or MapLayers(pd.DataFrame(columns=["regency", "lat", "lon"]),
-                                     pd.DataFrame(columns=["shape", "lon", "lat"]))
-        return charts.origin_map(pub, layers.coordinates, shown, k=k, lang=lang, regency=x, basemap=layers.basemap)
-    return None
+    draw = DRAW.get(spec.chart.kind)
+    if draw is None:
+        return None
+    x = spec.chart.x or (spec.by[0] if spec.by else dimensions(pub)[0])
+    return draw(pub, spec, x, shown, rules.k, lang, layers)
 
 
 def hidden_caption(pub: pd.DataFrame, drawn: Sequence[str], rules: Rules, lang: str = "id") -> str | None:

@@ -227,23 +227,31 @@ def data_years(dataset: Dataset) -> tuple[str, ...]:
     return tuple(str(y) for y in sorted({int(y) for y in years.unique()}))
 
 
+def _values(spec: FilterSpec, dataset: Dataset, scope: Scope) -> tuple[str, ...]:
+    """The values filter ``spec`` offers: the data's years or a reference list, the scoped one narrowed to the scope."""
+    values = data_years(dataset) if spec.values == YEARS else tuple(dataset.reference.vocabulary(spec.values))
+    if spec == SCOPED and scope.villages:
+        return tuple(v for v in values if v in scope.villages)
+    return values
+
+
+def _groups(spec: FilterSpec, reference: Reference, values: tuple[str, ...], scope: Scope) -> tuple[NamedGroup, ...]:
+    """The named groups filter ``spec`` offers: those holding an offered value (and, when scoped, wholly inside)."""
+    groups = reference.named_groups(spec.groups) if spec.groups else ()
+    inside = set(scope.villages) if spec == SCOPED and scope.villages else None
+    return tuple(g for g in groups if set(g.members) & set(values) and (inside is None or set(g.members) <= inside))
+
+
 def offers(dataset: Dataset, scope: Scope = Scope()) -> tuple[Offer, ...]:
     """What every filter of FILTERS offers on ``dataset`` to an account limited to ``scope``.
 
     The scoped filter offers only the scope's values and the groups wholly
     inside it; a group is offered when it holds at least one offered value.
     """
-    reference = dataset.reference
     out = []
     for spec in FILTERS:
-        values = data_years(dataset) if spec.values == YEARS else tuple(reference.vocabulary(spec.values))
-        if spec == SCOPED and scope.villages:
-            values = tuple(v for v in values if v in scope.villages)
-        groups = reference.named_groups(spec.groups) if spec.groups else ()
-        inside = set(scope.villages) if spec == SCOPED and scope.villages else None
-        groups = tuple(g for g in groups if set(g.members) & set(values)
-                       and (inside is None or set(g.members) <= inside))
-        out.append(Offer(spec, groups, values))
+        values = _values(spec, dataset, scope)
+        out.append(Offer(spec, _groups(spec, dataset.reference, values, scope), values))
     return tuple(out)
 
 
@@ -284,6 +292,15 @@ def _named(offer: Offer, asked: str) -> str | None:
     return same[0] if len(same) == 1 else None
 
 
+def _span_choice(offer: Offer, span: tuple[int, int], asked: tuple[str, ...]) -> str | Problem:
+    """The year or named period a span of years is exactly; else a Problem."""
+    years = tuple(str(y) for y in range(span[0], span[1] + 1))
+    if len(years) == 1 and years[0] in offer.values:
+        return years[0]
+    same = [g.name for g in offer.groups if g.members == years]
+    return same[0] if same else Problem(offer.spec.name, SPAN, asked)
+
+
 def choice_of(offer: Offer, asked: Sequence[str]) -> str | None | Problem:
     """What ``asked`` (a URL parameter's values) chooses of ``offer``: a name, None (everything), or a Problem.
 
@@ -298,11 +315,7 @@ def choice_of(offer: Offer, asked: Sequence[str]) -> str | None | Problem:
         return name
     span = _span(asked) if offer.spec.groups == PERIOD_LIST else None
     if span is not None:
-        years = tuple(str(y) for y in range(span[0], span[1] + 1))
-        same = [g.name for g in offer.groups if g.members == years]
-        if len(years) == 1 and years[0] in offer.values:
-            return years[0]
-        return same[0] if same else Problem(offer.spec.name, SPAN, asked)
+        return _span_choice(offer, span, asked)
     return Problem(offer.spec.name, LIST if len(asked) > 1 else UNKNOWN, asked)
 
 
