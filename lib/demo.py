@@ -1,4 +1,4 @@
-"""Synthetic demo data (DATA SINTETIS): three tables that read like Kediri's.
+"""Synthetic demo data (DATA SINTETIS): three tables that read like Kediri's, and its targets.
 
 Every row of the demo is invented by this generator from a fixed seed. No
 person in it exists; the pseudonymous codes (``KDR-0001``, ``SMP-0001``) belong
@@ -8,7 +8,9 @@ tata rias, tata boga and tata busana trainings run by Dinas Sosial Kabupaten
 Kediri and UPT RSBKW Kediri, and Eks Lokalisasi Semampir in Kota Kediri, where
 Dinas Koperasi dan UMKM trains about 25 PSK, mucikari and residents a year in
 konveksi, first with Rp 125 juta of machines, materials and tables, then an
-internship at the Sentra Konveksi in Tulungagung.
+internship at the Sentra Konveksi in Tulungagung. The targets read like a
+Renstra 2021-2026: a few indicators a year for the whole regency, and a few for
+the konveksi program and for Pare.
 
 ``python -m lib.demo`` rewrites ``data/demo/``; with ``--enrollments N`` it
 scales the same shape (same villages, programs and years, more cohorts) for
@@ -27,7 +29,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lib.measures import label
 from lib.schema import (
+    ALL_TABLES,
     BUDGET,
     OUTCOME_EMPLOYED,
     OUTCOME_OWN_BUSINESS,
@@ -40,13 +44,14 @@ from lib.schema import (
     STATUS_COMPLETED,
     STATUS_DROPPED,
     STATUS_ONGOING,
-    TABLES,
+    TARGETS,
     UNKNOWN,
     Budget,
     Outcomes,
     Participants,
     Reference,
     TableName,
+    Targets,
     column_names,
     load_reference,
 )
@@ -122,6 +127,23 @@ ROLE_MIX = {  # site regency -> share of each of ROLES
     "Kota Kediri": (0.55, 0.10, 0.00, 0.35),
 }
 REPEAT_SHARE = 0.08  # enrollments by someone trained in an earlier year
+
+# The targets of the Renstra 2021-2026, set ahead: (indicator, village, program) -> the first year's target
+# and its yearly step. People and rupiah as they are counted, rates in percent; "" for the whole area or
+# every program. Relapse and cost targets fall: less is better there.
+TARGET_YEARS = (2021, 2026)
+RENSTRA = {
+    ("participants", "", ""): (90, 5),
+    ("completion_rate", "", ""): (85, 0),
+    ("working_rate", "", ""): (45, 2),
+    ("relapse_rate", "", ""): (13, -1),
+    ("absorption_rate", "", ""): (95, 0),
+    ("cost_per_participant", "", ""): (3_000_000, 0),
+    ("participants", "", KONVEKSI): (25, 0),
+    ("working_rate", "", KONVEKSI): (50, 0),
+    ("cost_per_working", "", KONVEKSI): (8_500_000, -250_000),
+    ("participants", "Pare", ""): (10, 0),
+}
 
 # Outcome mix of one follow-up, in OUTCOMES order (Bekerja, Usaha Mandiri,
 # Magang, Kembali ke Daerah Asal, Belum Bekerja, Kembali Beroperasi, Tidak
@@ -287,7 +309,23 @@ def demo_tables(seed: int = DEFAULT_SEED, enrollments: int | None = None, refere
         keep = np.sort(np.argpartition(draws.uniform(len(slot_ec)), enrollments - 1)[:enrollments])
         slot_ec, slot_village_name = slot_ec[keep], slot_village_name[keep]
 
-    return _tables(draws, reference, events, ec_event, ec_year, slot_ec, slot_village_name, today)
+    tables = _tables(draws, reference, events, ec_event, ec_year, slot_ec, slot_village_name, today)
+    return {**tables, TARGETS: demo_targets(copies)}
+
+
+def demo_targets(copies: int = 1) -> pd.DataFrame:
+    """The demo's targets (``RENSTRA``), year by year, with contract column names and plain values.
+
+    ``copies``: how many cohorts of each training the demo holds; targets of people grow alike.
+    """
+    rows = []
+    for year in range(TARGET_YEARS[0], TARGET_YEARS[1] + 1):
+        for (name, village, program), (first, step) in RENSTRA.items():
+            target = first + step * (year - TARGET_YEARS[0])
+            rows.append((year, label(name, "id"), village, program, target * (copies if name == "participants" else 1)))
+    frame = pd.DataFrame(rows, columns=[Targets.year, Targets.indicator, Targets.village, Targets.program,
+                                        Targets.target])
+    return frame.assign(**{c: frame[c].replace("", pd.NA).astype("str") for c in (Targets.village, Targets.program)})
 
 
 def _tables(draws: _Draws, reference: Reference, events: pd.DataFrame, ec_event: np.ndarray,
@@ -640,10 +678,10 @@ def _budget(draws: _Draws, reference: Reference, events: pd.DataFrame, ec_event:
 
 # --- files -------------------------------------------------------------------
 def write_demo(folder: Path, tables: Mapping[TableName, pd.DataFrame]) -> None:
-    """Write the tables as ``participants.csv`` etc.: UTF-8, comma, ISO dates."""
+    """Write the tables as ``participants.csv`` etc. (``targets.csv`` when given): UTF-8, comma, ISO dates."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
+    for name in (t for t in ALL_TABLES if t in tables):
         frame = tables[name]
         dates = {c: np.datetime_as_string(frame[c].to_numpy().astype("datetime64[D]"))
                  for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
@@ -652,7 +690,8 @@ def write_demo(folder: Path, tables: Mapping[TableName, pd.DataFrame]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m lib.demo",
-                                     description="Tulis ulang data demo sintetis (participants, outcomes, budget).")
+                                     description="Tulis ulang data demo sintetis (participants, outcomes, budget, "
+                                                 "targets).")
     parser.add_argument("--out", type=Path, default=DEMO_DIR, help=f"folder tujuan (bawaan: {DEMO_DIR})")
     parser.add_argument("--enrollments", type=int, default=None,
                         help="jumlah baris peserta (bawaan: ukuran Kediri); untuk uji beban")
@@ -663,7 +702,7 @@ def main(argv: list[str] | None = None) -> None:
     made = time.perf_counter()
     write_demo(args.out, tables)
     done = time.perf_counter()
-    sizes = ", ".join(f"{name}: {len(tables[name]):,}" for name in TABLES)
+    sizes = ", ".join(f"{name}: {len(tables[name]):,}" for name in ALL_TABLES)
     print(f"{args.out}: {sizes} (dibuat {made - began:.1f} dtk, ditulis {done - made:.1f} dtk)")
 
 

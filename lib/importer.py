@@ -37,9 +37,11 @@ from lib import store as st
 from lib.ingest import ERROR, PROBLEM_COLUMNS, TABLE_LABELS, WARNING, concat_problems, problem, problem_frame
 from lib.loading import DataError, read_files
 from lib.schema import (
+    ALL_TABLES,
     BUDGET,
     DEFAULT_REFERENCE_FILE,
     KEYS,
+    OPTIONAL_TABLES,
     OUTCOMES_TABLE,
     PARTICIPANTS,
     TABLES,
@@ -88,7 +90,7 @@ class ImportPlan:
     base: str | None                       # the version the files were checked against
     validation: Validation
     uploaded: tuple[TableName, ...]        # tables present in the files
-    frames: dict[TableName, pd.DataFrame] = field(repr=False)  # the new version, all three tables
+    frames: dict[TableName, pd.DataFrame] = field(repr=False)  # the new version: the three tables and targets
     changes: pd.DataFrame = field(repr=False)
     totals: pd.DataFrame = field(repr=False)
 
@@ -139,9 +141,13 @@ def row_changes(table: TableName, before: pd.DataFrame, after: pd.DataFrame) -> 
 
 def changes_frame(before: Mapping[TableName, pd.DataFrame], after: Mapping[TableName, pd.DataFrame],
                   uploaded: Sequence[TableName]) -> pd.DataFrame:
-    """Per table: table, action (replace|keep), rows_before, rows_after, added, changed, removed."""
+    """Per table: table, action (replace|keep), rows_before, rows_after, added, changed, removed.
+
+    An optional table (targets) has a row only when it has rows before or after.
+    """
     rows = []
-    for table in TABLES:
+    optional = [t for t in OPTIONAL_TABLES if len(before.get(t, ())) or len(after.get(t, ()))]
+    for table in (*TABLES, *optional):
         rows.append({"table": table, "action": ACTION_REPLACE if table in uploaded else ACTION_KEEP,
                      "rows_before": len(before[table]), "rows_after": len(after[table]),
                      **row_changes(table, before[table], after[table])})
@@ -172,8 +178,8 @@ def totals_frame(before: Mapping[TableName, pd.DataFrame], after: Mapping[TableN
 # --- plan and commit -----------------------------------------------------------------
 def _tables_of(dataset: Dataset | None, reference: Reference) -> dict[TableName, pd.DataFrame]:
     if dataset is None:
-        return {table: empty_frame(table, reference) for table in TABLES}
-    return {table: dataset.table(table) for table in TABLES}
+        return {table: empty_frame(table, reference) for table in ALL_TABLES}
+    return {table: dataset.table(table) for table in ALL_TABLES}
 
 
 # What stays empty on the dashboard while a table has no rows.
@@ -198,14 +204,15 @@ def plan_import(files: Mapping[str, bytes], store: st.StoreLike, reference: Refe
     base = st.current_version_id(store)
     existing = None if base is None else st.read_version(store, base, reference)
     validation = read_files(files, reference, today=today, existing=existing)
-    uploaded = tuple(table for table in TABLES if table in validation.frames)
+    uploaded = tuple(table for table in ALL_TABLES if table in validation.frames)
     if not uploaded and validation.ok:
         validation = Validation(validation.frames, concat_problems([validation.problems, problem_frame([problem(
-            ERROR, ", ".join(files) or "-", "Tidak ada tabel peserta, hasil pemantauan atau anggaran di berkas ini.",
+            ERROR, ", ".join(files) or "-",
+            "Tidak ada tabel peserta, hasil pemantauan, anggaran atau target di berkas ini.",
             "Berkas CSV atau XLSX dengan baris judul kolom salah satu tabel (lihat templat).")])]))
     before = _tables_of(existing, reference)
     if validation.ok:
-        after = {table: validation.frames[table] if table in uploaded else before[table] for table in TABLES}
+        after = {table: validation.frames[table] if table in uploaded else before[table] for table in ALL_TABLES}
         changes, totals_ = changes_frame(before, after, uploaded), totals_frame(before, after)
         empty = [table for table in TABLES if after[table].empty]
         if empty:
@@ -234,7 +241,8 @@ def commit_import(plan: ImportPlan, store: st.StoreLike, author: str, audit=None
     if audit is not None:
         audit.record(author, IMPORT, version=version_id, previous=plan.base, files=list(plan.files),
                      tables=list(plan.uploaded),
-                     rows={table: len(plan.frames[table]) for table in TABLES})
+                     rows={table: len(frame) for table, frame in plan.frames.items()
+                           if table in TABLES or len(frame)})
     return version_id
 
 
@@ -332,7 +340,7 @@ def _list_versions(store: st.Store, out) -> int:
         is_current=listed["is_current"].map({True: "dipakai", False: ""}),
     ).rename(columns={"id": "versi", "created_at": "dibuat", "author": "oleh", "files": "berkas",
                       "note": "catatan", "parent": "induk", "participants": "peserta",
-                      "outcomes": "hasil", "budget": "anggaran", "is_current": "status"})
+                      "outcomes": "hasil", "budget": "anggaran", "targets": "target", "is_current": "status"})
     _print_frame(shown, out)
     return EXIT_OK
 

@@ -4,8 +4,8 @@ A file is CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16 or
 Windows-1252) or XLSX (every sheet, read by ``lib.xlsx``). Every file is read
 within ``lib.limits``: one beyond a limit is refused whole, with a problem
 naming the limit. In each sheet the header row is looked for among the first
-rows, so title rows above it are skipped; the table (participants, outcomes or
-budget) is recognised from which headers match best. Empty rows, empty columns
+rows, so title rows above it are skipped; the table (participants, outcomes,
+budget or targets) is recognised from which headers match best. Empty rows, empty columns
 and a total row at the bottom are dropped, cells are stripped.
 
 Nothing here checks values against the contract (that is ``lib.validate``),
@@ -31,12 +31,13 @@ import pandas as pd
 from lib.fmt import count
 from lib.limits import CELL_CHARS, CELLS, COLUMNS, ROWS, UNPACKED_BYTES, LimitExceeded
 from lib.schema import (
+    ALL_TABLES,
     BUDGET,
     NIK_PATTERN,
     OUTCOMES_TABLE,
     PARTICIPANTS,
     PII_HEADERS,
-    TABLES,
+    TARGETS,
     TOTAL_ROW_WORDS,
     Participants,
     TableName,
@@ -56,6 +57,7 @@ TABLE_LABELS: dict[TableName, str] = {
     PARTICIPANTS: "peserta",
     OUTCOMES_TABLE: "hasil pemantauan",
     BUDGET: "anggaran",
+    TARGETS: "target",
 }
 # Words in a file name that say which table it holds; used only to break a tie
 # between tables whose headers match equally well (participants and outcomes
@@ -64,6 +66,7 @@ NAME_HINTS: dict[TableName, tuple[str, ...]] = {
     PARTICIPANTS: ("participant", "peserta"),
     OUTCOMES_TABLE: ("outcome", "hasil", "pemantauan"),
     BUDGET: ("budget", "anggaran"),
+    TARGETS: ("target", "sasaran", "capaian"),
 }
 HEADER_SEARCH_ROWS = 20
 CSV_DELIMITERS = (",", ";", "\t")   # tab: Excel's "Unicode Text" export
@@ -79,8 +82,8 @@ QUIET_HEADERS = frozenset({"no", "nomor", "nourut", "urut", "nomorurut"})
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or an .xlsx protected by a password
 _ZIP_MAGIC = b"PK\x03\x04"
-_LOOKUPS = {table: header_lookup(table) for table in TABLES}
-_REQUIRED = {table: {s.name for s in column_specs(table) if s.required} for table in TABLES}
+_LOOKUPS = {table: header_lookup(table) for table in ALL_TABLES}
+_REQUIRED = {table: {s.name for s in column_specs(table) if s.required} for table in ALL_TABLES}
 _PII_WORDS = PII_HEADERS | {word + suffix for word in PII_HEADERS for suffix in PII_SUFFIXES}
 
 
@@ -497,7 +500,7 @@ def find_header(rows: Sequence[Sequence[str | None]], hint: TableName | None = N
         if index:
             above = list(rows[index - 1]) + [None] * len(cells)
             candidates.append([cell or above[j] for j, cell in enumerate(cells)])
-        for table in TABLES:
+        for table in ALL_TABLES:
             for combined, header in enumerate(candidates):
                 matched = {contract_column(table, c) for c in header if c} - {None}
                 required = len(matched & _REQUIRED[table])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.ingest import ERROR, TABLE_LABELS, WARNING, concat_problems, problem, problem_frame, read_sheets
-from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, TABLES, Dataset, Reference
+from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, TABLES, TARGETS, Dataset, Reference
 from lib.validate import Validation, validate_sheets
 
 DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm")
@@ -51,7 +51,8 @@ def read_files(files: Mapping[str, bytes], reference: Reference, today: dt.date 
 def load_folder(folder: Path, reference: Reference, label: str = "demo", is_demo: bool = True,
                 today: dt.date | None = None) -> Dataset:
     """Reads participants/outcomes/budget .csv or .xlsx in folder (file names participants.*, outcomes.*,
-    budget.* — or recognised by headers), validates, raises DataError listing every problem."""
+    budget.* — or recognised by headers) and, when there is one, the optional targets table; validates,
+    raises DataError listing every problem."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(problem_frame([problem(
@@ -69,4 +70,5 @@ def load_folder(folder: Path, reference: Reference, label: str = "demo", is_demo
     if (problems["severity"] == ERROR).any():
         raise DataError(problems)
     return Dataset(participants=checked.frames[PARTICIPANTS], outcomes=checked.frames[OUTCOMES_TABLE],
-                   budget=checked.frames[BUDGET], reference=reference, label=label, is_demo=is_demo)
+                   budget=checked.frames[BUDGET], reference=reference, label=label, is_demo=is_demo,
+                   targets=checked.frames.get(TARGETS))

@@ -20,6 +20,8 @@ from typing import Any, ClassVar, Literal
 import pandas as pd
 import pandera.pandas as pa
 
+from lib.measures import label as measure_label
+
 UNKNOWN = "Tidak Diketahui"
 FIRST_YEAR = 2010
 
@@ -53,16 +55,27 @@ CATEGORIES = (
 CATEGORY_EQUIPMENT = "Peralatan"
 FUNDING_SOURCES = ("APBD Kabupaten", "APBD Kota", "APBD Provinsi", "APBN", "Lainnya")
 
-TableName = Literal["participants", "outcomes", "budget"]
+TableName = Literal["participants", "outcomes", "budget", "targets"]
 PARTICIPANTS: TableName = "participants"
 OUTCOMES_TABLE: TableName = "outcomes"
 BUDGET: TableName = "budget"
-TABLES: tuple[TableName, ...] = (PARTICIPANTS, OUTCOMES_TABLE, BUDGET)
+TABLES: tuple[TableName, ...] = (PARTICIPANTS, OUTCOMES_TABLE, BUDGET)  # every version holds these three
+TARGETS: TableName = "targets"
+OPTIONAL_TABLES: tuple[TableName, ...] = (TARGETS,)  # a department that sets no targets has none
+ALL_TABLES: tuple[TableName, ...] = (*TABLES, *OPTIONAL_TABLES)
+
+# The figures of lib.measures a department may set a target for (column ``indicator`` of targets);
+# a file names them by their Indonesian label as the dashboard shows it, or their English one.
+TARGET_INDICATORS = ("participants", "completion_rate", "working_rate", "relapse_rate", "returned_home",
+                     "absorption_rate", "cost_per_participant", "cost_per_working")
 
 
-Kind = Literal["text", "int", "rupiah", "date"]
+Kind = Literal["text", "int", "rupiah", "date", "number"]
 # The upper bound of a year column: the year of the day the file is checked.
 CURRENT_YEAR = "current_year"
+# The upper bound of a target's year: targets are set ahead, up to this many years after the current one.
+TARGET_YEARS_AHEAD = 5
+PLAN_YEAR = "plan_year"
 
 
 @dataclass(frozen=True)
@@ -144,10 +157,22 @@ class Budget(Table):
     funding_source = Column("sumber_dana", "text", vocab="funding_sources")
 
 
+class Targets(Table):
+    """targets: one row per target a department set (Renstra, RPJMD); optional."""
+
+    table = "targets"
+    year = Column("tahun", "int", low=FIRST_YEAR, high=PLAN_YEAR)
+    indicator = Column("indikator", "text", vocab="indicators")
+    village = Column("desa", "text", required=False, vocab="sites")    # empty: the whole area
+    program = Column("program", "text", required=False, vocab="programs")  # empty: every program
+    target = Column("target", "number", low=0)  # people, percent (80 is 80%) or rupiah, as fits the indicator
+
+
 DECLARATIONS: dict[TableName, type[Table]] = {
     PARTICIPANTS: Participants,
     OUTCOMES_TABLE: Outcomes,
     BUDGET: Budget,
+    TARGETS: Targets,
 }
 # Columns whose values form an open list: stored as categoricals of whatever values arrive.
 OPEN_VOCABULARIES = frozenset({Participants.origin_regency, Participants.origin_province})
@@ -162,6 +187,7 @@ KEYS: dict[TableName, tuple[str, ...]] = {
         Outcomes.observed_on,
     ),
     BUDGET: (),
+    TARGETS: (Targets.year, Targets.indicator, Targets.village, Targets.program),  # empty village/program too
 }
 ENROLLMENT_KEY: tuple[str, ...] = KEYS[PARTICIPANTS]
 
@@ -192,8 +218,10 @@ class ColumnSpec:
     high: int | str | None = None
 
     def bounds(self, today: dt.date | None = None) -> tuple[int | None, int | None]:
-        """(low, high) of an int or rupiah column, ``CURRENT_YEAR`` read as the year of ``today``."""
-        high = current_year(today) if self.high == CURRENT_YEAR else self.high
+        """(low, high) of an int, rupiah or number column, ``CURRENT_YEAR`` read as the year of ``today``
+        (``PLAN_YEAR``: TARGET_YEARS_AHEAD years after it)."""
+        ahead = {CURRENT_YEAR: 0, PLAN_YEAR: TARGET_YEARS_AHEAD}
+        high = current_year(today) + ahead[self.high] if self.high in ahead else self.high
         return self.low, high  # type: ignore[return-value]
 
 
@@ -273,12 +301,18 @@ class Reference:
             "programs": self.programs,
             "organizers": self.organizers,
             "sites": self.villages,
+            "indicators": target_indicator_labels(),
         }
         return fixed[name]
 
     def named_groups(self, list_name: str) -> tuple[NamedGroup, ...]:
         """The named groups of ``list_name`` (SITE_LIST, ORGANIZER_LIST or PERIOD_LIST); none if the file has none."""
         return self.groups.get(list_name, ())
+
+
+def target_indicator_labels() -> tuple[str, ...]:
+    """The figures a target may be set for, by their Indonesian label (the spelling targets are stored in)."""
+    return tuple(measure_label(name, "id") for name in TARGET_INDICATORS)
 
 
 DEFAULT_REFERENCE_FILE = Path(__file__).resolve().parent.parent / "data" / "reference.toml"
@@ -396,6 +430,8 @@ def dtypes(table: TableName, reference: Reference) -> dict[str, object]:
             out[spec.name] = "datetime64[ns]"
         elif spec.kind in ("int", "rupiah"):
             out[spec.name] = "Int64"
+        elif spec.kind == "number":
+            out[spec.name] = "Float64"
         else:
             out[spec.name] = pd.StringDtype()
     return out
@@ -445,7 +481,8 @@ SHARE_UNATTRIBUTED = "tidak teratribusi"  # village-less line with no enrollment
 
 @dataclass(frozen=True)
 class Dataset:
-    """The three typed tables in use, with the reference lists they were checked against."""
+    """The three typed tables in use and the targets (none: a table without rows), with the reference lists
+    they were checked against."""
 
     participants: pd.DataFrame
     outcomes: pd.DataFrame
@@ -453,6 +490,12 @@ class Dataset:
     reference: Reference
     label: str = "demo"       # what the user is told: "data demo" or the version in use
     is_demo: bool = True      # synthetic demo data: every page says so
+    targets: pd.DataFrame | None = None  # the department's targets; filters never select in it
+
+    def __post_init__(self) -> None:
+        if self.targets is None:
+            object.__setattr__(self, "targets", empty_frame(TARGETS, self.reference))
 
     def table(self, name: TableName) -> pd.DataFrame:
-        return {PARTICIPANTS: self.participants, OUTCOMES_TABLE: self.outcomes, BUDGET: self.budget}[name]
+        return {PARTICIPANTS: self.participants, OUTCOMES_TABLE: self.outcomes, BUDGET: self.budget,
+                TARGETS: self.targets}[name]

@@ -7,7 +7,7 @@ Layout of a store folder::
       .lock                    taken (flock) by whoever writes
       versions/
         0001/  participants.parquet  outcomes.parquet  budget.parquet  manifest.json
-        0002/  ...
+        0002/  ...   targets.parquet too when the version has targets (a version without has none)
         .tmp-0003-...          a version being written; never listed, removed at next open
 
 A version is written under a temporary name, every file and the folder are
@@ -55,7 +55,17 @@ import pyarrow.parquet as pq
 
 from lib import backend, settings
 from lib.audit import IMPORT, ROLLBACK
-from lib.schema import TABLES, Dataset, Reference, TableName, column_names, column_specs, typed_frame
+from lib.schema import (
+    ALL_TABLES,
+    OPTIONAL_TABLES,
+    TABLES,
+    Dataset,
+    Reference,
+    TableName,
+    column_names,
+    column_specs,
+    typed_frame,
+)
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -73,7 +83,7 @@ LOCAL_TIMEZONE_NAME = "WIB"
 
 # Columns of ``versions``.
 VERSION_COLUMNS = ["id", "created_at", "author", "files", "note", "parent",
-                   *TABLES, "is_current"]
+                   *ALL_TABLES, "is_current"]
 # Columns of ``history``.
 HISTORY_COLUMNS = ["at", "version", "author", "action"]
 
@@ -436,11 +446,22 @@ def _parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _check_frames(frames: Mapping[TableName, pd.DataFrame]) -> None:
-    if set(frames) != set(TABLES):
-        raise ValueError(f"Sebuah versi memerlukan tepat tabel {', '.join(TABLES)}; diberikan: {sorted(frames)}.")
-    for table in TABLES:
+    if not set(TABLES) <= set(frames) <= set(ALL_TABLES):
+        raise ValueError(f"Sebuah versi memerlukan tepat tabel {', '.join(TABLES)} (dan boleh "
+                         f"{', '.join(OPTIONAL_TABLES)}); diberikan: {sorted(frames)}.")
+    for table in frames:
         if list(frames[table].columns) != column_names(table):
             raise ValueError(f"Kolom tabel {table} harus {column_names(table)}, bukan {list(frames[table].columns)}.")
+
+
+def _stored(frames: Mapping[TableName, pd.DataFrame]) -> tuple[TableName, ...]:
+    """The tables a version of ``frames`` keeps: the three always, an optional one only when it has rows."""
+    return (*TABLES, *(t for t in OPTIONAL_TABLES if t in frames and len(frames[t])))
+
+
+def _tables_of(manifest: Mapping) -> tuple[TableName, ...]:
+    """The tables a stored version holds, in contract order (older versions have no targets)."""
+    return tuple(t for t in ALL_TABLES if t in manifest["tables"])
 
 
 def _table_entry(table: TableName, rows: int, data: bytes) -> dict:
@@ -455,7 +476,7 @@ def _manifest(version_id: str, author: str, files: Sequence[str], parent: str | 
         "created_at": _iso(_utc_now()),
         "author": author,
         "files": list(files),
-        "rows": {table: tables[table]["rows"] for table in TABLES},
+        "rows": {table: entry["rows"] for table, entry in tables.items()},
         "parent": parent,
         "note": note,
         "tables": dict(tables),
@@ -471,7 +492,7 @@ def commit_version(
     files: Sequence[str] = (),
     note: str = "",
 ) -> str:
-    """Store ``frames`` (typed, all three tables) as a new current version; return its id.
+    """Store ``frames`` (typed: the three tables, and the targets if any) as a new current version; return its id.
 
     ``base`` is the version the data was checked against: when another version
     became current meanwhile, ``StaleImport`` is raised and nothing changes.
@@ -494,7 +515,7 @@ def commit_version(
         try:
             temp.mkdir(mode=0o700)
             tables = {}
-            for table in TABLES:
+            for table in _stored(frames):
                 data = _parquet_bytes(frames[table])
                 _write_durably(temp / f"{table}.parquet", data)
                 _checkpoint(f"{table} written")
@@ -521,7 +542,7 @@ def commit_version(
 def _commit_to_database(store: DatabaseStore, frames: Mapping[TableName, pd.DataFrame], *, author: str,
                         base: str | None, files: Sequence[str], note: str) -> str:
     """One transaction: the version, its tables, the switch; committed as a whole or not at all."""
-    blobs = {table: _parquet_bytes(frames[table]) for table in TABLES}  # before the lock: the slow part
+    blobs = {table: _parquet_bytes(frames[table]) for table in _stored(frames)}  # before the lock: the slow part
     try:
         with _exclusive(store) as db:
             pointer = _read_pointer(store, db)
@@ -530,12 +551,12 @@ def _commit_to_database(store: DatabaseStore, frames: Mapping[TableName, pd.Data
                 raise StaleImport(base, current)
             (last,) = db.execute("SELECT coalesce(max(id::integer), 0) FROM store_versions").fetchone()
             version_id = f"{last + 1:04d}"
-            tables = {table: _table_entry(table, len(frames[table]), blobs[table]) for table in TABLES}
+            tables = {table: _table_entry(table, len(frames[table]), blobs[table]) for table in blobs}
             manifest = _manifest(version_id, author, files, current, note, tables)
             db.execute("INSERT INTO store_versions (id, created_at, manifest) VALUES (?, ?, ?)",
                        (version_id, manifest["created_at"], json.dumps(manifest, ensure_ascii=False)))
             _checkpoint("manifest written")
-            for table in TABLES:
+            for table in blobs:
                 db.execute("INSERT INTO store_tables (version, name, data) VALUES (?, ?, ?)",
                            (version_id, table, blobs[table]))
                 _checkpoint(f"{table} written")
@@ -562,8 +583,9 @@ def rollback(store: StoreLike, version_id: str, author: str, audit=None) -> str:
             if pointer is None or version_id not in pointer.committed:
                 raise UnknownVersion(version_id)
             previous = pointer.current
-            for table in TABLES:
-                _verified_bytes(store, read_manifest(store, version_id), table)
+            manifest = read_manifest(store, version_id)
+            for table in _tables_of(manifest):
+                _verified_bytes(store, manifest, table)
             if previous != version_id:
                 try:
                     _switch_pointer(store, pointer, version_id, author, ACTION_ROLLBACK)
@@ -586,7 +608,7 @@ def _rollback_in_database(store: DatabaseStore, version_id: str, author: str) ->
             manifest = _database_manifest(db, version_id)
             stored = dict(db.execute("SELECT name, encode(sha256(data), 'hex') FROM store_tables WHERE version = ?",
                                      (version_id,)).fetchall())
-            for table in TABLES:
+            for table in _tables_of(manifest):
                 if stored.get(table) != manifest["tables"][table]["sha256"]:
                     raise StoreCorrupt(f"Tabel {table} versi {version_id} di basis data berubah atau rusak "
                                        "sejak disimpan (sidik sha256 tidak cocok).")
@@ -639,14 +661,14 @@ def _verified_bytes(store: Store, manifest: Mapping, table: TableName) -> bytes:
 def _verified_tables(store: Store | DatabaseStore, manifest: Mapping) -> dict[TableName, bytes]:
     """Every table's Parquet bytes of a version, each checked against its manifest's sha256."""
     if not isinstance(store, DatabaseStore):
-        return {table: _verified_bytes(store, manifest, table) for table in TABLES}
+        return {table: _verified_bytes(store, manifest, table) for table in _tables_of(manifest)}
     with _database(store) as db:
         # Binary results: the bytes arrive as they are, not as hex text to decode.
         rows = db.execute("SELECT name, data FROM store_tables WHERE version = ?", (manifest["id"],),
                           binary=True).fetchall()
     found = {name: data for name, data in rows}
     tables = {}
-    for table in TABLES:
+    for table in _tables_of(manifest):
         if table not in found:
             raise StoreCorrupt(f"Tabel {table} hilang dari versi {manifest['id']} di basis data.")
         tables[table] = _checked(found[table], manifest["tables"][table],
@@ -672,13 +694,13 @@ def read_version(store: StoreLike, version_id: str, reference: Reference) -> Dat
     manifest = read_manifest(store, version_id)
     raw = {table: pq.read_table(pa.BufferReader(data)).to_pandas()
            for table, data in _verified_tables(store, manifest).items()}
-    missing = {table: found for table in TABLES
+    missing = {table: found for table in raw
                if (found := _values_outside_reference(table, raw[table], reference))}
     if missing:
         # Re-typing would silently blank such values and change the figures.
         raise ReferenceMismatch(version_id, missing)
     # Re-typing puts back the reference's categories, in the reference's order.
-    frames = {table: typed_frame(table, raw[table], reference) for table in TABLES}
+    frames = {table: typed_frame(table, raw[table], reference) for table in raw}  # targets: only if it has some
     return Dataset(**frames, reference=reference, label=version_label(manifest), is_demo=False)
 
 
@@ -712,7 +734,7 @@ def versions(store: StoreLike) -> pd.DataFrame:
             "files": ", ".join(manifest["files"]),
             "note": manifest.get("note", ""),
             "parent": manifest.get("parent"),
-            **{table: manifest["rows"][table] for table in TABLES},
+            **{table: manifest["rows"].get(table, 0) for table in ALL_TABLES},
             "is_current": version_id == pointer.current,
         })
     frame = pd.DataFrame(rows, columns=VERSION_COLUMNS)
@@ -723,7 +745,7 @@ def versions(store: StoreLike) -> pd.DataFrame:
         files=frame["files"].astype("string"),
         note=frame["note"].astype("string"),
         parent=frame["parent"].astype("string"),
-        **{table: frame[table].astype("Int64") for table in TABLES},
+        **{table: frame[table].astype("Int64") for table in ALL_TABLES},
         is_current=frame["is_current"].astype(bool),
     )
     return frame.sort_values("id", ascending=False).reset_index(drop=True)

@@ -1,7 +1,8 @@
-"""Blank templates (and filled exports) of the three tables, in the format the importer reads.
+"""Blank templates (and filled exports) of the tables, in the format the importer reads.
 
 A template has the Indonesian headers (the contract's aliases) and one example
-row. The XLSX has a second sheet "Pilihan" listing the allowed values of each
+row (the targets template: one per indicator that can carry a target, so the
+CSV lists them too). The XLSX has a second sheet "Pilihan" listing the allowed values of each
 vocabulary column, and drop-down lists that use it. Given ``rows``, the same
 functions write those rows instead of the example: a file that imports back to
 exactly the same table.
@@ -28,12 +29,15 @@ from lib.schema import (
     PARTICIPANTS,
     ROLES,
     STATUS_COMPLETED,
+    TARGET_INDICATORS,
+    TARGETS,
     Budget,
     ColumnSpec,
     Outcomes,
     Participants,
     Reference,
     TableName,
+    Targets,
     column_specs,
     current_year,
     typed_frame,
@@ -41,7 +45,8 @@ from lib.schema import (
 
 CHOICES_SHEET = "Pilihan"
 # Sheet and file names staff recognise.
-TABLE_TITLES: dict[TableName, str] = {PARTICIPANTS: "peserta", OUTCOMES_TABLE: "hasil", BUDGET: "anggaran"}
+TABLE_TITLES: dict[TableName, str] = {PARTICIPANTS: "peserta", OUTCOMES_TABLE: "hasil", BUDGET: "anggaran",
+                                      TARGETS: "target"}
 # Indonesian Excel uses ';' as its list separator, so a ';' file opens in columns there.
 CSV_SEPARATOR = ";"
 # Rows covered by the drop-down lists and column formats of the XLSX.
@@ -54,7 +59,11 @@ _KIND_HINTS = {
     "int": "bilangan bulat",
     "rupiah": "rupiah, bilangan bulat tanpa desimal (125000000 atau 125.000.000)",
     "date": "tanggal (2024-03-31 atau 31/03/2024)",
+    "number": "angka dalam satuan indikatornya: jumlah orang (100), persen (80 berarti 80%) atau rupiah",
 }
+# The targets template's example: next to every indicator that can carry a target, a target a regency's
+# Renstra might set for the whole area (people, percent or rupiah, as the indicator counts).
+EXAMPLE_TARGETS = dict(zip(TARGET_INDICATORS, (100, 85, 60, 10, 10, 95, 5_000_000, 8_000_000)))
 
 
 def template_filename(table: TableName, extension: str) -> str:
@@ -63,7 +72,13 @@ def template_filename(table: TableName, extension: str) -> str:
 
 
 def example_frame(table: TableName, reference: Reference, today: dt.date | None = None) -> pd.DataFrame:
-    """One plausible, valid row of ``table`` (last year's), typed like a loaded table."""
+    """One plausible, valid row of ``table`` (last year's), typed like a loaded table; for targets, this year's
+    target of every indicator for the whole area."""
+    if table == TARGETS:
+        labels = reference.vocabulary("indicators")
+        return typed_frame(TARGETS, pd.DataFrame({
+            Targets.year: current_year(today), Targets.indicator: labels, Targets.village: None,
+            Targets.program: None, Targets.target: [float(EXAMPLE_TARGETS[n]) for n in TARGET_INDICATORS]}), reference)
     year = current_year(today) - 1
     program, village, organizer = reference.programs[0], reference.villages[0], reference.organizers[0]
     code = "KDR-0001"
@@ -102,6 +117,8 @@ def _cell_values(table: TableName, rows: pd.DataFrame) -> list[list[object]]:
                 values.append(pd.Timestamp(value).to_pydatetime())
             elif spec.kind in ("int", "rupiah"):
                 values.append(int(value))
+            elif spec.kind == "number":
+                values.append(int(value) if float(value).is_integer() else float(value))
             else:
                 values.append(str(value))
         out.append(values)
@@ -145,7 +162,7 @@ def template_xlsx(table: TableName, reference: Reference, rows: pd.DataFrame | N
         sheet.column_dimensions[letter].width = max(14, len(spec.alias) + 4)
         # Typed cells for new rows: codes stay text (leading zeros kept), money shows thousands.
         sheet.column_dimensions[letter].number_format = {
-            "text": "@", "int": "0", "rupiah": "#,##0", "date": "yyyy-mm-dd"}[spec.kind]
+            "text": "@", "int": "0", "rupiah": "#,##0", "date": "yyyy-mm-dd", "number": "General"}[spec.kind]
 
     for values in _cell_values(table, _rows_or_example(table, reference, rows, today)):
         sheet.append(values)

@@ -137,6 +137,55 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Totals over every selected year; the arrow shows the last year's change on the year before.",
     },
     "trend": {"id": "Tren menurut tahun", "en": "Trend by year"},
+    # --- targets and achievement (capaian kinerja): lib.targets
+    "targets_title": {"id": "Target dan capaian", "en": "Targets and achievement"},
+    "targets_help": {
+        "id": "Target yang ditetapkan dinas (Renstra/RPJMD) untuk pilihan filter ini, dibanding angka yang tampil "
+              "di dasbor pada tahun yang sama. Capaian = realisasi ÷ target; untuk angka yang makin kecil makin "
+              "baik (tingkat kembali beroperasi, biaya per peserta, biaya per peserta bekerja) capaian = "
+              "(2 × target − realisasi) ÷ target.",
+        "en": "The department's targets (Renstra/RPJMD) for this filter choice, against the figure the dashboard "
+              "shows for the same year. Achievement = realised ÷ target; for figures where less is better (relapse "
+              "rate, cost per participant, cost per working participant) achievement = (2 × target − realised) ÷ "
+              "target.",
+    },
+    "targets_caption": {
+        "id": "Predikat: capaian 100% atau lebih Tercapai, 85% sampai di bawah 100% Hampir tercapai, di bawah 85% "
+              "Belum tercapai. Realisasi yang disembunyikan untuk melindungi peserta menyembunyikan capaiannya juga.",
+        "en": "Rating: achievement of 100% or more Achieved, 85% to under 100% Nearly achieved, under 85% Not yet "
+              "achieved. A realised figure hidden to protect participants hides its achievement too.",
+    },
+    "targets_none": {
+        "id": "Tidak ada target untuk pilihan filter ini. Target berlaku untuk seluruh wilayah, satu desa atau satu "
+              "program, pada filter penyelenggara dan peran “Semua”.",
+        "en": "There is no target for this filter choice. Targets apply to the whole area, one village or one "
+              "program, with the organizer and role filters on “All”.",
+    },
+    "target_year": {"id": "Tahun", "en": "Year"},
+    "target_indicator": {"id": "Indikator", "en": "Indicator"},
+    "target_target": {"id": "Target", "en": "Target"},
+    "target_realised": {"id": "Realisasi", "en": "Realised"},
+    "target_capaian": {"id": "Capaian", "en": "Achievement"},
+    "target_predicate": {"id": "Predikat", "en": "Rating"},
+    "capaian_achieved": {"id": "Tercapai", "en": "Achieved"},
+    "capaian_nearly": {"id": "Hampir tercapai", "en": "Nearly achieved"},
+    "capaian_not_yet": {"id": "Belum tercapai", "en": "Not yet achieved"},
+    "capaian_no_figure": {"id": "Tidak ada realisasi", "en": "No realised figure"},
+    "capaian_zero_target": {"id": "Target 0: tidak dihitung", "en": "Target 0: not computed"},
+    "target_tile": {
+        "id": "Target {year}: {target}. Realisasi {year}: {realised}. Capaian: {capaian} ({predicate}).",
+        "en": "Target {year}: {target}. Realised {year}: {realised}. Achievement: {capaian} ({predicate}).",
+    },
+    "target_tile_hidden": {
+        "id": "Target {year}: {target}. Capaian disembunyikan karena realisasinya disembunyikan ({why}).",
+        "en": "Target {year}: {target}. Achievement hidden because the realised figure is hidden ({why}).",
+    },
+    "target_tile_zero": {
+        "id": "Target {year}: 0. Realisasi {year}: {realised}. Capaian tidak dihitung untuk target 0.",
+        "en": "Target {year}: 0. Realised {year}: {realised}. No achievement is computed for a target of 0.",
+    },
+    "target_hover": {"id": "Target: {target}<br>Capaian: {capaian}",
+                     "en": "Target: {target}<br>Achievement: {capaian}"},
     # --- Desa
     "all_villages": {"id": "Semua desa", "en": "All villages"},
     "profile": {"id": "Profil satu desa", "en": "One village's profile"},
@@ -310,6 +359,42 @@ TEXTS: dict[str, dict[str, str]] = {
               "- CSV and Excel downloads hold exactly the table shown, with the same hiding.\n"
               "- No page or download lists participants.",
     },
+    "guide_targets": {"id": "Target dan capaian", "en": "Targets and achievement"},
+    "guide_targets_body": {
+        "id": "Bila dinas mengimpor target (tabel **target**: tahun, indikator, desa, program, target, misalnya dari "
+              "Renstra atau RPJMD), halaman Ringkasan menampilkan tabel **Target dan capaian**, garis target pada "
+              "grafik tren, dan target di keterangan (tanda tanya) angka utama.\n"
+              "- Target berlaku untuk pilihan filter yang persis sama: target seluruh wilayah saat filter desa dan "
+              "program “Semua”, target satu desa saat filter desa memilih desa itu, target satu program saat filter "
+              "program memilih program itu; filter tahun memilih tahun targetnya. Kelompok desa, penyelenggara dan "
+              "peran tidak punya target.\n"
+              "- **Realisasi** adalah angka yang tampil di dasbor untuk tahun target, setelah pembulatan dan "
+              "penyembunyian. Bila realisasi disembunyikan, capaian dan predikatnya ikut disembunyikan.\n"
+              "- **Capaian** = realisasi ÷ target. Untuk angka yang makin kecil makin baik (tingkat kembali "
+              "beroperasi, biaya per peserta, biaya per peserta bekerja) capaian = (2 × target − realisasi) ÷ "
+              "target, aturan polaritas LKjIP. Ditulis sebagai persen dengan satu desimal.\n"
+              "- **Predikat**: capaian 100% atau lebih *Tercapai*, 85% sampai di bawah 100% *Hampir tercapai*, di "
+              "bawah 85% *Belum tercapai*. Warnanya hanya membantu; kata predikatnya yang berlaku.\n"
+              "- Target 0 tidak punya capaian, begitu pula tahun tanpa realisasi (belum ada data, atau penyebutnya "
+              "0): keduanya tertulis —.",
+        "en": "When the department imports targets (the **targets** table: year, indicator, village, program, "
+              "target, e.g. from its Renstra or RPJMD), the Overview page shows a **Targets and achievement** table, "
+              "a target line on the trend chart, and the target in the help (question mark) of the headline "
+              "figures.\n"
+              "- A target applies to exactly the same filter choice: the whole area's target when the village and "
+              "program filters are on “All”, one village's when the village filter chooses that village, one "
+              "program's when the program filter chooses that program; the year filter chooses the targets' years. "
+              "Groups of villages, organizers and roles have no targets.\n"
+              "- **Realised** is the figure the dashboard shows for the target's year, rounded and hidden as every "
+              "figure is. When the realised figure is hidden, so are its achievement and rating.\n"
+              "- **Achievement** = realised ÷ target. For figures where less is better (relapse rate, cost per "
+              "participant, cost per working participant) achievement = (2 × target − realised) ÷ target, the "
+              "polarity rule of LKjIP reports. It is written as a percentage with one decimal.\n"
+              "- **Rating**: an achievement of 100% or more is *Achieved*, 85% to under 100% *Nearly achieved*, "
+              "under 85% *Not yet achieved*. The colour only helps; the word is what counts.\n"
+              "- A target of 0 has no achievement, nor has a year without a realised figure (no data yet, or a "
+              "denominator of 0): both read —.",
+    },
     "guide_contract": {"id": "Format data (ringkas)", "en": "Data format (summary)"},
     "guide_contract_intro": {
         "id": "Kolom boleh ditulis dengan nama Inggris atau nama Indonesia (alias); huruf besar kecil, spasi "
@@ -327,6 +412,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "table_participants": {"id": "Peserta", "en": "Participants"},
     "table_outcomes": {"id": "Hasil", "en": "Outcomes"},
     "table_budget": {"id": "Anggaran", "en": "Budget"},
+    "table_targets": {"id": "Target (tidak wajib)", "en": "Targets (optional)"},
 }
 
 # Measure kinds, as the guide names them.
@@ -345,6 +431,7 @@ TYPE_LABELS: dict[str, dict[str, str]] = {
     "int": {"id": "bilangan bulat", "en": "integer"},
     "rupiah": {"id": "rupiah", "en": "rupiah"},
     "date": {"id": "tanggal", "en": "date"},
+    "number": {"id": "angka", "en": "number"},
 }
 
 # English readings of the data's vocabulary; Indonesian shows the value itself.

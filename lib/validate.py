@@ -7,7 +7,8 @@ Indonesian problem rows. A formula cell whose result was never saved is named
 as such, not as an empty cell. The typed frames of a valid file satisfy
 ``lib.schema.frame_schema``, made from the same declarations. Rules that span rows or tables (keys,
 an outcome's enrollment, an observation date against the enrollment year,
-realisation above allocation) are plain pandas, each saying why.
+realisation above allocation, a target that does not fit its indicator) are
+plain pandas, each saying why.
 
 Parsing runs once per distinct cell value (``by_distinct``): a column of a
 million cells holds a few dozen distinct years or programs.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from lib.fmt import decimal
 from lib.ingest import (
     ERROR,
     QUIET_HEADERS,
@@ -35,13 +38,18 @@ from lib.ingest import (
     problem,
     problem_frame,
 )
+from lib.measures import BY_NAME, MEASURES
 from lib.schema import (
+    ALL_TABLES,
     BUDGET,
     ENROLLMENT_KEY,
     KEYS,
     OUTCOMES_TABLE,
     PARTICIPANTS,
-    TABLES,
+    PLAN_YEAR,
+    TARGET_INDICATORS,
+    TARGET_YEARS_AHEAD,
+    TARGETS,
     UNKNOWN,
     Budget,
     ColumnSpec,
@@ -50,6 +58,7 @@ from lib.schema import (
     Participants,
     Reference,
     TableName,
+    Targets,
     column_specs,
     frame_schema,
     normalise_header,
@@ -71,6 +80,7 @@ VOCABULARY_LABELS = {
     "outcomes": "hasil",
     "categories": "kategori",
     "funding_sources": "sumber dana",
+    "indicators": "indikator yang dapat diberi target",
 }
 REFERENCE_VOCABULARIES = ("programs", "sites", "organizers")
 
@@ -165,6 +175,68 @@ def dates(text: pd.Series) -> pd.Series:
     return calendar.fillna(excel).astype("datetime64[ns]")
 
 
+# Decimal numbers that are not whole: (pattern of the cell, thousands mark, decimal mark).
+_DECIMALS = (
+    (r"\d+,\d+", "", ","),                    # 80,5
+    (r"\d+\.\d+", "", "."),                   # 82.5
+    (r"\d{1,3}(?:\.\d{3})+,\d+", ".", ","),    # 1.000,5
+    (r"\d{1,3}(?:,\d{3})+\.\d+", ",", "."),    # 1,000.5
+)
+
+
+def numbers(text: pd.Series) -> pd.Series:
+    """'80', '80%', '80,5', '82.5', '1.000', 'Rp 5.000.000', '5,000,000' -> Float64; missing if not a number.
+
+    Whole numbers are read as ``integers`` reads them (a comma or a dot followed
+    by exactly three digits groups thousands); any other comma or dot is the
+    decimal mark. A leading ``Rp`` and a trailing ``%`` are dropped: a target is
+    written in its indicator's own unit.
+    """
+    s = text.str.strip().str.replace(r"^(?:[Rr][Pp]\.?|IDR)", "", regex=True).str.replace(r"%$", "", regex=True)
+    s = s.str.replace(r"\s", "", regex=True).str.replace(r",-$", "", regex=True)
+    number = integers(s, currency=True).astype("Float64")
+    sign = pd.Series(np.where(s.str.startswith("-").fillna(False).astype(bool), -1.0, 1.0), index=s.index)
+    body = s.str.removeprefix("-")
+    for pattern, thousands, mark in _DECIMALS:
+        fits = _matches(body, pattern) & number.isna()
+        if fits.any():
+            plain = body[fits].str.replace(thousands, "", regex=False) if thousands else body[fits]
+            number[fits] = pd.to_numeric(plain.str.replace(mark, ".", regex=False)) * sign[fits]
+    return number
+
+
+# The figures a target may name, by every spelling a file may use -> the Indonesian label it is stored as.
+_INDICATOR_UNIT = re.compile(r"\([^()]*\)\s*$")  # "Tingkat bekerja (%)": the unit of a header copied along
+
+
+def _indicator_key(text: object) -> str:
+    return normalise_header(_INDICATOR_UNIT.sub("", str(text)))
+
+
+_TARGET_LABELS = {BY_NAME[name].label_id: name for name in TARGET_INDICATORS}
+_INDICATOR_SPELLINGS = {_indicator_key(spelling): BY_NAME[name].label_id for name in TARGET_INDICATORS
+                        for spelling in (BY_NAME[name].label_id, BY_NAME[name].label_en, name)}
+_OTHER_FIGURES = {_indicator_key(s) for m in MEASURES if m.name not in TARGET_INDICATORS
+                  for s in (m.label_id, m.label_en, m.name)}
+
+
+def indicators(text: pd.Series) -> pd.Series:
+    """'Tingkat bekerja', 'working rate', 'Working Rate (%)' -> 'Tingkat bekerja'; missing if not a target indicator."""
+    return pd.Series([_INDICATOR_SPELLINGS.get(_indicator_key(v)) for v in text], index=text.index, dtype="str")
+
+
+def _indicator_problem(value: str) -> str:
+    if _indicator_key(value) in _OTHER_FIGURES:
+        return f"'{value}' adalah angka dasbor yang tidak dapat diberi target."
+    return f"'{value}' bukan indikator yang dapat diberi target."
+
+
+def _closest_indicator(value: str) -> str:
+    """The Indonesian label of the indicator nearest to a near miss, in Indonesian or English ('Working rat')."""
+    match = difflib.get_close_matches(_indicator_key(value), list(_INDICATOR_SPELLINGS), n=1, cutoff=0.6)
+    return _INDICATOR_SPELLINGS[match[0]] if match else ""
+
+
 def vocabulary_key(text: object) -> str:
     """'  tata   RIAS ' -> 'tata rias': how vocabulary values are compared."""
     return " ".join(str(text).split()).casefold()
@@ -212,6 +284,19 @@ def _thousands(n: int) -> str:
 def column_rules(spec: ColumnSpec, reference: Reference, today: dt.date) -> ColumnRules:
     """The checks, the accepted-values sentence and the typing of one contract column."""
     optional = "" if spec.required else " Boleh kosong."
+    if spec.vocab == "indicators":
+        labels = ", ".join(reference.vocabulary(spec.vocab))
+        rule = Rule("vocabulary", lambda cells, values: values.notna(), _indicator_problem, _closest_indicator)
+        return ColumnRules(spec, f"Salah satu dari: {labels} (atau nama Inggrisnya).", (rule,),
+                           lambda s: by_distinct(s, indicators, categorical=True))
+    if spec.kind == "number":
+        rules = (Rule("number", lambda cells, values: values.notna(),
+                      lambda v: f"'{v}' bukan angka yang dapat dibaca."),
+                 Rule("bounds", lambda cells, values: (values >= 0).fillna(True).astype(bool),
+                      lambda v: f"Nilai {v} negatif; hanya 0 atau lebih yang diterima."))
+        return ColumnRules(spec, "Angka 0 atau lebih dalam satuan indikatornya: jumlah orang (100), persen (80, 80% "
+                           "atau 80,5) atau rupiah (5000000 atau Rp 5.000.000)." + optional, rules,
+                           lambda s: by_distinct(s, numbers))
     if spec.vocab:
         allowed_values = reference.vocabulary(spec.vocab)
         label = VOCABULARY_LABELS[spec.vocab]
@@ -234,6 +319,8 @@ def column_rules(spec: ColumnSpec, reference: Reference, today: dt.date) -> Colu
         else:
             allowed = (f"Bilangan bulat dari {low} sampai {high}." if high is not None
                        else "Bilangan bulat 0 atau lebih.")
+            if spec.high == PLAN_YEAR:
+                allowed += f" Target boleh ditetapkan sampai {TARGET_YEARS_AHEAD} tahun ke depan."
             unreadable = lambda v: f"'{v}' bukan bilangan bulat."  # noqa: E731
         if spec.name == Participants.year:
             out_of_range = lambda v: f"Tahun {v} di luar rentang {low} sampai {high}."  # noqa: E731
@@ -424,10 +511,10 @@ def _ignored_columns(sheet: Sheet) -> pd.DataFrame:
 
 
 def _unrecognised(sheet: Sheet) -> pd.DataFrame:
-    tables = "; ".join(f"{TABLE_LABELS[t]}: {', '.join(s.alias for s in column_specs(t))}" for t in TABLES)
+    tables = "; ".join(f"{TABLE_LABELS[t]}: {', '.join(s.alias for s in column_specs(t))}" for t in ALL_TABLES)
     return problem_frame([problem(
         ERROR, sheet.file, "Tabel tidak dikenali: judul kolomnya tidak cocok dengan tabel peserta, hasil "
-        "pemantauan, atau anggaran.",
+        "pemantauan, anggaran, atau target.",
         f"Baris judul kolom dengan nama kolom format data ({tables}).", sheet=sheet.sheet)])
 
 
@@ -473,6 +560,8 @@ def duplicate_keys(table: TableName, located: Located) -> pd.DataFrame:
     key = list(KEYS[table])
     if not key:
         return problem_frame()
+    if table == TARGETS:
+        return duplicate_targets(located)
     # pandera's unique= reports the repeated rows but not which rows they repeat; groupby does.
     codes = pd.Series(key_codes([located.frame], key)[0], index=located.frame.index)
     repeated = codes.duplicated(keep=False) & (codes >= 0)
@@ -583,6 +672,83 @@ def overspent_lines(located: Located) -> pd.DataFrame:
                         pd.Series(texts), "Diterima; periksa kembali bila realisasi memang melebihi pagu.")
 
 
+def _place_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """A targets frame whose empty village and program read "" (the whole area, every program): a key value too."""
+    return frame.assign(**{c: frame[c].astype("object").where(frame[c].notna(), "")
+                           for c in (Targets.village, Targets.program) if c in frame})
+
+
+def duplicate_targets(located: Located) -> pd.DataFrame:
+    """An error for every target whose year, indicator, village and program another row repeats."""
+    key = list(KEYS[TARGETS])
+    frame = _place_names(located.frame)
+    if not all(c in frame for c in key):
+        return problem_frame()
+    codes = pd.Series(key_codes([frame], key)[0], index=frame.index)
+    repeated = codes.duplicated(keep=False) & (codes >= 0)
+    if not repeated.any():
+        return problem_frame()
+    texts = []
+    for index in frame.index[repeated]:
+        others = ", ".join(_place(located.where.loc[o], located.where.loc[index])
+                           for o in frame.index[repeated & (codes == codes[index])] if o != index)
+        r = frame.loc[index]
+        texts.append(f"Target ganda: tahun {r[Targets.year]}, {r[Targets.indicator]}, "
+                     f"{'desa ' + r[Targets.village] if r[Targets.village] else 'seluruh wilayah'}, "
+                     f"{'program ' + r[Targets.program] if r[Targets.program] else 'semua program'} juga ada di "
+                     f"baris {others}.")
+    header = located.headers.get(Targets.indicator, "indikator")
+    return problem_rows(ERROR, located.where[repeated], TARGETS, header,
+                        frame.loc[repeated, Targets.indicator].astype(str), pd.Series(texts),
+                        "Satu target per tahun, indikator, desa dan program; hapus salah satu barisnya.")
+
+
+def _number_text(value: float) -> str:
+    return decimal(value, "id", 0 if float(value).is_integer() else 2)
+
+
+def target_values(located: Located) -> pd.DataFrame:
+    """Targets that do not fit their indicator: a percentage above 100 for a rate, a fraction of a person or of
+    a rupiah (errors), and a rate target below 1, which is likely a fraction written for a percentage (a warning)."""
+    # Two columns of one row: the unit of ``target`` depends on ``indicator``.
+    frame = located.frame
+    if Targets.indicator not in frame or Targets.target not in frame:
+        return problem_frame()
+    kinds = frame[Targets.indicator].astype("object").map(
+        lambda v: BY_NAME[_TARGET_LABELS[v]].kind if isinstance(v, str) else None)
+    target = frame[Targets.target].astype("Float64")
+    rate = kinds.isin(["rate", "money_rate"])
+    whole = (target.round() == target).fillna(True).astype(bool)
+    header = located.headers.get(Targets.target, "target")
+    checks = (
+        (ERROR, rate & (target > 100).fillna(False),
+         lambda v, i: f"Target {_number_text(v)}% untuk {i} di atas 100%: tingkat ditulis dalam persen, "
+                      "dari 0 sampai 100.",
+         "Persen dari 0 sampai 100, misalnya 80, 80% atau 80,5."),
+        (ERROR, kinds.eq("count") & ~whole,
+         lambda v, i: f"Target {i} {_number_text(v)} bukan bilangan bulat: target ini jumlah orang.",
+         "Jumlah orang, bilangan bulat 0 atau lebih, misalnya 100."),
+        (ERROR, kinds.isin(["money", "money_per_person"]) & ~whole,
+         lambda v, i: f"Target {i} {_number_text(v)} berdesimal: target ini rupiah tanpa sen.",
+         "Rupiah tanpa desimal, misalnya 5000000 atau Rp 5.000.000."),
+        (WARNING, rate & (target > 0).fillna(False) & (target < 1).fillna(False),
+         lambda v, i: f"Target {_number_text(v)}% untuk {i} sangat kecil; tingkat ditulis dalam persen "
+                      f"(80 berarti 80%), bukan pecahan.",
+         "Diterima; bila yang dimaksud pecahan (0,8 untuk 80%), tulis persennya."),
+    )
+    out = []
+    for severity, wrong, words, allowed in checks:
+        wrong = wrong.fillna(False).astype(bool)
+        if not wrong.any():
+            continue
+        rows = frame[wrong]
+        texts = [words(float(v), str(i)) for v, i in zip(rows[Targets.target], rows[Targets.indicator])]
+        out.append(problem_rows(severity, located.where[wrong], TARGETS, header,
+                                rows[Targets.target].map(lambda v: _number_text(float(v))), pd.Series(texts),
+                                allowed))
+    return concat_problems(out)
+
+
 # --- entry point ------------------------------------------------------------------------------
 def validate_sheets(sheets: list[Sheet], reference: Reference, today: dt.date | None = None,
                     existing: Dataset | None = None) -> Validation:
@@ -612,6 +778,8 @@ def validate_sheets(sheets: list[Sheet], reference: Reference, today: dt.date | 
         found.append(orphaned_outcomes(tables[PARTICIPANTS].frame, existing.outcomes, files))
     if BUDGET in tables:
         found.append(overspent_lines(tables[BUDGET]))
+    if TARGETS in tables:
+        found.append(target_values(tables[TARGETS]))
 
     frames = {table: typed_frame(table, located.frame, reference) for table, located in tables.items()}
     checked = Validation(frames, concat_problems(found))

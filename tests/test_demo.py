@@ -21,6 +21,7 @@ from lib.demo import (
 )
 from lib.schema import (
     AGE_RANGE,
+    ALL_TABLES,
     BUDGET,
     CATEGORIES,
     ENROLLMENT_KEY,
@@ -66,7 +67,7 @@ def generated():
 # --- reproducible --------------------------------------------------------------
 def test_regenerating_with_the_default_seed_gives_the_committed_files(tmp_path: Path):
     write_demo(tmp_path, demo_tables())
-    for name in TABLES:
+    for name in ALL_TABLES:
         assert (tmp_path / f"{name}.csv").read_bytes() == (DEMO_DIR / f"{name}.csv").read_bytes(), name
 
 
@@ -75,12 +76,12 @@ def test_another_seed_gives_other_data():
     assert not a.equals(b)
 
 
-def test_the_cli_writes_the_three_files(tmp_path: Path):
+def test_the_cli_writes_the_three_files_and_the_targets(tmp_path: Path):
     from lib.demo import main
 
     main(["--out", str(tmp_path), "--enrollments", "500", "--seed", "7"])
     assert len(pd.read_csv(tmp_path / "participants.csv")) == 500
-    assert {p.name for p in tmp_path.iterdir()} == {f"{name}.csv" for name in TABLES}
+    assert {p.name for p in tmp_path.iterdir()} == {f"{name}.csv" for name in ALL_TABLES}
 
 
 # --- within the contract -------------------------------------------------------

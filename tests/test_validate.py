@@ -304,7 +304,8 @@ def test_unrecognised_and_header_only_sheets_are_errors():
     ]
     errors = validate_sheets(sheets, REFERENCE, today=TODAY).errors
     assert errors["problem"].tolist() == [
-        "Tabel tidak dikenali: judul kolomnya tidak cocok dengan tabel peserta, hasil pemantauan, atau anggaran.",
+        "Tabel tidak dikenali: judul kolomnya tidak cocok dengan tabel peserta, hasil pemantauan, anggaran, atau "
+        "target.",
         "Tabel hasil pemantauan hanya berisi judul kolom, tanpa baris data.",
     ]
     assert "kode_peserta, tahun, program" in errors["allowed"].iloc[0]

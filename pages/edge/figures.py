@@ -6,7 +6,10 @@ figure's spec (``lib.figures``): hidden bars are flat and read ``<5``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from lib import charts
@@ -24,10 +27,12 @@ from pages.edge import cache, downloads
 from pages.edge.view import View
 
 
-def show_figure(view: View, spec: FigureSpec, **title_values: str) -> pd.DataFrame | None:
+def show_figure(view: View, spec: FigureSpec, overlay: Callable[[go.Figure, str], go.Figure] | None = None,
+                **title_values: str) -> pd.DataFrame | None:
     """Draw ``spec`` under the view's filters; returns the published table shown, or None when it is empty.
 
-    ``title_values`` fill the title's placeholders (e.g. ``village``).
+    ``overlay(figure, shown measure)`` adds to the chart (e.g. the targets of a
+    trend); ``title_values`` fill the title's placeholders (e.g. ``village``).
     """
     title = view.tr(spec.title, **title_values)
     with st.container(key=spec.key):
@@ -45,6 +50,8 @@ def show_figure(view: View, spec: FigureSpec, **title_values: str) -> pd.DataFra
         shown = shown_measure(spec, pub, picked)
         layers = cache.map_layers(view) if spec.chart.kind == "map" else None
         figure = chart_figure(pub, spec, shown, view.rules, view.lang, layers)
+        if figure is not None and overlay is not None:
+            figure = overlay(figure, shown)
         if figure is not None:
             # A saved image carries the title, the filters and the day, and is named after them.
             described = "; ".join(view.filters.describe(view.lang))

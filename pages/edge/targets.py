@@ -1,0 +1,69 @@
+"""Targets on a page: the table "Target dan capaian" with its downloads, the tiles' words and the trend's target line.
+
+Which targets apply and how they are achieved is ``lib.targets``; the realised
+figures are the published summary by year, through the same cache as every
+figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib import export, fmt, targets
+from lib.downloads import CSV_MIME, XLSX_MIME, DownloadFile
+from lib.names import Dim, Table
+from pages.edge import cache, downloads
+from pages.edge.view import View
+
+KEY = "ringkasan_target"  # the container of the table; its widgets are <KEY>_tabel, <KEY>_csv, <KEY>_xlsx
+
+
+def achievement(view: View) -> pd.DataFrame:
+    """The targets that apply to the view's filters, each against its year's published figure (``lib.targets``)."""
+    dataset = cache.source(view)
+    goals = targets.applicable(dataset.targets, view.filters, dataset.reference, view.scope)
+    measures = targets.target_measures(goals)
+    realised = cache.published(view, Table.SUMMARY, (Dim.YEAR,), measures) if measures else pd.DataFrame()
+    return targets.achievement(goals, realised)
+
+
+def tile_notes(view: View, achieved: pd.DataFrame, measures: Sequence[str]) -> dict[str, str]:
+    """measure -> what its headline tile says of its target, for the tiles that have one."""
+    return targets.tile_notes(achieved, measures, view.rules, view.lang)
+
+
+def target_line(view: View, achieved: pd.DataFrame) -> Callable[[go.Figure, str], go.Figure]:
+    """What draws the shown measure's targets on a chart by year (``pages.edge.figures.show_figure``'s overlay)."""
+    return lambda figure, measure: targets.with_targets(figure, achieved, measure, view.lang)
+
+
+def show_table(view: View, achieved: pd.DataFrame) -> None:
+    """The table "Target dan capaian" with its CSV and XLSX; nothing when the department set no targets at all."""
+    if cache.source(view).targets.empty:
+        return
+    title = view.tr("targets_title")
+    with st.container(key=KEY):
+        st.subheader(title, help=view.tr("targets_help"))
+        if achieved.empty:
+            st.info(view.tr("targets_none"), icon=":material/flag:")
+            return
+        screen = targets.screen_table(achieved, view.rules, view.lang)
+        rating = screen.columns[5]
+        styled = screen.style.apply(lambda _: targets.rating_styles(achieved), subset=[rating], axis=0)
+        st.dataframe(styled, hide_index=True, width="stretch", key=f"{KEY}_tabel")
+        st.caption(view.tr("targets_caption"))
+        context = (view.tr("data_in_use", label=cache.source(view).label),
+                   view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))),
+                   view.tr("made_on", date=fmt.date(view.today, view.lang)))
+        sheet = targets.target_sheet(achieved, view.rules, view.lang, title=title, context=context)
+        name = view.filters.label()
+        files = (DownloadFile(export.download_name(title, name, "csv"), CSV_MIME, lambda: export.csv_file(sheet)),
+                 DownloadFile(export.download_name(title, name, "xlsx"), XLSX_MIME, lambda: export.xlsx_file(sheet)))
+        who = downloads.requester(view.account, view.page)
+        for column, file, suffix, words in zip(st.columns(2), files, ("csv", "xlsx"), ("download_csv", "download_xlsx")):
+            with column:
+                downloads.button(view.tr(words), file, who=who, what=title, filters=view.filters, key=f"{KEY}_{suffix}")
