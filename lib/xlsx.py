@@ -31,6 +31,7 @@ from lib.fmt import count
 from lib.limits import CELL_CHARS, CELLS, COLUMNS, MERGED_RANGES, ROWS, UNPACKED_BYTES, ZIP_MEMBERS, LimitExceeded
 
 CHUNK = 1 << 20  # bytes inflated and parsed at a time
+DIRECTORY_ENTRY_BYTES = 1_000  # room for one part in a zip's directory: 46 bytes, its name and extras
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_END = b"PK\x06\x06"
@@ -91,18 +92,18 @@ def megabytes(size: int) -> str:
 
 
 # --- the zip --------------------------------------------------------------------------
-def directory_entries(content: bytes) -> int | None:
-    """How many parts a zip's directory announces, read from its end record; None without one."""
+def directory_extent(content: bytes) -> tuple[int, int] | None:
+    """(parts, bytes) of a zip's directory as its end record states them; None without an end record."""
     end = content.rfind(_END_OF_DIRECTORY, max(0, len(content) - 65_557))
     if end < 0 or end + 22 > len(content):
         return None
-    entries = struct.unpack_from("<H", content, end + 10)[0]
+    entries, size = struct.unpack_from("<HI", content, end + 10)
     locator = end - 20
     if locator >= 0 and content[locator:locator + 4] == _ZIP64_LOCATOR:
         offset = struct.unpack_from("<Q", content, locator + 8)[0]
-        if content[offset:offset + 4] == _ZIP64_END and offset + 40 <= len(content):
-            entries = struct.unpack_from("<Q", content, offset + 32)[0]
-    return entries
+        if content[offset:offset + 4] == _ZIP64_END and offset + 48 <= len(content):
+            entries, size = struct.unpack_from("<QQ", content, offset + 32)
+    return entries, size
 
 
 def workbook_grids(content: bytes) -> list[Grid]:
@@ -111,9 +112,13 @@ def workbook_grids(content: bytes) -> list[Grid]:
     Raises ``LimitExceeded`` for a file beyond one of ``lib.limits``, and
     ``BrokenWorkbook`` for bytes that are not a readable workbook.
     """
-    entries = directory_entries(content)
-    if entries is not None and entries > ZIP_MEMBERS.value:
-        raise LimitExceeded(ZIP_MEMBERS, f"berkas XLSX ini berisi {count(entries)} bagian")
+    extent = directory_extent(content)
+    if extent is not None and extent[0] > ZIP_MEMBERS.value:
+        raise LimitExceeded(ZIP_MEMBERS, f"berkas XLSX ini berisi {count(extent[0])} bagian")
+    if extent is not None and extent[1] > ZIP_MEMBERS.value * DIRECTORY_ENTRY_BYTES:
+        # zipfile reads the whole directory whatever count it states: its size bounds the parts too.
+        raise LimitExceeded(ZIP_MEMBERS, f"daftar isi berkas XLSX ini berukuran {megabytes(extent[1])}, cukup "
+                                         f"untuk lebih dari {count(ZIP_MEMBERS.value)} bagian")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = [info for info in archive.infolist() if not info.is_dir()]

@@ -190,6 +190,14 @@ def with_directory_size(content: bytes, part: str, size: int) -> bytes:
     raise AssertionError(f"{part} not in the zip")
 
 
+def with_end_record(content: bytes, entries: int, size: int) -> bytes:
+    """``content`` whose zip end record states ``entries`` parts in a directory of ``size`` bytes (a lie)."""
+    data = bytearray(content)
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HHI", data, end + 8, entries, entries, size)
+    return bytes(data)
+
+
 def many_parts(count: int) -> bytes:
     content = participants_workbook(2)
     out = io.BytesIO()
@@ -308,6 +316,9 @@ CASES: dict[str, tuple[Callable[[], dict[str, bytes]], Read | Refused]] = {
         Refused("rusak atau tidak lengkap")),
     "too many parts": (lambda: {"peserta.xlsx": many_parts(ZIP_MEMBERS.value)},
                        Refused("bagian", ZIP_MEMBERS)),
+    "an end record stating one part in a 20 MB directory": (
+        lambda: {"peserta.xlsx": with_end_record(participants_workbook(2), 1, 20_000_000)},
+        Refused("daftar isi berkas XLSX ini berukuran 20 MB", ZIP_MEMBERS)),
     "entities that expand without end": (lambda: {"peserta.xlsx": billion_laughs()},
                                          Refused("rusak atau tidak lengkap")),
     # A header alone crashed the import when data was already in use.
