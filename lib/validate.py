@@ -20,13 +20,13 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from babel.numbers import format_decimal
 
-from lib.fmt import decimal
 from lib.ingest import (
     ERROR,
     QUIET_HEADERS,
@@ -373,6 +373,8 @@ class Located:
     frame: pd.DataFrame
     where: pd.DataFrame  # columns file, sheet, row; same index as frame
     headers: dict[str, str]  # contract column -> header as written (first sheet's)
+    # contract column -> positions in frame of the cells that broke a rule (left empty in frame)
+    rejected: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _where(sheet: Sheet, index: pd.Index | None = None) -> pd.DataFrame:
@@ -426,13 +428,15 @@ def check_sheet(sheet: Sheet, reference: Reference, today: dt.date) -> tuple[Loc
         found.append(problem_frame([problem(
             ERROR, sheet.file, f"Tabel {TABLE_LABELS[table]} hanya berisi judul kolom, tanpa baris data.",
             "Sedikitnya satu baris data di bawah baris judul kolom.", sheet=sheet.sheet, table=table)]))
+    rejected: dict[str, np.ndarray] = {}
     if failures is not None:
         found.append(_translate(failures, sheet, columns))
         # A cell that broke a rule is not loaded (a NIK-like code never is).
         cells = failures[failures["column"].notna() & failures["index"].notna()]
         for name, index in cells.groupby("column")["index"]:
-            typed.loc[index.astype("int64").to_numpy(), name] = None
-    return Located(typed, _where(sheet), dict(sheet.headers)), concat_problems(found)
+            rejected[name] = index.astype("int64").to_numpy()
+            typed.loc[rejected[name], name] = None
+    return Located(typed, _where(sheet), dict(sheet.headers), rejected), concat_problems(found)
 
 
 def _check(rule: Rule, values: pd.Series) -> pa.Check:
@@ -525,7 +529,11 @@ def _combined(parts: list[Located]) -> Located:
     frame = pd.concat([p.frame for p in parts], ignore_index=True)
     where = pd.concat([p.where for p in parts], ignore_index=True)
     headers = {k: v for p in reversed(parts) for k, v in p.headers.items()}
-    return Located(frame, where, headers)
+    starts = np.cumsum([0] + [len(p.frame) for p in parts])
+    rejected = {name: np.concatenate([p.rejected[name] + start for p, start in zip(parts, starts)
+                                      if name in p.rejected])
+                for name in {n for p in parts for n in p.rejected}}
+    return Located(frame, where, headers, rejected)
 
 
 def _place(where: pd.Series, of: pd.Series) -> str:
@@ -685,6 +693,9 @@ def duplicate_targets(located: Located) -> pd.DataFrame:
     if not all(c in frame for c in key):
         return problem_frame()
     codes = pd.Series(key_codes([frame], key)[0], index=frame.index)
+    # A village or program that broke a rule is empty here, but it is not the whole area: no key at all.
+    for column in (Targets.village, Targets.program):
+        codes.iloc[located.rejected.get(column, [])] = -1
     repeated = codes.duplicated(keep=False) & (codes >= 0)
     if not repeated.any():
         return problem_frame()
@@ -704,7 +715,8 @@ def duplicate_targets(located: Located) -> pd.DataFrame:
 
 
 def _number_text(value: float) -> str:
-    return decimal(value, "id", 0 if float(value).is_integer() else 2)
+    """``2.5`` -> ``2,5``; ``1000000`` -> ``1.000.000``."""
+    return format_decimal(value, locale="id")
 
 
 def target_values(located: Located) -> pd.DataFrame:
