@@ -61,6 +61,12 @@ CELLS = Limit(
      "en": "Clear cells and merged cells far to the right of or below the table, or split the data into "
            "several files."},
 )
+TEXTS = Limit(
+    "texts", 5_000_000,
+    {"id": "teks berbeda per berkas XLSX", "en": "different texts per XLSX file"},
+    {"id": "Pisahkan data ke beberapa berkas, misalnya satu berkas per tahun, lalu unggah bergantian.",
+     "en": "Split the data into several files, e.g. one per year, and upload them in turn."},
+)
 MERGED_RANGES = Limit(
     "merged_ranges", 10_000,
     {"id": "sel gabungan (merge) per lembar", "en": "merged cells per sheet"},
@@ -73,7 +79,7 @@ CELL_CHARS = Limit(
     {"id": "Satu sel berisi satu nilai: kode, angka, tanggal atau teks pendek.",
      "en": "One cell holds one value: a code, a number, a date or a short text."},
 )
-LIMITS: tuple[Limit, ...] = (UNPACKED_BYTES, ZIP_MEMBERS, ROWS, COLUMNS, CELLS, MERGED_RANGES, CELL_CHARS)
+LIMITS: tuple[Limit, ...] = (UNPACKED_BYTES, ZIP_MEMBERS, ROWS, COLUMNS, CELLS, TEXTS, MERGED_RANGES, CELL_CHARS)
 
 
 def limit_text(limit: Limit, lang: Lang = "id") -> str:

@@ -28,7 +28,17 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
 from lib.fmt import count
-from lib.limits import CELL_CHARS, CELLS, COLUMNS, MERGED_RANGES, ROWS, UNPACKED_BYTES, ZIP_MEMBERS, LimitExceeded
+from lib.limits import (
+    CELL_CHARS,
+    CELLS,
+    COLUMNS,
+    MERGED_RANGES,
+    ROWS,
+    TEXTS,
+    UNPACKED_BYTES,
+    ZIP_MEMBERS,
+    LimitExceeded,
+)
 
 CHUNK = 1 << 20  # bytes inflated and parsed at a time
 DIRECTORY_ENTRY_BYTES = 1_000  # room for one part in a zip's directory: 46 bytes, its name and extras
@@ -363,8 +373,9 @@ class _StringsPart:
         elif local == "si" and self.parts is not None:
             self.strings.append("".join(self.parts))
             self.parts = None
-            if len(self.strings) > CELLS.value:
-                raise LimitExceeded(CELLS, f"berkas ini berisi lebih dari {count(CELLS.value)} teks")
+            if len(self.strings) > TEXTS.value:
+                # Each holds memory of its own: a real file repeats few texts beyond its codes.
+                raise LimitExceeded(TEXTS, f"berkas ini berisi lebih dari {count(TEXTS.value)} teks berbeda")
 
 
 _DIGITS = "0123456789"

@@ -32,6 +32,7 @@ from lib.limits import (
     LIMITS,
     MERGED_RANGES,
     ROWS,
+    TEXTS,
     UNPACKED_BYTES,
     ZIP_MEMBERS,
     Limit,
@@ -256,6 +257,12 @@ def huge_shared_string(megabytes: int) -> bytes:
     return with_shared_strings(participants_workbook(2), repeated(prefix, b"B", megabytes, b"</t></si></sst>"))
 
 
+def many_shared_texts(count: int) -> bytes:
+    """A shared strings part of ``count`` entries (empty ones: they pack smallest, and count the same)."""
+    prefix = f'<sst xmlns="{MAIN_NS}"><si><t>P-00001</t></si>'.encode()
+    return with_shared_strings(participants_workbook(2), [prefix, b"<si/>" * (count - 1), b"</sst>"])
+
+
 def header_only_workbook() -> bytes:
     return workbook([["DATA PESERTA PELATIHAN 2024"], [], HEADER])
 
@@ -308,6 +315,8 @@ CASES: dict[str, tuple[Callable[[], dict[str, bytes]], Read | Refused]] = {
                         Refused("sel A1 di lembar 'Peserta' berisi lebih dari 32.767 karakter", CELL_CHARS, row=1)),
     "one 300 MB shared text": (lambda: {"peserta.xlsx": huge_shared_string(300)},
                                Refused("sebuah teks di berkas ini berisi lebih dari 32.767 karakter", CELL_CHARS)),
+    "more different texts than the limit": (lambda: {"peserta.xlsx": many_shared_texts(TEXTS.value + 1)},
+                                            Refused("teks berbeda", TEXTS)),
     "a directory stating 3 GB": (
         lambda: {"peserta.xlsx": with_directory_size(participants_workbook(2), SHEET, 3_000_000_000)},
         Refused("setelah dibuka", UNPACKED_BYTES)),
@@ -582,5 +591,5 @@ def test_every_limit_is_documented_in_both_languages():
 def test_each_limit_is_far_above_a_real_departments_file(limit):
     # Kediri's files hold hundreds of rows of ten columns; a province's hundreds of thousands.
     floor = {"unpacked_bytes": 100_000_000, "zip_members": 1_000, "rows": 1_000_000, "columns": 200,
-             "cells": 10_000_000, "merged_ranges": 1_000, "cell_chars": 32_767}[limit.name]
+             "cells": 10_000_000, "texts": 2_000_000, "merged_ranges": 1_000, "cell_chars": 32_767}[limit.name]
     assert limit.value >= floor and limit.advice["id"] and limit.advice["en"]
