@@ -246,8 +246,8 @@ def as_utf8(content: bytes) -> bytes | None:
     if content.startswith(_UTF8_BOM):
         content = content[len(_UTF8_BOM):]
     else:
-        encoding = next((e for bom, e in _BOMS if content.startswith(bom)), None)
-        skip = next((len(bom) for bom, e in _BOMS if content.startswith(bom)), 0)
+        bom, encoding = next(((b, e) for b, e in _BOMS if content.startswith(b)), (b"", None))
+        skip = len(bom)
         encoding = encoding or _utf16_without_bom(content[:4096])
         if encoding:
             try:
