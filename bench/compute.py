@@ -25,10 +25,12 @@ from lib.indicators import TABLE_READS, indicator_table
 from lib.loading import load_folder
 from lib.measures import BY_NAME
 from lib.prepare import prepared
-from lib.privacy import publishable
+from lib.keys import DEMO_SECRET, INSTALLATION_SECRET, installation_secret
+from lib.privacy import Rules, dimension_columns, publishable
 from lib.schema import Dataset, load_reference
 
 K = 5  # the dashboard's default privacy threshold
+RULES = Rules(k=K, b=5)  # and its default rounding base
 
 
 def peak_memory_mb() -> float:
@@ -59,7 +61,9 @@ def cold_start(folder: Path, path: str, clock: Callable[[], float] = time.perf_c
     else:
         dataset = load_folder(folder / "demo", reference, label="demo", is_demo=True)
     loaded = clock()
-    ready = prepared(dataset)
+    # The secret the dashboard itself reads from this data folder: the demo's, or the installation's.
+    secret = installation_secret(folder, DEMO_SECRET if path != "store" else INSTALLATION_SECRET)
+    ready = prepared(dataset, secret, RULES)
     done = clock()
     return ready, ColdStart(path, loaded - began, done - loaded, peak_memory_mb())
 
@@ -71,12 +75,11 @@ def as_filters(fields: dict) -> Filters:
 
 def published_table(selection: Dataset, table: str, by: tuple[str, ...], columns: tuple[str, ...],
                     raw: pd.DataFrame | None = None) -> pd.DataFrame:
-    """What ``pages.common._published`` returns: the table's measure columns, suppressed."""
+    """What the page edge's cache returns (``lib.figures.published``): the table's measure columns, published."""
     raw = indicator_table(selection, table, by) if raw is None else raw
     if columns:
         raw = raw[[c for c in raw.columns if c not in BY_NAME or c in columns]]
-    dims = [c for c in raw.columns if c not in BY_NAME]
-    return publishable(raw, dims, K)
+    return publishable(raw, dimension_columns(raw), RULES)
 
 
 def page_computation(dataset: Dataset, calls: list[dict],

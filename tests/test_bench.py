@@ -27,6 +27,11 @@ CHROMIUM = Path("/usr/bin/chromium")
 SIZE = 2_000
 
 
+def END_TO_END(test):
+    """The whole benchmark run (a real browser included): slow, and not part of the quick loop."""
+    return pytest.mark.slow(pytest.mark.browser(test))
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> tuple[str, dict]:
     """(the report, every figure) of one benchmark run at 2,000 enrollments, one run of everything."""
@@ -41,6 +46,7 @@ def run(tmp_path_factory) -> tuple[str, dict]:
     return (out / "performance.md").read_text(encoding="utf-8"), json.loads((out / "results.json").read_text())
 
 
+@END_TO_END
 def test_report_has_every_section(run):
     report, _ = run
     for heading in ("## Target", "## Data", "## Cold start", "## Perhitungan halaman", "## Rerun halaman",
@@ -54,6 +60,7 @@ def _section(report: str, heading: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("| ")]
 
 
+@END_TO_END
 @pytest.mark.parametrize("page", list(PAGE_NAMES.values()))
 @pytest.mark.parametrize("section, rows", [("Perhitungan halaman", 3), ("Rerun halaman", 1)])
 def test_every_page_has_its_rows(run, page, section, rows):
@@ -62,6 +69,7 @@ def test_every_page_has_its_rows(run, page, section, rows):
     assert len([line for line in _section(report, section) if line.startswith(f"| {page} |")]) == rows
 
 
+@END_TO_END
 @pytest.mark.parametrize("target", ["DuckDB", "rerun halaman", "peramban", "cold start", "memori puncak"])
 def test_every_target_is_judged(run, target):
     report, _ = run
@@ -69,6 +77,7 @@ def test_every_target_is_judged(run, target):
     assert "terpenuhi" in row or (target == "peramban" and not CHROMIUM.exists())
 
 
+@END_TO_END
 def test_every_stage_measured_every_page(run):
     _, results = run
     figures = results["sizes"][str(SIZE)]
@@ -81,6 +90,7 @@ def test_every_stage_measured_every_page(run):
         assert set(figures["browser"]["pages"]) == set(PAGE_NAMES)
 
 
+@END_TO_END
 def test_duckdb_answers_equal_lib_answers_in_the_run(run):
     _, results = run
     differing = [(p["page"], p["scenario"]) for p in results["sizes"][str(SIZE)]["compute"]["pages"] if not p["same"]]
