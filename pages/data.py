@@ -20,7 +20,7 @@ from lib.importer import (
 from lib.ingest import TABLE_LABELS
 from lib.limits import limits_sentence
 from lib.loading import DataError
-from lib.schema import TABLES
+from lib.schema import ALL_TABLES
 from lib.templates import TABLE_TITLES, template_csv, template_filename, template_xlsx
 from pages import auth
 from pages.edge import downloads
@@ -121,7 +121,7 @@ st.write(
     "Judul kolom boleh bahasa Indonesia atau Inggris; baris judul, baris jumlah dan baris kosong diabaikan."
 )
 TEMPLATE_FORMATS = (("xlsx", template_xlsx, XLSX_MIME), ("csv", template_csv, CSV_MIME))
-for table in TABLES:
+for table in ALL_TABLES:
     title = TABLE_TITLES[table]
     for column, (extension, build, mime) in zip(st.columns(2), TEMPLATE_FORMATS):
         with column:
@@ -199,7 +199,7 @@ else:
             "Dibuat": [stores.local_time_text(t.to_pydatetime()) for t in listed["created_at"]],
             "Oleh": listed["author"],
             "Berkas": listed["files"],
-            **{f"Baris {TABLE_LABELS[t]}": listed[t] for t in TABLES},
+            **{f"Baris {TABLE_LABELS[t]}": listed[t] for t in ALL_TABLES},
             "Status": listed["is_current"].map({True: "dipakai", False: ""}),
         }),
         hide_index=True, key="data_versi",

@@ -185,11 +185,12 @@ def test_rollback_to_an_earlier_version_after_confirming():
 def test_templates_are_offered_for_every_table(deferred):
     at = data_page()
     keys = {b.proto.id.rsplit("-", 1)[-1] for b in at.get("download_button")}
-    assert {f"data_templat_{t}_{e}" for t in ("participants", "outcomes", "budget") for e in ("xlsx", "csv")} <= keys
+    tables = ("participants", "outcomes", "budget", "targets")
+    assert {f"data_templat_{t}_{e}" for t in tables for e in ("xlsx", "csv")} <= keys
     files = click_downloads(at, deferred)
-    assert sum(f[:2] == b"PK" for f in files) == 3
-    assert sum(f.startswith("\ufeff".encode()) for f in files) == 3
-    assert len(open_audit().events(action="download")) == 6
+    assert sum(f[:2] == b"PK" for f in files) == 4
+    assert sum(f.startswith("\ufeff".encode()) for f in files) == 4
+    assert len(open_audit().events(action="download")) == 8
 
 
 def test_a_store_that_cannot_be_read_is_explained(data_dir):

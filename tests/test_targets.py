@@ -29,6 +29,7 @@ from lib.privacy import SMALL, Rules, key_column, publishable
 from lib.schema import TARGET_INDICATORS, TARGETS, Targets, load_reference, typed_frame
 from lib.texts import text
 from tests.conftest import ROOT, install_secret, prepare_for_tests
+from tests.test_auth_pages import ADMIN, ADMIN_PW, add_account, session_of
 from tests.test_importer import upload
 
 RULES = Rules(k=5, b=5)
@@ -378,7 +379,7 @@ def demo():
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
+def page_data(tmp_path, monkeypatch):
     monkeypatch.setenv("DASBOR_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
     monkeypatch.setenv("DASBOR_PRIVACY_B", "5")
@@ -419,7 +420,7 @@ def target_trace(at: AppTest) -> dict | None:
     ({"tahun": "2023"}, Filters.of(year=2023)),
     ({"tahun": "2021-2025", "program": "Konveksi"}, Filters.of(year="2021-2025", program="Konveksi")),
 ])
-def test_ringkasan_shows_the_targets_that_apply_with_their_published_achievement(data_dir, demo, params, filters):
+def test_ringkasan_shows_the_targets_that_apply_with_their_published_achievement(page_data, demo, params, filters):
     at = run(**params)
     achieved = expected_achievement(demo, filters)
     assert not achieved.empty
@@ -440,7 +441,7 @@ def test_ringkasan_shows_the_targets_that_apply_with_their_published_achievement
     assert not any(str(t).strip() in {"1", "2", "3", "4"} for t in line.get("text") or [])
 
 
-def test_a_hidden_realised_figure_shows_hidden_on_the_page(data_dir, demo):
+def test_a_hidden_realised_figure_shows_hidden_on_the_page(page_data, demo):
     at = run(desa="Pare")
     achieved = expected_achievement(demo, Filters.of(village="Pare"))
     hidden = achieved[achieved["status"] == T.HIDDEN]
@@ -453,14 +454,14 @@ def test_a_hidden_realised_figure_shows_hidden_on_the_page(data_dir, demo):
 
 @pytest.mark.parametrize("params", [{"desa": "Kabupaten Kediri"}, {"peran": "WPS"},
                                     {"penyelenggara": "UPT RSBKW Kediri"}])
-def test_filters_no_target_is_set_for_say_so_and_draw_no_target(data_dir, params):
+def test_filters_no_target_is_set_for_say_so_and_draw_no_target(page_data, params):
     at = run(**params)
     assert target_table(at) is None and target_trace(at) is None
     assert text("targets_none", "id") in [i.value for i in at.info]
     assert not any("Target " in (m.proto.help or "") for m in at.metric)
 
 
-def test_the_trend_draws_the_targets_of_the_measure_it_shows(data_dir, demo):
+def test_the_trend_draws_the_targets_of_the_measure_it_shows(page_data, demo):
     at = run()
     at.selectbox(key="ringkasan_tren_ukuran").set_value("relapse_rate").run()
     achieved = expected_achievement(demo, Filters())
@@ -473,7 +474,7 @@ def test_the_trend_draws_the_targets_of_the_measure_it_shows(data_dir, demo):
     assert target_trace(at) is None  # no target is set for the migrant share
 
 
-def test_the_target_table_in_english_and_its_downloads(data_dir):
+def test_the_target_table_in_english_and_its_downloads(page_data):
     at = run(bahasa="en")
     table = target_table(at)
     assert list(table.columns)[:6] == ["Year", "Indicator", "Target", "Realised", "Achievement", "Rating"]
@@ -482,8 +483,8 @@ def test_the_target_table_in_english_and_its_downloads(data_dir):
     assert {"ringkasan_target_csv", "ringkasan_target_xlsx"} <= keys
 
 
-def test_a_department_without_targets_sees_no_targets_section(data_dir):
-    demo_copy = data_dir / "demo"
+def test_a_department_without_targets_sees_no_targets_section(page_data):
+    demo_copy = page_data / "demo"
     demo_copy.mkdir()
     for name in ("participants", "outcomes", "budget"):
         (demo_copy / f"{name}.csv").write_bytes((DEMO_DIR / f"{name}.csv").read_bytes())
@@ -492,7 +493,7 @@ def test_a_department_without_targets_sees_no_targets_section(data_dir):
     assert target_trace(at) is None and target_table(at) is None
 
 
-def test_panduan_says_how_targets_are_read(data_dir):
+def test_panduan_says_how_targets_are_read(page_data):
     at = run()
     at.switch_page("pages/panduan.py").run()
     words = " ".join(m.value for m in at.markdown)
@@ -501,3 +502,37 @@ def test_panduan_says_how_targets_are_read(data_dir):
     at = run(bahasa="en")
     at.switch_page("pages/panduan.py").run()
     assert "(2 × target − realised) ÷ target" in " ".join(m.value for m in at.markdown)
+
+
+def test_targets_are_imported_on_the_data_page_and_shown_from_the_new_version(page_data, monkeypatch):
+    from streamlit.runtime.pages_manager import PagesManager
+
+    # As on a served dashboard (tests.test_auth_pages.served): a rerun runs through the entry point.
+    fresh_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        fresh_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    add_account(ADMIN, ADMIN_PW, "admin")
+    tables = [(f"{t}.csv", (DEMO_DIR / f"{t}.csv").read_bytes(), "text/csv") for t in ("participants", "outcomes",
+                                                                                          "budget")]
+    at = session_of(ADMIN)
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="data_berkas").set_value([*tables, ("target.csv", BAD, "text/csv")]).run()
+    problems = next(d.value for d in at.dataframe if "saran" in d.value.columns)
+    assert "Tingkat bekerja" in problems["saran"].tolist() and set(problems["tabel"]) == {"target"}
+    assert not [b for b in at.button if b.key == "data_simpan"]
+
+    at.file_uploader(key="data_berkas").set_value([*tables, ("target.csv", GOOD, "text/csv")]).run()
+    changes = next(d.value for d in at.dataframe if "Ditambah" in d.value.columns).set_index("Tabel")
+    assert changes.loc["target", "Ditambah"] == 7
+    at.button(key="data_simpan").click().run()
+    assert "Versi 1 disimpan" in " ".join(e.value for e in at.success)
+    versions = next(d.value for d in at.dataframe if "Baris target" in d.value.columns)
+    assert versions["Baris target"].tolist() == [7]
+
+    at.switch_page("pages/ringkasan.py").run()
+    table = target_table(at)
+    assert table[table["Tahun"] == "2025"]["Target"].tolist() == ["100", "80,0%", "10,5%", "Rp 3.000.000"]
