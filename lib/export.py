@@ -52,6 +52,7 @@ from lib.privacy import (
     privacy_note,
     small_label,
 )
+from lib.texts import value_label
 
 HIDDEN_WORD = {"id": "disembunyikan", "en": "hidden"}
 NOTE_LABEL = {"id": "Catatan privasi", "en": "Privacy note"}
@@ -137,7 +138,8 @@ def display_frame(pub: pd.DataFrame, dims: Sequence[str], k: int | Rules, lang: 
                 for value, code in zip(values, why)
             ]
         else:
-            cells = [_plain(value) for value in values]
+            # Vocabulary values (outcomes, attribution, ...) in the reader's language, as the charts write them.
+            cells = [value_label(value, lang) if isinstance(value, str) else _plain(value) for value in values]
         data.append(cells)
     data.append(privacy_note(reasons, rules, lang).tolist())
     headers = _unique_headers([label(c, lang) for c in columns] + [NOTE_LABEL[lang]])

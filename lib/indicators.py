@@ -465,6 +465,29 @@ def equipment_lines(budget: pd.DataFrame, by: Dims = (Budget.year, Budget.progra
     }).reset_index(drop=True)
 
 
+UNATTRIBUTED = "Tidak teratribusi"  # the village of a budget part that no village's enrollments share
+
+
+def budget_by(budget: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
+    """budget_summary, the unattributed part (no village) named UNATTRIBUTED and listed last, never dropped.
+
+    By village, the village rows plus the UNATTRIBUTED row add up to the
+    budget total of the same filters (indicators.md, Budget).
+    """
+    out = budget_summary(budget, by)
+    if Budget.village not in by:
+        return out
+    village = out[Budget.village]
+    missing = village.isna()
+    if not bool(missing.any()):
+        return out
+    if isinstance(village.dtype, pd.CategoricalDtype):
+        village = village.cat.add_categories([UNATTRIBUTED]) if UNATTRIBUTED not in village.cat.categories else village
+    else:
+        village = village.astype("object")
+    return out.assign(**{Budget.village: village.where(~missing, UNATTRIBUTED)})
+
+
 def _participants_table(function):
     return lambda dataset, by: function(dataset.participants, by)
 
@@ -481,7 +504,7 @@ TABLES_BY_NAME = {
     "origin_split": _participants_table(origin_split),
     "funnel": _participants_table(funnel_counts),
     "income_bands": _participants_table(income_band_counts),
-    "budget": _budget_table(budget_summary),
+    "budget": _budget_table(budget_by),
     "equipment": lambda dataset, by: equipment_lines(dataset.budget, by) if by else equipment_lines(dataset.budget),
     "cost": lambda dataset, by: cost_summary(dataset.participants, dataset.budget, by),
     "summary": lambda dataset, by: summary(dataset.participants, dataset.budget, by),

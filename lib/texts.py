@@ -204,6 +204,19 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "by_village": {"id": "Semua angka menurut desa", "en": "Every figure by village"},
     "budget_by_village": {"id": "Anggaran dan biaya menurut desa", "en": "Budget and cost by village"},
+    "budget_parts_by_village": {"id": "Anggaran per desa: langsung, dibagi dan tidak teratribusi",
+                                "en": "Budget by village: direct, shared and unattributed"},
+    "village_budget_caption": {
+        "id": "Setiap desa: bagian **langsung** (baris yang menyebut desa itu) dan bagian **dibagi** (dari baris "
+              "tanpa desa, sebanding dengan pendaftaran yang ditampilkan pada tahun, program dan penyelenggara "
+              "yang sama). Baris tanpa desa yang tidak dapat dibagi tampil sebagai **Tidak teratribusi**. Semua "
+              "baris tabel dijumlahkan sama dengan total anggaran.",
+        "en": "Each village: its **direct** part (lines naming the village) and its **shared** part (of lines with "
+              "no village, in proportion to the published enrollments of the same year, program and organizer). "
+              "Lines with no village that cannot be shared show as **Unattributed**. All rows of the table add "
+              "up to the budget total.",
+    },
+    "cost_by_village": {"id": "Biaya per peserta menurut desa", "en": "Cost per participant by village"},
     # --- Program
     "by_program": {"id": "Semua angka menurut program", "en": "Every figure by program"},
     "by_organizer": {"id": "Semua angka menurut penyelenggara", "en": "Every figure by organizer"},
@@ -443,6 +456,7 @@ VALUE_LABELS_EN: dict[str, str] = {
     "Belum Bekerja": "Not working",
     "Kembali Beroperasi": "Back in sex work",
     "Tidak Diketahui": "Unknown",
+    "Tidak teratribusi": "Unattributed",
     "Terdaftar": "Enrolled",
     "Selesai": "Completed",
     "Tidak Selesai": "Dropped out",

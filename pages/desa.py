@@ -13,11 +13,14 @@ from pages.edge.tiles import show_tiles
 KEY_PROFILE = "profil_desa"
 PEOPLE = (Measure.PARTICIPANTS, Measure.ENROLLMENTS, Measure.COMPLETION_RATE, Measure.MIGRANT_SHARE,
           Measure.WORKING_RATE, Measure.RELAPSE_RATE, Measure.RETURNED_HOME)
-MONEY = (Measure.ALLOCATED, Measure.REALIZED, Measure.ABSORPTION_RATE, Measure.COST_PER_PARTICIPANT,
-         Measure.COST_PER_WORKING)
+MONEY = (Measure.ALLOCATED, Measure.REALIZED)
+COST = (Measure.COST_PER_PARTICIPANT, Measure.COST_PER_WORKING)
 BY_VILLAGE = (
     FigureSpec("desa_semua", "by_village", Table.SUMMARY, (Dim.VILLAGE,), PEOPLE, pick_measure=True),
-    FigureSpec("desa_anggaran", "budget_by_village", Table.SUMMARY, (Dim.VILLAGE,), MONEY, pick_measure=True,
+    # Each village's direct and shared parts, and the unattributed part as a row of its own.
+    FigureSpec("desa_anggaran", "budget_parts_by_village", Table.BUDGET, (Dim.VILLAGE, Dim.BUDGET_SHARE), MONEY,
+               Chart("stacked", part=Dim.BUDGET_SHARE), pick_measure=True, caption="village_budget_caption"),
+    FigureSpec("desa_biaya", "cost_by_village", Table.COST, (Dim.VILLAGE,), COST, pick_measure=True,
                caption="attribution_caption"),
 )
 PROFILE_TILES = TilesSpec("profil_kpi", (
