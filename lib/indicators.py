@@ -47,6 +47,7 @@ from lib.schema import (
     OUTCOME_RETURNED_HOME,
     OUTCOMES,
     PARTICIPANTS,
+    SHARE_SHARED,
     STATUS_COMPLETED,
     STATUS_DROPPED,
     UNKNOWN,
@@ -443,19 +444,33 @@ EQUIPMENT_COLUMNS = (Budget.item, Budget.quantity, Budget.allocated_idr, Budget.
 def equipment_lines(budget: pd.DataFrame, by: Dims = (Budget.year, Budget.program, Budget.organizer)) -> pd.DataFrame:
     """by + budget_share, item, quantity, allocated_idr, realized_idr: the equipment (category Peralatan) bought.
 
-    Budget lines are not people: amounts and quantities are exact. The shared
-    parts of a village-less line carry no quantity (a machine is not split
-    between villages), so their quantity is missing, never invented.
+    Budget lines are not people: amounts and quantities are exact. A
+    village-less line shared by villages (budget_share ``dibagi``) serves them
+    all: its whole quantity is shown once, on its row of the same year,
+    program and organizer (every shared part carries the line's whole
+    quantity, see ``lib.prepare.attributed_budget``). Broken down by village,
+    the shared parts carry no quantity (a machine is not split between
+    villages): missing, never invented.
     """
     keys = [*by, BUDGET_SHARE, Budget.item]
     rows = budget.iloc[np.flatnonzero(is_one_of(budget[Budget.category], [CATEGORY_EQUIPMENT]))]
     groups = Groups(rows, keys, dropna=False)
     quantity = rows[Budget.quantity]
-    known = quantity.notna().to_numpy()
+    shared = (rows[BUDGET_SHARE].astype("object") == SHARE_SHARED).to_numpy()
+    known = quantity.notna().to_numpy() & ~shared
     # A line's quantity is summed where known; a group with none stays missing.
     counted = np.bincount(groups.rows[known], minlength=groups.n)
     total = np.bincount(groups.rows[known], weights=quantity.to_numpy(dtype="float64", na_value=0)[known],
-                        minlength=groups.n)
+                        minlength=groups.n).astype("float64")
+    if Budget.village not in by and shared.any():
+        # Each village's part of the same lines carries their whole quantity: summed per village, read once.
+        parts = pd.DataFrame({"group": groups.rows[shared], "village": rows[Budget.village].astype("object")
+                              .to_numpy()[shared], "quantity": quantity.to_numpy(dtype="float64", na_value=np.nan)[shared]})
+        per_line = parts.groupby(["group", "village"], dropna=False)["quantity"].sum(min_count=1)
+        whole = per_line.groupby(level="group").max().dropna()
+        where = whole.index.to_numpy(dtype=np.int64)
+        total[where] += whole.to_numpy(dtype="float64")
+        counted[where] += 1
     quantities = pd.array(np.round(total).astype(np.int64), dtype="Int64")
     quantities[counted == 0] = pd.NA
     return groups.table({

@@ -314,9 +314,10 @@ def attributed_budget(budget: pd.DataFrame, participants: pd.DataFrame, rules: R
         village = pd.Series(pd.Categorical.from_codes(codes, dtype=village.dtype), index=out.index)
     else:
         village.iloc[part] = np.asarray(shared_village, dtype=object)
-    # Quantities are not shared: a machine is not split between villages.
+    # Quantities are not shared (a machine is not split between villages): every shared part carries
+    # its line's whole quantity, so it is read once per line (lib.indicators.equipment_lines), never summed
+    # over villages.
     quantity = out[Budget.quantity].copy()
-    quantity.iloc[part] = pd.NA
     share_codes = np.repeat(np.arange(3, dtype=np.int8), [n_direct, n_shared, len(unattributed)])
     return out.assign(**amounts, **{
         Budget.village: village,

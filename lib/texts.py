@@ -252,12 +252,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "absorption_by_year": {"id": "Daya serap menurut tahun", "en": "Absorption by year"},
     "equipment": {"id": "Peralatan yang dibeli", "en": "Equipment bought"},
     "equipment_caption": {
-        "id": "Baris anggaran berkategori Peralatan: uraian, jumlah unit, pagu dan realisasi, tepat seperti "
-              "dicatat (anggaran bukan jumlah orang). Bagian baris tanpa desa yang dibagi ke desa tidak "
-              "membawa jumlah unit: satu mesin tidak dibagi antar desa.",
-        "en": "Budget lines of category Peralatan (equipment): item, quantity, allocated and realised, exactly as "
-              "recorded (a budget is not a count of people). Shared parts of village-less lines carry no "
-              "quantity: one machine is not split between villages.",
+        "id": "Baris anggaran berkategori Peralatan per tahun, program dan penyelenggara: uraian, jumlah unit, "
+              "pagu dan realisasi, tepat seperti dicatat (anggaran bukan jumlah orang, tidak dibulatkan). Baris "
+              "**dibagi** tidak menyebut desa dan melayani beberapa desa: jumlah unitnya ditulis sekali, utuh "
+              "(satu mesin tidak dibagi antar desa); pagu dan realisasinya bagian desa yang dipilih.",
+        "en": "Budget lines of category Peralatan (equipment) by year, program and organizer: item, quantity, "
+              "allocated and realised, exactly as recorded (a budget is not a count of people, nothing is "
+              "rounded). A **shared** line names no village and serves several: its quantity is written once, "
+              "whole (one machine is not split between villages); its amounts are the chosen villages' part.",
     },
     "attribution": {"id": "Anggaran langsung, dibagi dan tidak teratribusi", "en": "Direct, shared and unattributed budget"},
     "attribution_caption": {

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
+from lib.demo import DEMO_DIR
 from lib.filters import Filters
 from lib.indicators import UNATTRIBUTED
 from tests.test_pages import SCENARIOS, charts_of, demo, expected, metrics, run, settings  # noqa: F401
@@ -46,3 +48,39 @@ def test_the_unattributed_part_is_a_row_of_its_own_and_the_shared_part_is_stated
     assert {"langsung", "dibagi", "tidak teratribusi"} <= set(table["Atribusi"])
     english = _table_with(run("pages/desa.py", bahasa="en"), "Attribution")
     assert "Unattributed" in english.iloc[:, 0].tolist()
+
+
+# --- 2. equipment bought on lines without a village keeps its quantity ----------------------------
+def test_shared_equipment_line_shows_its_whole_quantity_once(tiny):
+    from dataclasses import replace
+
+    from lib import indicators as ind
+    from tests.conftest import prepare_for_tests
+
+    budget = tiny.budget.copy()
+    line = budget.index[budget["item"] == "Mesin jahit"][0]
+    budget.loc[line, "village"] = pd.NA  # the machines serve every village of the program
+    ready = prepare_for_tests(replace(tiny, budget=budget))
+    assert ready.budget["budget_share"].astype(str).eq("dibagi").sum() >= 1
+    table = ind.equipment_lines(ready.budget)
+    row = table[table["item"] == "Mesin jahit"]
+    assert len(row) == 1
+    assert (row["budget_share"].astype(str).iloc[0], row["quantity"].iloc[0]) == ("dibagi", 10)
+    assert row["allocated_idr"].iloc[0] == pytest.approx(100_000_000)
+
+
+def test_anggaran_equipment_table_has_every_recorded_quantity(demo):
+    recorded = pd.read_csv(DEMO_DIR / "budget.csv")
+    equipment = recorded[recorded["category"] == "Peralatan"]
+    table = _table_with(run("pages/anggaran.py"), "Jumlah unit")
+    shown = [int(re.sub(r"[^0-9]", "", q)) for q in table["Jumlah unit"].tolist() if re.search(r"[0-9]", q)]
+    # Every recorded unit once: none lost on shared lines, none counted once per village.
+    assert sum(shown) == int(equipment["quantity"].sum())
+    assert len(shown) == equipment["quantity"].notna().sum() - _merged_lines(equipment)
+
+
+def _merged_lines(equipment: pd.DataFrame) -> int:
+    """Recorded lines with a quantity that share a table row with another (same year, program, organizer, item)."""
+    known = equipment[equipment["quantity"].notna()].assign(shared=equipment["village"].isna())
+    keys = ["year", "program", "organizer", "item", "shared"]
+    return int(len(known) - len(known.drop_duplicates(keys)))
