@@ -349,7 +349,7 @@ class _StringsPart:
         self.phonetic = 0
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
+        local = name[name.find(":") + 1:]  # _local, inline: called once per text
         if local == "si":
             self.parts, self.length = [], 0
         elif local == "t":
@@ -365,7 +365,7 @@ class _StringsPart:
             self.parts.append(data)
 
     def end(self, name: str) -> None:
-        local = _local(name)
+        local = name[name.find(":") + 1:]
         if local == "t":
             self.collecting = False
         elif local == "rPh":
