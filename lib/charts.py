@@ -326,7 +326,13 @@ def stacked_chart(
     lang: str = "id",
     horizontal: bool | None = None,
 ) -> go.Figure:
-    """Bars of ``x`` stacked by ``part`` (e.g. outcome per program); hidden segments are left out, not drawn small."""
+    """Bars of ``x`` stacked by ``part`` (e.g. outcome per program); hidden segments are never drawn small.
+
+    A bar of shares draws what its hidden segments add up to as one hatched
+    block; a bar of counts or amounts draws one hatched block of a fixed
+    nominal size reading ``<5`` / the hidden word, so no bar reads as whole
+    without them.
+    """
     xs = pub[x].drop_duplicates()
     labels = category_labels(xs, lang)
     horizontal = _auto_horizontal(labels) if horizontal is None else horizontal
@@ -375,6 +381,9 @@ def stacked_chart(
                         "pattern": {"shape": "/", "fgcolor": HIDDEN_COLOUR}},
                 hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}<extra></extra>",
             ))
+    else:
+        _hidden_block(fig, frame.assign(_x=frame[x].astype("object"), _hid=drawn["hidden"]), xs, labels, horizontal,
+                      lang)
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     if kind in fmt.RATE_KINDS:
         top = 1.0
@@ -385,6 +394,42 @@ def stacked_chart(
     if kind in fmt.RATE_KINDS:
         spec["range"] = [0, 1.0]
     return _layout(fig, _height(len(xs), horizontal), horizontal, spec, True)
+
+
+HIDDEN_BLOCK = 0.04  # a hidden segment of counts or amounts, drawn at this share of the tallest bar
+
+
+def _hidden_block(fig: go.Figure, frame: pd.DataFrame, xs: pd.Series, labels: list[str], horizontal: bool,
+                  lang: str) -> None:
+    """Per bar with hidden segments, one hatched block of a fixed nominal size reading what is hidden.
+
+    Its size is the same for every bar and says nothing of the hidden value;
+    without it a bar whose segments are hidden would read as if they were 0.
+    """
+    groups = frame.groupby("_x", sort=False)
+    tallest = float(groups["_h"].sum().max()) if len(frame) else 0.0
+    size = tallest * HIDDEN_BLOCK if tallest > 0 else 1.0
+    blocks, words = [], []
+    for key in xs.astype("object").tolist():
+        rows = groups.get_group(key) if key in groups.groups else frame.iloc[0:0]
+        hidden = rows[rows["_hid"].astype(bool)]
+        blocks.append(size if len(hidden) else 0.0)
+        words.append(", ".join(dict.fromkeys(hidden["_t"].astype(str))) if len(hidden) else "")
+    if not any(blocks):
+        return
+    name = HIDDEN_WORD["en" if lang == "en" else "id"]
+    fig.add_trace(go.Bar(
+        x=blocks if horizontal else labels,
+        y=labels if horizontal else blocks,
+        orientation="h" if horizontal else "v",
+        name=name,
+        marker={"color": "#FFFFFF", "line": {"color": HIDDEN_COLOUR, "width": 1},
+                "pattern": {"shape": "/", "fgcolor": HIDDEN_COLOUR}},
+        text=words,
+        textposition="outside" if horizontal else "auto",
+        customdata=words,
+        hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}: %{{customdata}}<extra></extra>",
+    ))
 
 
 def funnel_chart(pub: pd.DataFrame, stage: str, measure: str, *, k: int, lang: str = "id") -> go.Figure:

@@ -14,6 +14,7 @@ import pytest
 from lib.demo import DEMO_DIR
 from lib.filters import Filters
 from lib.indicators import UNATTRIBUTED
+from lib.privacy import hidden_reasons
 from tests.test_pages import SCENARIOS, charts_of, demo, expected, metrics, run, settings  # noqa: F401
 
 BUDGET_FILTERS = ["default", "group", "year", "period", "village"]
@@ -84,3 +85,29 @@ def _merged_lines(equipment: pd.DataFrame) -> int:
     known = equipment[equipment["quantity"].notna()].assign(shared=equipment["village"].isna())
     keys = ["year", "program", "organizer", "item", "shared"]
     return int(len(known) - len(known.drop_duplicates(keys)))
+
+
+# --- 3. a stacked chart of counts draws its hidden segments ------------------------------------
+@pytest.mark.parametrize("scenario", ["default", "year"])
+def test_local_and_migrant_per_site_draws_hidden_segments(demo, scenario):
+    params, filters = SCENARIOS[scenario]
+    pub = expected(demo, filters, "origin_split", ["village"], ["enrollments"])
+    reasons = hidden_reasons(pub)["enrollments"]
+    with_hidden = set(pub.loc[reasons != "", "village"].astype(str))
+    assert with_hidden, "the demo must hide a segment here"
+    at = run("pages/daerah_asal.py", **params)
+    spec = next(c for c in charts_of(at) if any(t.get("name") == "Pendatang" for t in c["data"]))
+    block = next(t for t in spec["data"] if t.get("name") == "disembunyikan")
+    assert block["marker"]["pattern"]["shape"] == "/"
+    across, along = ("y", "x") if block.get("orientation") == "h" else ("x", "y")
+    sizes = dict(zip(block[across], _heights(block[along])))
+    assert {v for v, size in sizes.items() if size > 0} == with_hidden
+
+
+def _heights(values) -> list[float]:
+    if isinstance(values, dict):  # a typed array
+        import base64
+
+        import numpy as np
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
