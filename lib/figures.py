@@ -222,7 +222,7 @@ def metric_text(pub: pd.DataFrame, name: str, rules: Rules, lang: str = "id", sh
     value, kind = pub[name].iloc[0], measure(name).kind
     full = fmt.value(value, kind, lang)
     if short and kind in fmt.MONEY_KINDS and len(full) > MAX_TILE_CHARS:
-        return fmt.rupiah_compact(value, lang, digits=2)
+        return fmt.rupiah_compact(value, lang)
     return full
 
 

@@ -83,8 +83,13 @@ def rupiah(value: object, lang: str = "id") -> str:
     return f"{sign}{CURRENCY} {format_decimal(round(abs(number)), locale=locale(lang))}"
 
 
-def rupiah_compact(value: object, lang: str = "id", digits: int = 1) -> str:
-    """Rupiah in short form for axes and bar labels: ``Rp 125 jt``, ``Rp 1,2 M`` (en: ``Rp 125M``), up to ``digits`` decimals."""
+# The one compact-rupiah rule of tiles, chart labels and axes: up to two decimals of the unit, so one amount
+# reads the same everywhere on a page and parts visibly add up (``Rp 21,26 jt``, ``Rp 1,03 M``).
+COMPACT_DIGITS = 2
+
+
+def rupiah_compact(value: object, lang: str = "id", digits: int = COMPACT_DIGITS) -> str:
+    """Rupiah in short form for tiles, axes and bar labels: ``Rp 125 jt``, ``Rp 1,03 M`` (en: ``Rp 125M``), up to ``digits`` decimals."""
     number = _number(value)
     if number is None:
         return NONE

@@ -71,7 +71,7 @@ def test_rupiah_compact(value, lang, digits, expected):
     (0.5, "rate", False, "50,0%"),
     (0.924, "money_rate", False, "92,4%"),
     (1_650_000, "median", False, "Rp 1.650.000"),
-    (1_650_000, "money_per_person", True, "Rp 1,6 jt"),
+    (1_650_000, "money_per_person", True, "Rp 1,65 jt"),
     (125_000_000, "money", True, "Rp 125 jt"),
     (math.nan, "rate", False, "—"),
 ])

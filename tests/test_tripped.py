@@ -111,3 +111,18 @@ def _heights(values) -> list[float]:
         import numpy as np
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
     return list(values)
+
+
+# --- 4. one amount is written the same way on a tile and in a chart -------------------------------
+@pytest.mark.parametrize("amount, written", [(21_260_000, "Rp 21,26 jt"), (1_030_000_000, "Rp 1,03 M"),
+                                             (2_532_425_000, "Rp 2,53 M"), (125_000_000, "Rp 125 jt")])
+def test_a_tile_and_a_chart_write_one_amount_alike(amount, written):
+    from lib import charts
+    from lib.figures import metric_text
+    from lib.privacy import Rules, publishable
+
+    raw = pd.DataFrame({"allocated_idr": [float(amount)], "realized_idr": [float(amount)]})
+    pub = publishable(raw, [], Rules(k=5, b=5))
+    tile = metric_text(pub, "allocated_idr", Rules(k=5, b=5), short=True)
+    label = charts.cells(pub, "allocated_idr", 5)["text"].iloc[0]
+    assert tile == label == written
