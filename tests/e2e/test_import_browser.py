@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from lib import fmt
+from lib.keys import DEMO_SECRET, INSTALLATION_SECRET, installation_secret, person_keys
+from lib.privacy import Rules, rounded_counts
 from lib import store as stores
 from lib.audit import IMPORT, ROLLBACK, open_audit
 from tests.e2e import full_page_screenshot, grid_frame, log_in, metric, nav_link, settle
@@ -45,9 +48,16 @@ def files(accounts_server, tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-def people(path: Path) -> str:
-    """The headline participant count of a participants file: its distinct codes, as the tile writes it."""
-    return fmt.count(pd.read_csv(path, dtype=str)["participant_id"].nunique())
+def people(path: Path, data_dir: Path, secret: str = INSTALLATION_SECRET) -> str:
+    """The headline participant count of a participants file as the tile writes it: its distinct codes, published.
+
+    The count is rounded by its cell key, the sum of the person keys made with the data folder's
+    secret (the demo's own, or the installation's for an imported version).
+    """
+    codes = pd.Series(pd.read_csv(path, dtype=str)["participant_id"].unique())
+    cell_key = person_keys(codes, installation_secret(data_dir, secret)).sum()
+    shown, _ = rounded_counts(np.array([len(codes)]), np.array([cell_key]), Rules())
+    return fmt.count(shown[0])
 
 
 def open_data_page(page: Page) -> None:
@@ -94,8 +104,8 @@ def headline(page: Page) -> Locator:
 def test_admin_imports_previews_saves_and_rolls_back(accounts_server, page: Page, files):
     store = accounts_server.data_dir / "store"
     log_in(page, accounts_server.at(), ADMIN.username, ADMIN.password)
-    demo_people = people(files["all"])
-    expect(headline(page)).to_have_text(demo_people)
+    data_dir = accounts_server.data_dir
+    expect(headline(page)).to_have_text(people(files["all"], data_dir, DEMO_SECRET))
 
     # A broken file: the problems are listed, nothing is stored.
     open_data_page(page)
@@ -113,8 +123,8 @@ def test_admin_imports_previews_saves_and_rolls_back(accounts_server, page: Page
     first = stores.current_version_id(store)
     assert first is not None
     tile = headline(page)
-    expect(tile).to_have_text(people(files["early"]))
-    assert people(files["early"]) != demo_people
+    expect(tile).to_have_text(people(files["early"], data_dir))
+    assert people(files["early"], data_dir) != people(files["all"], data_dir)
     expect(page.get_by_text("Data demo (sintetis)")).to_have_count(0)  # no longer the demo
 
     # A second version (all cohorts), then back to the first.
@@ -123,7 +133,7 @@ def test_admin_imports_previews_saves_and_rolls_back(accounts_server, page: Page
     expect(page.get_by_text(re.compile(r"Data yang dipakai: versi 2\b"))).to_be_visible()
     # The first version's years were the whole range then; clear the year range it left (see the test below).
     page.locator(".st-key-reset_filter button").click()
-    expect(tile).to_have_text(demo_people)
+    expect(tile).to_have_text(people(files["all"], data_dir))
 
     open_data_page(page)
     expect(page.locator(".st-key-data_kembali_pilih input")).to_have_value("versi 1")
@@ -132,7 +142,7 @@ def test_admin_imports_previews_saves_and_rolls_back(accounts_server, page: Page
     page.locator(".st-key-data_kembali button").click()
     expect(page.locator("[data-testid='stAlert']").filter(has_text="Versi 1 dipakai lagi")).to_be_visible()
     assert stores.current_version_id(store) == first
-    expect(headline(page)).to_have_text(people(files["early"]))
+    expect(headline(page)).to_have_text(people(files["early"], data_dir))
 
     log = open_audit(accounts_server.data_dir / "audit.sqlite3")
     assert (log.events(action=IMPORT)["actor"] == ADMIN.username).sum() == 2
@@ -140,10 +150,11 @@ def test_admin_imports_previews_saves_and_rolls_back(accounts_server, page: Page
 
 
 def test_an_import_with_later_years_shows_them_without_a_reset(accounts_server, page: Page, files):
+    data_dir = accounts_server.data_dir
     log_in(page, accounts_server.at(), ADMIN.username, ADMIN.password)
     save_version(page, files["early"])
-    expect(headline(page)).to_have_text(people(files["early"]))
+    expect(headline(page)).to_have_text(people(files["early"], data_dir))
     save_version(page, files["all"])
     tile = headline(page)
     expect(page.get_by_text("Filter aktif: Semua data")).to_be_visible(timeout=15_000)
-    expect(tile).to_have_text(people(files["all"]), timeout=15_000)
+    expect(tile).to_have_text(people(files["all"], data_dir), timeout=15_000)
