@@ -74,7 +74,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from lib import export, fmt, keys, privacy, settings
+from lib import export, fmt, keys, privacy, settings, targets
 from lib import store as data_store
 from lib.audit import DOWNLOAD, open_audit
 from lib.demo import DEMO_DIR, REGENCIES_FILE, regencies
@@ -95,6 +95,7 @@ from lib.filters import (
     YEAR,
     Filters,
     Problem,
+    Scope,
     data_years,
     filtered,
     offers,
@@ -791,13 +792,15 @@ def build_report(
     progress: Progress = _quiet,
     images: ImageMaker | None = None,
     tables: TableSource | None = None,
+    scope: Scope = targets.EVERY_VILLAGE,
 ) -> bytes:
     """The report of ``filters`` over the prepared ``dataset`` as PDF bytes; ``progress(fraction, words)`` after each step.
 
     ``dataset`` is what the reader may see (a village-limited account's scope
     already applied); ``layers`` what the map is drawn on (none: no land, no
     regencies); ``images`` turns the charts into PNG (default ``chart_images``); ``tables`` gives the
-    published tables (default: computed here from ``dataset``, as ``lib.figures.published`` does).
+    published tables (default: computed here from ``dataset``, as ``lib.figures.published`` does); ``scope``
+    the account's village limit, which decides the targets that apply as on the Overview (``lib.targets``).
     """
     images = images or chart_images
     lang = "en" if lang == "en" else "id"
@@ -807,6 +810,9 @@ def build_report(
     steps = len(specs) + 2  # the headline, every figure's table, then the charts and the PDF (weighted below)
     progress(0.0, words("step_tables", lang, title=text("headline", lang)))
     top = headline(published_tables, filters, rules, lang)
+    goals = targets.achievement_of(dataset.targets, filters, dataset.reference,
+                                   lambda measures: published_tables.table(filters, T.SUMMARY, (Dim.YEAR,), measures),
+                                   scope)
     contents: dict[str, list[FigureContent]] = {section.title: [] for section in SECTIONS}
     for i, (section, spec) in enumerate(specs, start=1):
         title = text(spec.title, lang)
@@ -823,13 +829,13 @@ def build_report(
     except ChartsUnavailable:
         pictures = [None] * len(drawn)
     progress(0.9, words("step_pdf", lang))
-    pdf = _pdf(dataset, filters, rules, lang, department, today, top, contents, iter(pictures))
+    pdf = _pdf(dataset, filters, rules, lang, department, today, top, contents, iter(pictures), goals)
     progress(1.0, words("step_done", lang))
     return pdf
 
 
 def _pdf(dataset: Dataset, filters: Filters, rules: Rules, lang: str, department: str, today: dt.date,
-         top: Headline, contents: dict[str, list[FigureContent]], pictures) -> bytes:
+         top: Headline, contents: dict[str, list[FigureContent]], pictures, goals: pd.DataFrame) -> bytes:
     styles = _styles()
     title = words("title", lang)
     story: list = [Spacer(1, 30 * mm), _p(title, "cover_title"), _p(words("subtitle", lang), "cover_sub")]
@@ -861,6 +867,10 @@ def _pdf(dataset: Dataset, filters: Filters, rules: Rules, lang: str, department
             story.append(_grid(frame, [False] + [True] * (len(frame.columns) - 1)))
             story.append(Spacer(1, 2 * mm))
             story.append(_p(export.rounding_note(rules, lang), "note"))
+        if section.headline and not goals.empty:  # the targets that apply, as the Overview shows them
+            story.append(_p(text("targets_title", lang), "h2"))
+            story.append(_grid(targets.screen_table(goals, rules, lang), targets.NUMERIC_COLUMNS))
+            story.append(_p(text("targets_caption", lang), "note"))
         for item in contents[section.title]:
             story += _figure_flowables(item, rules, lang, pictures)
     story += [PageBreak(), _p(f"{len(SECTIONS) + 1}. {words('privacy_title', lang)}", "h1")]

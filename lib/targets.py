@@ -23,7 +23,7 @@ gives them in their figure's own unit (a rate as the fraction 0.8).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,8 @@ STATUS_COLOURS = {ACHIEVED: charts.OKABE_ITO["blue"], NEARLY: charts.OKABE_ITO["
                   NOT_YET: charts.OKABE_ITO["vermillion"]}
 TARGET_COLOUR = charts.OKABE_ITO["black"]
 
+EVERY_VILLAGE = Scope()  # an account without a village limit
+
 # Columns of ``applicable`` and ``achievement``.
 TARGET_COLUMNS = ["year", "measure", "target"]
 ACHIEVEMENT_COLUMNS = [*TARGET_COLUMNS, "realised", "capaian", "status", "reason"]
@@ -68,7 +70,7 @@ def in_figure_unit(measure: str, target: float) -> float:
     return target / 100 if BY_NAME[measure].kind in fmt.RATE_KINDS else target
 
 
-def place(filters: Filters, reference: Reference, scope: Scope = Scope()) -> tuple[str, str] | None:
+def place(filters: Filters, reference: Reference, scope: Scope = EVERY_VILLAGE) -> tuple[str, str] | None:
     """The (village, program) a target must name to apply under ``filters`` ("" for the whole area or every program);
     None when they select what no target is set for.
 
@@ -90,7 +92,7 @@ def place(filters: Filters, reference: Reference, scope: Scope = Scope()) -> tup
     return village, program
 
 
-def applicable(targets: pd.DataFrame, filters: Filters, reference: Reference, scope: Scope = Scope()) -> pd.DataFrame:
+def applicable(targets: pd.DataFrame, filters: Filters, reference: Reference, scope: Scope = EVERY_VILLAGE) -> pd.DataFrame:
     """year (int), measure, target (in its figure's unit): the targets set for exactly what ``filters`` select, in
     their years, ordered by year and indicator."""
     where = place(filters, reference, scope)
@@ -171,6 +173,15 @@ def achievement(applicable_targets: pd.DataFrame, realised: pd.DataFrame) -> pd.
                          "capaian": "float64", "status": "str", "reason": "str"})
 
 
+def achievement_of(targets: pd.DataFrame, filters: Filters, reference: Reference,
+                   realised: Callable[[tuple[str, ...]], pd.DataFrame], scope: Scope = EVERY_VILLAGE) -> pd.DataFrame:
+    """``achievement`` of the targets that apply to ``filters``: ``realised(measures)`` gives the published summary
+    by year of those measures under the same filters (a page's or a report's cache of published tables)."""
+    found = applicable(targets, filters, reference, scope)
+    measures = target_measures(found)
+    return achievement(found, realised(measures) if measures else pd.DataFrame())
+
+
 # --- words --------------------------------------------------------------------------------------
 def status_words(status: str, lang: str = "id") -> str:
     """The predicate of a status in ``lang`` (the hidden word for a hidden one)."""
@@ -227,8 +238,10 @@ def headers(lang: str = "id") -> list[str]:
     return [text(k, lang) for k in keys] + [export.NOTE_LABEL["en" if lang == "en" else "id"]]
 
 
-# Per column of ``target_frame``: the measure kind its numbers are (the achievement is a percentage).
+# Per column of ``target_frame``: the measure kind its numbers are (the achievement is a percentage),
+# and which columns a printed table aligns right (target, realised, achievement).
 TABLE_KINDS: tuple[str | None, ...] = (None, None, None, None, "rate", None, None)
+NUMERIC_COLUMNS: tuple[bool, ...] = (False, False, True, True, True, False, False)
 
 
 def target_frame(achieved: pd.DataFrame, rules: Rules, lang: str = "id") -> pd.DataFrame:

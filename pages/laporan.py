@@ -26,7 +26,7 @@ if st.button(view.tr("report_make"), key=KEY_MAKE, type="primary", icon=":materi
                                   today=today, layers=cache.map_layers(view),
                                   progress=lambda fraction, words: bar.progress(fraction, text=words),
                                   tables=lambda filters, table, by, measures: cache.published(
-                                      view.narrowed(filters), table, by, measures))
+                                      view.narrowed(filters), table, by, measures), scope=view.scope)
     bar.empty()
     st.session_state[KEY_MADE] = (made_for, report.report_file_name(view.filters, today, view.lang), content)
 

@@ -20,7 +20,7 @@ from lib import targets as T
 from lib import templates as TP
 from lib.demo import DEMO_DIR, demo_targets
 from lib.figures import published
-from lib.filters import Filters, Scope, filtered
+from lib.filters import Filters, Scope, filtered, scoped
 from lib.importer import EXIT_DATA, EXIT_OK, commit_import, main, plan_import
 from lib.indicators import indicator_table
 from lib.loading import load_folder, read_files
@@ -536,3 +536,28 @@ def test_targets_are_imported_on_the_data_page_and_shown_from_the_new_version(pa
     at.switch_page("pages/ringkasan.py").run()
     table = target_table(at)
     assert table[table["Tahun"] == "2025"]["Target"].tolist() == ["100", "80,0%", "10,5%", "Rp 3.000.000"]
+
+
+# --- the printed report -----------------------------------------------------------------------------------
+def report_text(demo, filters: Filters, **options) -> str:
+    import re
+
+    from pypdf import PdfReader
+
+    from lib import report
+    from tests.test_report import blank_images
+
+    pdf = report.build_report(demo, filters, RULES, today=TODAY, images=blank_images, **options)
+    return " ".join(re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_report_prints_the_targets_that_apply_as_the_overview_shows_them(demo):
+    words = report_text(demo, Filters.of(program="Konveksi", year="2021-2025"))
+    assert text("targets_title", "id") in words
+    shown = T.screen_table(expected_achievement(demo, Filters.of(program="Konveksi", year="2021-2025")), RULES)
+    for cells in shown.head(3).itertuples(index=False):
+        assert " ".join([cells[1], cells[2], cells[3], cells[4]]) in words, cells
+    assert text("targets_title", "id") not in report_text(demo, Filters.of(role="WPS"))
+    # A village-limited account's report holds its village's targets, not the whole area's.
+    pare = report_text(scoped(demo, ("Pare",)), Filters.of(year=2023), scope=Scope("Pare", ("Pare",)))
+    assert "2023 Peserta 10 " in pare and "2023 Peserta 100 " not in pare

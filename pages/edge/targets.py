@@ -25,10 +25,9 @@ KEY = "ringkasan_target"  # the container of the table; its widgets are <KEY>_ta
 def achievement(view: View) -> pd.DataFrame:
     """The targets that apply to the view's filters, each against its year's published figure (``lib.targets``)."""
     dataset = cache.source(view)
-    goals = targets.applicable(dataset.targets, view.filters, dataset.reference, view.scope)
-    measures = targets.target_measures(goals)
-    realised = cache.published(view, Table.SUMMARY, (Dim.YEAR,), measures) if measures else pd.DataFrame()
-    return targets.achievement(goals, realised)
+    return targets.achievement_of(dataset.targets, view.filters, dataset.reference,
+                                  lambda measures: cache.published(view, Table.SUMMARY, (Dim.YEAR,), measures),
+                                  view.scope)
 
 
 def tile_notes(view: View, achieved: pd.DataFrame, measures: Sequence[str]) -> dict[str, str]:
