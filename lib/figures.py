@@ -197,6 +197,7 @@ def hidden_caption(pub: pd.DataFrame, drawn: Sequence[str], rules: Rules, lang: 
 DELTA_COLOURS = {"relapse_rate": "inverse", "cost_per_participant": "off", "cost_per_working": "off",
                  "allocated_idr": "off", "realized_idr": "off"}
 MAX_TILE_CHARS = 12  # longer rupiah amounts do not fit a tile in a row of four
+TILE_HIDDEN = {"id": "tersembunyi", "en": "hidden"}  # a hidden figure on a tile (the help says why)
 
 
 @dataclass(frozen=True)
@@ -249,10 +250,18 @@ def tiles(total: pd.DataFrame, by_year: pd.DataFrame, spec: TilesSpec, rules: Ru
             if delta is not None:
                 description = text("versus", lang, year=years[-2])
                 words += "\n\n" + text("yoy_help", lang, latest=years[-1], before=years[-2])
-        shown = metric_text(total, name, rules, lang, short=spec.columns >= 4)
-        exact = metric_text(total, name, rules, lang)
+        reasons = privacy.hidden_reasons(total)
+        code = str(reasons[name].iloc[0]) if name in reasons and reasons[name].iloc[0] else ""
+        if code and code != privacy.SMALL:
+            # The hidden word does not fit a narrow tile: a short one, and the reason in the help.
+            shown = exact = TILE_HIDDEN["en" if lang == "en" else "id"]
+        else:
+            shown = metric_text(total, name, rules, lang, short=spec.columns >= 4)
+            exact = metric_text(total, name, rules, lang)
         if shown != exact:
             words += f"\n\n**{exact}**"
+        if code:
+            words += "\n\n" + text("tile_hidden_help", lang, why=privacy.reason_words(code, name, rules, lang))
         out.append(Tile(label(name, lang), shown, words, delta, description, DELTA_COLOURS.get(name, "normal")))
     return out
 

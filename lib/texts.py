@@ -204,6 +204,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "by_village": {"id": "Semua angka menurut desa", "en": "Every figure by village"},
     "budget_by_village": {"id": "Anggaran dan biaya menurut desa", "en": "Budget and cost by village"},
+    "tile_hidden_help": {"id": "Angka ini tidak ditampilkan untuk melindungi privasi: {why}",
+                         "en": "This figure is not shown, to protect privacy: {why}"},
     "budget_parts_by_village": {"id": "Anggaran per desa: langsung, dibagi dan tidak teratribusi",
                                 "en": "Budget by village: direct, shared and unattributed"},
     "village_budget_caption": {

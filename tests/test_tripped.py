@@ -126,3 +126,19 @@ def test_a_tile_and_a_chart_write_one_amount_alike(amount, written):
     tile = metric_text(pub, "allocated_idr", Rules(k=5, b=5), short=True)
     label = charts.cells(pub, "allocated_idr", 5)["text"].iloc[0]
     assert tile == label == written
+
+
+# --- 5. a hidden tile is short and says why ----------------------------------------------------
+def test_a_hidden_tile_reads_a_short_word_and_its_help_says_why(demo):
+    from lib.measures import BY_NAME
+    from lib.privacy import Rules, reason_words
+
+    params, filters = SCENARIOS["village"]
+    code = hidden_reasons(expected(demo, filters, "summary"))["relapse_rate"].iloc[0]
+    assert code and code != "small", "the demo village must hide its relapse rate for a reason other than <5"
+    for lang, word in (("id", "tersembunyi"), ("en", "hidden")):
+        at = run(**params, **({"bahasa": "en"} if lang == "en" else {}))
+        name = BY_NAME["relapse_rate"].label_en if lang == "en" else BY_NAME["relapse_rate"].label_id
+        tile = next(m for m in at.metric if m.label == name)
+        assert tile.value == word
+        assert reason_words(code, "relapse_rate", Rules(k=5, b=5), lang) in tile.proto.help
