@@ -256,9 +256,14 @@ def secret(name: str) -> bytes:
     ask creates it and every other one, at the same moment or later, gets that one.
     Never show, log or export it.
     """
+    return secret_of(settings.data_dir(), name)
+
+
+def secret_of(data_dir: Path, name: str) -> bytes:
+    """The secret ``name`` of the installation whose data folder is ``data_dir`` (see ``secret``)."""
     _checked_secret_name(name)
     url = database_url()
-    return _database_secret(url, name) if url else _file_secret(settings.data_dir().resolve(), name)
+    return _database_secret(url, name) if url else _file_secret(Path(data_dir).resolve(), name)
 
 
 @functools.lru_cache(maxsize=64)

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
-import secrets as _secrets
 from pathlib import Path
 
 import numpy as np
@@ -36,55 +34,20 @@ import pandas as pd
 
 KEY_BITS = 24
 KEY_MODULUS = 1 << KEY_BITS  # cell keys are sums of keys modulo this
-SECRET_BYTES = 32
 DEMO_SECRET = "demo"              # the bundled demo data has a secret of its own
 INSTALLATION_SECRET = "installation"
 
 
-class SecretError(OSError):
-    """The installation secret cannot be read or created."""
-
-
-def _secret_path(folder: Path, name: str) -> Path:
-    return Path(folder) / "secrets" / f"{name}.key"
-
-
 def installation_secret(folder: Path, name: str = INSTALLATION_SECRET) -> bytes:
-    """The secret ``name`` kept in ``folder/secrets`` (mode 0600), created once on first use.
+    """The installation's secret ``name`` for the data folder ``folder``, created once on first use.
 
-    Two processes creating it at once agree: the file is written under a
-    temporary name and linked into place, and the loser reads the winner's.
+    Kept by ``lib.backend``: a row of the shared PostgreSQL database when
+    ``DASBOR_DATABASE_URL`` is set (every process and machine gets the same
+    one), else ``folder/secrets/<name>.key`` with mode 0600.
     """
-    path = _secret_path(folder, name)
-    try:
-        return _read_secret(path)
-    except FileNotFoundError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(path.parent, 0o700)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{_secrets.token_hex(4)}")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(_secrets.token_bytes(SECRET_BYTES))
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temporary, path)  # fails if another process got there first: theirs is kept
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
-        return _read_secret(path)
-    except OSError as exc:
-        raise SecretError(f"Kunci privasi tidak dapat dibuat atau dibaca di {path.parent}: {exc}") from exc
+    from lib import backend  # the back end reads the settings; keys stay importable on their own
 
-
-def _read_secret(path: Path) -> bytes:
-    secret = path.read_bytes()
-    if len(secret) < 16:
-        raise SecretError(f"Kunci privasi {path} rusak (terlalu pendek).")
-    return secret
+    return backend.secret_of(folder, name)
 
 
 # --- keys ---------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_keys_depend_on_the_codes_and_the_secret_only():
 def test_installation_secret_is_created_once_private_and_shared(tmp_path):
     with ThreadPoolExecutor(8) as pool:
         secrets = list(pool.map(lambda _: installation_secret(tmp_path), range(16)))
-    assert len(set(secrets)) == 1 and len(secrets[0]) == keys.SECRET_BYTES
+    assert len(set(secrets)) == 1 and len(secrets[0]) == 32
     path = tmp_path / "secrets" / "installation.key"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert installation_secret(tmp_path, keys.DEMO_SECRET) != secrets[0]  # the demo has its own
