@@ -77,6 +77,11 @@ class TilesSpec:
     columns: int = 4
 
 
+def counting_note(spec: FigureSpec) -> str | None:
+    """The text key of the note a figure showing both people and enrollments carries (which counts which)."""
+    return "people_vs_enrollments" if {"participants", "enrollments"} <= set(spec.measures) else None
+
+
 # --- the one step to a table that may be shown ------------------------------------------
 def needed_columns(measures: Sequence[str]) -> list[str]:
     """``measures`` plus the counts they rest on (a rate needs its base and numerator)."""

@@ -204,6 +204,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "by_village": {"id": "Semua angka menurut desa", "en": "Every figure by village"},
     "budget_by_village": {"id": "Anggaran dan biaya menurut desa", "en": "Budget and cost by village"},
+    "people_vs_enrollments": {
+        "id": "**Peserta** menghitung orang berbeda; **Pendaftaran** menghitung keikutsertaan (satu orang dalam "
+              "satu pelatihan). Orang yang ikut dua pelatihan adalah satu peserta dan dua pendaftaran.",
+        "en": "**Participants** counts distinct people; **Enrollments** counts places taken (one person in one "
+              "training). Someone in two trainings is one participant and two enrollments.",
+    },
     "tile_hidden_help": {"id": "Angka ini tidak ditampilkan untuk melindungi privasi: {why}",
                          "en": "This figure is not shown, to protect privacy: {why}"},
     "budget_parts_by_village": {"id": "Anggaran per desa: langsung, dibagi dan tidak teratribusi",
@@ -278,8 +284,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "outcome_headline": {"id": "Hasil pemantauan", "en": "Follow-up results"},
     "funnel": {"id": "Dari pendaftaran sampai bekerja", "en": "From enrollment to work"},
     "funnel_caption": {
-        "id": "Terdaftar → selesai → terpantau (hasil terakhir diketahui) → bekerja atau usaha mandiri.",
-        "en": "Enrolled → completed → followed up (latest outcome known) → working or own business.",
+        "id": "Terdaftar → selesai → terpantau (hasil terakhir diketahui) → bekerja atau usaha mandiri. Alur ini "
+              "menghitung **pendaftaran** (satu orang dalam satu pelatihan), bukan orang: orang yang ikut dua "
+              "pelatihan dihitung dua kali, sehingga Terdaftar lebih besar dari **Peserta** (orang berbeda) di "
+              "Ringkasan.",
+        "en": "Enrolled → completed → followed up (latest outcome known) → working or own business. The funnel "
+              "counts **enrollments** (one person in one training), not people: someone in two trainings counts "
+              "twice, so Enrolled is larger than **Participants** (distinct people) on the Overview.",
     },
     "mix_by_year": {"id": "Komposisi hasil terakhir per angkatan", "en": "Mix of latest outcomes per cohort year"},
     "income_bands": {"id": "Penghasilan bulanan yang bekerja", "en": "Monthly income of those working"},

@@ -142,3 +142,18 @@ def test_a_hidden_tile_reads_a_short_word_and_its_help_says_why(demo):
         tile = next(m for m in at.metric if m.label == name)
         assert tile.value == word
         assert reason_words(code, "relapse_rate", Rules(k=5, b=5), lang) in tile.proto.help
+
+
+# --- 6. people and enrollments said apart ---------------------------------------------------------
+@pytest.mark.parametrize("page, lang", [("pages/desa.py", "id"), ("pages/daerah_asal.py", "en"),
+                                        ("pages/program.py", "id")])
+def test_figures_showing_people_and_enrollments_say_which_is_which(page, lang):
+    from lib.texts import text
+
+    at = run(page, **({"bahasa": "en"} if lang == "en" else {}))
+    assert text("people_vs_enrollments", lang) in [c.value for c in at.main.caption]
+
+
+def test_the_funnel_says_it_counts_enrollments_not_people():
+    at = run("pages/hasil.py")
+    assert any("bukan orang" in c.value and "Peserta" in c.value for c in at.main.caption)

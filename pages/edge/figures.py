@@ -16,6 +16,7 @@ from lib import charts
 from lib.figures import (
     FigureSpec,
     chart_figure,
+    counting_note,
     drawn_measures,
     help_words,
     hidden_caption,
@@ -39,6 +40,8 @@ def show_figure(view: View, spec: FigureSpec, overlay: Callable[[go.Figure, str]
         st.subheader(title, help=help_words(spec.measures[0], view.lang) if spec.measures else None)
         if spec.caption:
             st.caption(view.tr(spec.caption))
+        if note := counting_note(spec):
+            st.caption(view.tr(note))
         pub = cache.published(view, spec.table, spec.by, spec.measures)
         if pub.empty:
             st.info(view.tr("empty_figure"), icon=":material/filter_alt_off:")
