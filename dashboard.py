@@ -16,7 +16,7 @@ from pages.edge.view import hand_over
 HERE = Path(__file__).parent
 # (file, interface string of the title, URL path, icon); the URL paths stay the same in every language.
 PAGES = (
-    ("ringkasan.py", "page_ringkasan", "ringkasan", ":material/dashboard:"),
+    ("ringkasan.py", "page_ringkasan", server.HOME_PATH, ":material/dashboard:"),
     ("desa.py", "page_desa", "desa", ":material/holiday_village:"),
     ("program.py", "page_program", "program", ":material/school:"),
     ("daerah_asal.py", "page_asal", "daerah-asal", ":material/map:"),

@@ -44,6 +44,9 @@ SESSION_COOKIE = "dasbor_sesi"      # the session token of a password login
 SESSION_PATH = "/_dasbor/session"
 SIGN_OUT_PATH = "/_dasbor/keluar"
 MEDIA_PREFIX = "/media/"
+# The first page's URL path. Streamlit serves the default page only at the root ("/"), so a link or bookmark
+# naming it (/ringkasan?desa=Pare) is sent there with its filters instead of reading "Page not found".
+HOME_PATH = "ringkasan"
 
 # A media address as Streamlit writes it into the messages of a session: /media/<file id>.<extension>
 _MEDIA_ADDRESS = re.compile(rb"/media/([A-Za-z0-9_-]{1,128}(?:\.[A-Za-z0-9]{1,16})?)")
@@ -231,11 +234,19 @@ def sign_out(request: Request) -> Response:
     return _no_store(back)
 
 
+def home(request: Request) -> Response:
+    """The first page by its name: the root, where Streamlit serves it, with the link's filters."""
+    query = request.url.query
+    return RedirectResponse(f"{base_path()}/" + (f"?{query}" if query else ""), status_code=302)
+
+
 def routes() -> list[Route]:
     """The dashboard's own routes (sync handlers: Starlette runs them in its thread pool)."""
     return [
         Route(f"{base_path()}{SESSION_PATH}", sign_in, methods=["GET"]),
         Route(f"{base_path()}{SIGN_OUT_PATH}", sign_out, methods=["GET"]),
+        Route(f"{base_path()}/{HOME_PATH}", home, methods=["GET"]),
+        Route(f"{base_path()}/{HOME_PATH}/", home, methods=["GET"]),
     ]
 
 

@@ -157,3 +157,20 @@ def test_figures_showing_people_and_enrollments_say_which_is_which(page, lang):
 def test_the_funnel_says_it_counts_enrollments_not_people():
     at = run("pages/hasil.py")
     assert any("bukan orang" in c.value and "Peserta" in c.value for c in at.main.caption)
+
+
+# --- 9. the first page's name opens it ------------------------------------------------------------
+def test_the_first_page_by_its_name_opens_it_with_its_filters():
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    import dashboard
+    from pages import server
+
+    assert dashboard.PAGES[0][2] == server.HOME_PATH == "ringkasan"
+    client = TestClient(Starlette(routes=server.routes()))
+    for path in ("/ringkasan?desa=Pare&tahun=2022", "/ringkasan/?desa=Pare&tahun=2022"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 302
+        assert response.headers["location"] == "/?desa=Pare&tahun=2022"
+    assert client.get("/ringkasan", follow_redirects=False).headers["location"] == "/"
