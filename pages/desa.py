@@ -48,7 +48,9 @@ for figure in BY_VILLAGE:
 st.divider()
 st.header(view.tr("profile"))
 # The villages the filter selects: the chosen one, the chosen group's, or every village the account may see.
-village = st.selectbox(view.tr("profile_pick"), chosen_values(view.filters, view.offer(VILLAGE.name)), index=None,
+# One village chosen (in the filter or by the account's limit) is the profile shown.
+choices = chosen_values(view.filters, view.offer(VILLAGE.name))
+village = st.selectbox(view.tr("profile_pick"), choices, index=0 if len(choices) == 1 else None,
                        key=KEY_PROFILE, placeholder=view.tr("profile_none"), bind="query-params")
 if village:
     one = view.narrowed(view.filters.with_choice(VILLAGE.name, village))

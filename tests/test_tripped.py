@@ -174,3 +174,13 @@ def test_the_first_page_by_its_name_opens_it_with_its_filters():
         assert response.status_code == 302
         assert response.headers["location"] == "/?desa=Pare&tahun=2022"
     assert client.get("/ringkasan", follow_redirects=False).headers["location"] == "/"
+
+
+# --- 10. one village filtered: its profile shows -------------------------------------------------
+def test_one_village_filtered_preselects_its_profile():
+    from tests.test_pages import SMALL_VILLAGE
+
+    at = run("pages/desa.py", desa=SMALL_VILLAGE)
+    assert at.selectbox(key="profil_desa").value == SMALL_VILLAGE
+    assert any(SMALL_VILLAGE in h.value for h in at.subheader)
+    assert run("pages/desa.py").selectbox(key="profil_desa").value is None  # every village: the reader picks
