@@ -326,26 +326,32 @@ def file_store(tmp_path) -> S.Store:
     return S.open_store(tmp_path / "store")
 
 
-def test_targets_are_a_version_of_their_own_and_rolling_back_leaves_none(tiny, reference, file_store):
-    first = commit_import(plan_import(upload(tiny), file_store, reference, today=TODAY), file_store, "admin")
-    assert S.current_dataset(file_store, reference).targets.empty  # a version without targets has none
-    assert TARGETS not in S.read_manifest(file_store, first)["tables"]
+@pytest.fixture
+def store(backend):
+    """The configured store of the back end under test: files, then PostgreSQL (tests/postgres.py)."""
+    return S.open_store()
 
-    plan = plan_import({"target.csv": GOOD}, file_store, reference, today=TODAY)
+
+def test_targets_are_a_version_of_their_own_and_rolling_back_leaves_none(tiny, reference, store):
+    first = commit_import(plan_import(upload(tiny), store, reference, today=TODAY), store, "admin")
+    assert S.current_dataset(store, reference).targets.empty  # a version without targets has none
+    assert TARGETS not in S.read_manifest(store, first)["tables"]
+
+    plan = plan_import({"target.csv": GOOD}, store, reference, today=TODAY)
     assert plan.ok and plan.uploaded == (TARGETS,)
     changes = plan.changes.set_index("table")
     assert changes.loc[TARGETS, ["action", "rows_before", "added"]].tolist() == ["replace", 0, 7]
     assert changes.loc["participants", "action"] == "keep"
-    second = commit_import(plan, file_store, "admin")
-    dataset = S.current_dataset(file_store, reference)
+    second = commit_import(plan, store, "admin")
+    dataset = S.current_dataset(store, reference)
     pd.testing.assert_frame_equal(dataset.targets, plan.frames[TARGETS])
-    pd.testing.assert_frame_equal(dataset.participants, S.read_version(file_store, first, reference).participants)
-    assert S.versions(file_store).set_index("id").loc[[second, first], TARGETS].tolist() == [7, 0]
+    pd.testing.assert_frame_equal(dataset.participants, S.read_version(store, first, reference).participants)
+    assert S.versions(store).set_index("id").loc[[second, first], TARGETS].tolist() == [7, 0]
 
-    S.rollback(file_store, first, author="admin")
-    assert S.current_dataset(file_store, reference).targets.empty
-    S.rollback(file_store, second, author="admin")
-    assert len(S.current_dataset(file_store, reference).targets) == 7
+    S.rollback(store, first, author="admin")
+    assert S.current_dataset(store, reference).targets.empty
+    S.rollback(store, second, author="admin")
+    assert len(S.current_dataset(store, reference).targets) == 7
 
 
 def test_the_command_line_imports_targets_and_lists_their_problems(tmp_path, file_store, tiny, reference):
