@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STREAM_PATH = "_stcore/stream"
 # The analysis pages (URL paths); simulated users are spread over them in this order.
 PAGES = ("ringkasan", "desa", "program", "daerah-asal", "anggaran", "hasil")
-VILLAGE_KEY = "desa"  # the village filter's widget key and URL parameter (pages.common.PARAM_VILLAGES)
+VILLAGE_KEY = "desa"  # the sidebar's village filter: its widget key, the same as its URL parameter
 # The login form of pages/masuk.py: widget keys of the username, the password and the submit button.
 LOGIN_KEYS = ("masuk_nama", "masuk_sandi", "masuk_kirim")
 PASSWORD_FILE = "bench-password.txt"  # written by bench.data next to the benchmark's data
@@ -379,7 +379,7 @@ class Plan:
     window_s: float = 60.0
     think_s: tuple[float, float] = (2.0, 5.0)
     timeout_s: float = 60.0  # a change slower than this counts as a time-out
-    give_up_s: float = 300.0  # a change still unanswered after this ends the tab, which reloads
+    give_up_s: float = 300.0  # a first page or change still unanswered after this ends the tab, which reloads
     pages: tuple[str, ...] = PAGES
     login: Login | None = None
     seed: int = 2015
@@ -418,7 +418,7 @@ def _next_value(widget: Widget, current: str | None, allowed: Sequence[str], rng
 async def _visit(tab: Tab, record: UserRecord, plan: Plan) -> Run:
     began = time.perf_counter()
     await tab.open(plan.timeout_s)
-    run = await open_page(tab, record.page, plan.login, plan.timeout_s)
+    run = await open_page(tab, record.page, plan.login, plan.give_up_s)  # a first page is waited for
     if run.exceptions:
         raise RunFailed("the page shows an error: " + run.exceptions[0])
     if find_widget(run.widgets, plan.village_key) is None:
@@ -609,7 +609,7 @@ async def load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every
     """Run ``plan.users`` simulated users against ``where``; the server's figures from ``pids`` when given.
 
     The window opens when the ramp-up is over and every user has opened its page
-    (logging in included), or has given up; it never waits longer than twice the time-out.
+    (logging in included), or has given up; it never waits longer than ``plan.give_up_s``.
     """
     if not plan.values:
         plan = replace(plan, values=villages_in())
@@ -621,7 +621,7 @@ async def load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every
              for i, (r, e) in enumerate(zip(records, readies))]
     await asyncio.sleep(plan.ramp_s)
     with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout(2 * plan.timeout_s):
+        async with asyncio.timeout(plan.give_up_s):
             await asyncio.gather(*(e.wait() for e in readies))
     window.open(plan.window_s)
     cpu_start, rss_start = (cpu_seconds(pids), rss_mb(pids)) if pids else (None, None)
@@ -706,7 +706,7 @@ async def warm(where: Target, plan: Plan) -> None:
     """One visitor opens a page first, so the data is loaded and prepared before the users arrive.
 
     On a fresh server it also takes the process out of Streamlit's older multipage
-    mode (``pages.common.through_entrypoint``) before several first visitors race for it.
+    mode (``pages.edge.page.through_entrypoint``) before several first visitors race for it.
     """
     tab = Tab(where)
     try:

@@ -63,7 +63,8 @@ def demo_server(tmp_path_factory):
         yield where, pid
 
 
-# --- against a real server ------------------------------------------------------------------------
+# --- against a real server (slow: a server start each) ----------------------------------------------
+@pytest.mark.slow
 def test_three_users_every_change_served_and_changed(demo_server):
     where, pid = demo_server
     plan = Plan(users=3, ramp_s=2.0, window_s=6.0, think_s=(0.5, 1.5), timeout_s=120.0)
@@ -77,6 +78,7 @@ def test_three_users_every_change_served_and_changed(demo_server):
     assert figures.server_cpu_s > 0 and figures.peak_rss_mb > 0
 
 
+@pytest.mark.slow
 def test_figures_hash_follows_the_village_and_nothing_else(demo_server):
     """The check "the figures changed" is meaningful: the same filter twice gives the same hash, another one not."""
     where, _ = demo_server
@@ -119,6 +121,7 @@ def account_server(tmp_path_factory):
         yield where, pid, folder
 
 
+@pytest.mark.slow
 def test_users_log_in_through_the_form(account_server):
     where, pid, folder = account_server
     plan = Plan(users=2, ramp_s=1.0, window_s=4.0, think_s=(0.5, 1.0), timeout_s=120.0, pages=("hasil", "anggaran"),
@@ -128,6 +131,7 @@ def test_users_log_in_through_the_form(account_server):
     assert figures.changes >= 2 and figures.unchanged == 0
 
 
+@pytest.mark.slow
 def test_without_the_account_the_login_form_is_an_error(account_server):
     where, pid, _ = account_server
     figures = run_load(Plan(users=1, ramp_s=0.0, window_s=2.0, timeout_s=120.0), where, [pid])
@@ -135,6 +139,7 @@ def test_without_the_account_the_login_form_is_an_error(account_server):
     assert any("log in" in e for e in figures.error_examples)
 
 
+@pytest.mark.slow
 def test_only_load_writes_its_section_of_the_report(tmp_path):
     """``python -m bench --only load`` makes its data, runs the users and rewrites only its section."""
     out = tmp_path / "performance.md"
