@@ -44,11 +44,11 @@ else:
         st.Page(HERE / "pages" / file, title=text(title, lang), url_path=path, icon=icon, default=i == 0)
         for i, (file, title, path, icon) in enumerate(PAGES)
     ]
-    page = st.navigation(auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES]))
+    page = st.navigation(auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES], lang))
     auth.remember_page(page)
     auth.account_sidebar(account, mode)
     if mode == auth.DEMO:
-        auth.demo_banner()
+        auth.demo_banner(lang)
     if any(page is p for p in analysis):  # the filters and the view belong to the analysis pages only
         hand_over(edge.read_view(account, lang, held, page.title))
     page.run()

@@ -47,8 +47,9 @@ def table_files(pub: pd.DataFrame, rules: Rules, lang: str, what: str, filters: 
     """
     sheet = export.download_sheet(pub, privacy.dimension_columns(pub), rules, lang, title=what, context=context)
     return (
-        DownloadFile(export.download_name(what, filters.label(), "csv"), CSV_MIME, lambda: export.csv_file(sheet)),
-        DownloadFile(export.download_name(what, filters.label(), "xlsx"), XLSX_MIME, lambda: export.xlsx_file(sheet)),
+        DownloadFile(export.download_name(what, filters.label(lang), "csv"), CSV_MIME, lambda: export.csv_file(sheet)),
+        DownloadFile(export.download_name(what, filters.label(lang), "xlsx"), XLSX_MIME,
+                     lambda: export.xlsx_file(sheet)),
     )
 
 

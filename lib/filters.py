@@ -160,9 +160,9 @@ class Filters:
         """(registry entry, choice) of every filter that chooses something."""
         return [(spec_named(name), choice) for name, choice in self.chosen]
 
-    def label(self) -> str:
-        """A short summary for file names, e.g. ``2021-2025_Pare``; ``semua`` when nothing is chosen."""
-        return "_".join(choice for _, choice in self.chosen) or "semua"
+    def label(self, lang: str = "id") -> str:
+        """A short summary for file names, e.g. ``2021-2025_Pare``; ``semua`` (en: ``all``) when nothing is chosen."""
+        return "_".join(choice for _, choice in self.chosen) or ("all" if lang == "en" else "semua")
 
     def describe(self, lang: str = "id") -> list[str]:
         """One line per active filter, in the user's words (for the page, downloads and the audit log)."""

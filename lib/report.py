@@ -930,7 +930,7 @@ def today_local() -> dt.date:
 
 def report_file_name(filters: Filters, today: dt.date, lang: str = "id") -> str:
     """``laporan-pelatihan-alih-profesi_2022_Pare_2026-12-05.pdf``."""
-    return export.download_name(words("title", lang), f"{filters.label()} {today.isoformat()}", "pdf")
+    return export.download_name(words("title", lang), f"{filters.label(lang)} {today.isoformat()}", "pdf")
 
 
 # --- command line ---------------------------------------------------------------------------------------------

@@ -210,6 +210,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "**Participants** counts distinct people; **Enrollments** counts places taken (one person in one "
               "training). Someone in two trainings is one participant and two enrollments.",
     },
+    "demo_mode": {
+        "id": "**Mode demo.** Dasbor ini berjalan tanpa akun, pada data demo **sintetis** (bukan orang "
+              "sungguhan). Data asli dapat diimpor setelah administrator membuat akun admin pertama.",
+        "en": "**Demo mode.** This dashboard runs without accounts, on **synthetic** demo data (no real "
+              "people). Real data can be imported once an administrator has made the first admin account.",
+    },
+    "nav_analysis": {"id": "Analisis", "en": "Analysis"},
+    "nav_admin": {"id": "Pengelolaan", "en": "Administration"},
     "tile_hidden_help": {"id": "Angka ini tidak ditampilkan untuk melindungi privasi: {why}",
                          "en": "This figure is not shown, to protect privacy: {why}"},
     "budget_parts_by_village": {"id": "Anggaran per desa: langsung, dibagi dan tidak teratribusi",
@@ -264,7 +272,7 @@ TEXTS: dict[str, dict[str, str]] = {
               "pagu dan realisasi, tepat seperti dicatat (anggaran bukan jumlah orang, tidak dibulatkan). Baris "
               "**dibagi** tidak menyebut desa dan melayani beberapa desa: jumlah unitnya ditulis sekali, utuh "
               "(satu mesin tidak dibagi antar desa); pagu dan realisasinya bagian desa yang dipilih.",
-        "en": "Budget lines of category Peralatan (equipment) by year, program and organizer: item, quantity, "
+        "en": "Equipment budget lines by year, program and organizer: item, quantity, "
               "allocated and realised, exactly as recorded (a budget is not a count of people, nothing is "
               "rounded). A **shared** line names no village and serves several: its quantity is written once, "
               "whole (one machine is not split between villages); its amounts are the chosen villages' part.",
@@ -472,6 +480,13 @@ VALUE_LABELS_EN: dict[str, str] = {
     "Kembali Beroperasi": "Back in sex work",
     "Tidak Diketahui": "Unknown",
     "Tidak teratribusi": "Unattributed",
+    # budget categories
+    "Peralatan": "Equipment",
+    "Bahan": "Materials",
+    "Narasumber": "Instructors",
+    "Konsumsi dan Uang Saku": "Meals and allowances",
+    "Transportasi": "Transport",
+    "Lainnya": "Other",
     "Terdaftar": "Enrolled",
     "Selesai": "Completed",
     "Tidak Selesai": "Dropped out",

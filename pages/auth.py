@@ -41,6 +41,7 @@ from lib import accounts, settings
 from lib.accounts import Account, LoginRefused
 from lib.audit import LOGIN, LOGIN_FAILED, LOGOUT, AuditLog, open_audit
 from lib.schema import DEFAULT_REFERENCE_FILE, Reference, load_reference
+from lib.texts import text
 from pages import server
 
 DEMO, PASSWORD, OIDC = "demo", "sandi", "oidc"
@@ -349,7 +350,8 @@ def admin_pages() -> list[st.Page]:
 
 
 def allowed_pages(
-    account: Account | None, mode: str, analysis: Sequence[st.Page], analysis_paths: Sequence[str] = ()
+    account: Account | None, mode: str, analysis: Sequence[st.Page], analysis_paths: Sequence[str] = (),
+    lang: str = "id",
 ) -> list[st.Page] | dict[str, list[st.Page]]:
     """The navigation this visitor gets: only "Masuk" until logged in (outside demo mode), else sections.
 
@@ -359,12 +361,12 @@ def allowed_pages(
     """
     if mode == DEMO:
         # The Data page explains how to leave demo mode; it cannot import anything.
-        return {"Analisis": list(analysis), "Pengelolaan": admin_pages()[:1]}
+        return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages()[:1]}
     if account is None:
         return [login_page()] + [login_page(path, hidden=True) for path in (*analysis_paths, *ADMIN_PATHS)]
     if account.is_admin:
-        return {"Analisis": list(analysis), "Pengelolaan": admin_pages()}
-    return {"Analisis": list(analysis)}
+        return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages()}
+    return {text("nav_analysis", lang): list(analysis)}
 
 
 def remember_page(page: st.Page) -> None:
@@ -387,14 +389,12 @@ def account_sidebar(account: Account | None, mode: str) -> None:
             logout()
 
 
-def demo_banner() -> None:
-    """The notice every page shows in demo mode (in the sidebar, beside each page's own demo-data banner)."""
-    st.sidebar.warning(
-        "**Mode demo.** Dasbor ini berjalan tanpa akun, pada data demo **sintetis** (bukan orang "
-        "sungguhan). Data asli baru dapat diimpor setelah admin dibuat dengan "
-        f"`{ADD_ADMIN_COMMAND}`.",
-        icon=":material/science:",
-    )
+def demo_banner(lang: str = "id") -> None:
+    """The notice every page shows in demo mode (in the sidebar, beside each page's own demo-data banner).
+
+    It speaks to department heads: how to make the first admin stays in the README and on the Data page.
+    """
+    st.sidebar.warning(text("demo_mode", lang), icon=":material/science:")
 
 
 def require_admin() -> Account:

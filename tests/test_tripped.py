@@ -184,3 +184,59 @@ def test_one_village_filtered_preselects_its_profile():
     assert at.selectbox(key="profil_desa").value == SMALL_VILLAGE
     assert any(SMALL_VILLAGE in h.value for h in at.subheader)
     assert run("pages/desa.py").selectbox(key="profil_desa").value is None  # every village: the reader picks
+
+
+# --- 12/13. English is complete: no Indonesian interface word remains ---------------------------
+# Words of the interface and of the data's vocabulary that have an English reading (names of places,
+# programs, organizers and funding sources stay as they are).
+INDONESIAN = ("Semua", "semua", "Mode demo", "Dasbor", "Peralatan", "Bahan", "Narasumber", "Konsumsi",
+              "Transportasi", "Lainnya", "disembunyikan", "tersembunyi", "Pagu", "Realisasi", "langsung", "dibagi",
+              "teratribusi", "Analisis", "Pengelolaan", "Peserta", "Pendaftaran", "Unduh", "Tampilkan", "Tahun",
+              "Desa", "Bekerja", "Selesai", "Terdaftar", "Pendatang", "Lokal", "sintetis", "lib.accounts")
+
+
+def _visible_words(at) -> list[str]:
+    out = []
+    for kind in ("markdown", "caption", "info", "warning", "error", "subheader", "header", "title", "selectbox",
+                 "metric", "expander", "button", "download_button", "code"):
+        for element in at.get(kind):
+            proto = element.proto
+            for attr in ("body", "label", "value", "placeholder", "help", "code_text"):
+                value = getattr(proto, attr, None)
+                if isinstance(value, str):
+                    out.append(value)
+            if kind == "selectbox":
+                out.extend(proto.options)
+    for spec in charts_of(at):
+        for trace in spec["data"]:
+            out.append(str(trace.get("name") or ""))
+            for axis in ("x", "y", "text", "customdata"):
+                if isinstance(trace.get(axis), list):
+                    out.extend(str(v) for v in trace[axis])
+        out.extend(str(a.get("text", "")) for a in spec["layout"].get("annotations", []))
+    for frame in at.dataframe:
+        out.extend(str(c) for c in frame.value.columns)
+        out.extend(str(v) for v in frame.value.to_numpy().ravel().tolist())
+    return out
+
+
+@pytest.mark.parametrize("page", ["pages/ringkasan.py", "pages/desa.py", "pages/program.py",
+                                  "pages/daerah_asal.py", "pages/anggaran.py", "pages/hasil.py"])
+def test_english_pages_hold_no_indonesian_interface_word(page):
+    at = run(page, bahasa="en")
+    found = {word: text for text in _visible_words(at) for word in INDONESIAN
+             if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", text)}
+    assert not found, found
+    assert not any("lib.accounts" in c.value for c in at.sidebar.get("code"))
+
+
+def test_english_navigation_groups_and_file_names():
+    from lib.downloads import table_files
+    from lib.privacy import Rules, publishable
+    from pages import auth
+
+    sections = auth.allowed_pages(None, auth.DEMO, [], (), "en")
+    assert list(sections) == ["Analysis", "Administration"]
+    pub = publishable(pd.DataFrame({"allocated_idr": [1.0], "realized_idr": [1.0]}), [], Rules(k=5, b=5))
+    names = [f.file_name for f in table_files(pub, Rules(k=5, b=5), "en", "Budget", Filters())]
+    assert names == ["budget_all.csv", "budget_all.xlsx"]

@@ -59,7 +59,7 @@ def show_figure(view: View, spec: FigureSpec, overlay: Callable[[go.Figure, str]
             # A saved image carries the title, the filters and the day, and is named after them.
             described = "; ".join(view.filters.describe(view.lang))
             st.plotly_chart(charts.captioned(figure, title, described, view.today, view.lang), key=f"{spec.key}_grafik",
-                            config=charts.image_config(title, view.filters.label(), view.today), width="stretch")
+                            config=charts.image_config(title, view.filters.label(view.lang), view.today), width="stretch")
             if note := hidden_caption(pub, drawn_measures(spec, shown), view.rules, view.lang):
                 st.caption(note)
         table = screen_table(pub, view.rules, view.lang)

@@ -59,7 +59,7 @@ def show_table(view: View, achieved: pd.DataFrame) -> None:
                    view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))),
                    view.tr("made_on", date=fmt.date(view.today, view.lang)))
         sheet = targets.target_sheet(achieved, view.rules, view.lang, title=title, context=context)
-        name = view.filters.label()
+        name = view.filters.label(view.lang)
         files = (DownloadFile(export.download_name(title, name, "csv"), CSV_MIME, lambda: export.csv_file(sheet)),
                  DownloadFile(export.download_name(title, name, "xlsx"), XLSX_MIME, lambda: export.xlsx_file(sheet)))
         who = downloads.requester(view.account, view.page)
