@@ -240,3 +240,23 @@ def test_english_navigation_groups_and_file_names():
     pub = publishable(pd.DataFrame({"allocated_idr": [1.0], "realized_idr": [1.0]}), [], Rules(k=5, b=5))
     names = [f.file_name for f in table_files(pub, Rules(k=5, b=5), "en", "Budget", Filters())]
     assert names == ["budget_all.csv", "budget_all.xlsx"]
+
+
+# --- 14. a table's own toolbar is no way around the audited download -------------------------------
+def test_the_table_toolbar_offers_no_export(monkeypatch):
+    from streamlit import config
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.app_session import _populate_config_msg
+
+    from tests.test_pages import ROOT
+
+    # The dashboard's settings, as `streamlit run` reads them from the repository root.
+    monkeypatch.chdir(ROOT)
+    try:
+        config.get_config_options(force_reparse=True)
+        msg = ForwardMsg().new_session.config
+        _populate_config_msg(msg)
+        assert msg.disable_data_export is True
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
