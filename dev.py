@@ -51,7 +51,23 @@ def main(argv: list[str]) -> int:
         args = [str(PYTHON), "-m", "streamlit", "run", str(ROOT / "dashboard.py"), *rest]
     else:
         args = [str(PYTHON), "-m", "pytest", *rest]
-    return subprocess.call(args, cwd=ROOT)
+    return run(args)
+
+
+def run(args: list[str]) -> int:
+    """Run ``args`` to its end and return its exit code.
+
+    Ctrl-C in the terminal reaches the child too (same process group): this
+    process then waits for it to finish its own clean-up (pytest tears down
+    its fixtures, stopping every server a test started; streamlit shuts down)
+    rather than killing it on the spot and leaving those servers running.
+    """
+    process = subprocess.Popen(args, cwd=ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 if __name__ == "__main__":

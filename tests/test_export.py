@@ -128,6 +128,7 @@ def test_safe_text_is_left_alone(text):
 
 
 @given(st.text())
+@settings(deadline=None)
 def test_property_no_neutralised_text_starts_a_formula(text):
     out = neutralised(text)
     assert not out.startswith(tuple(FORMULA_CHARS))
@@ -242,6 +243,7 @@ def test_download_name(what, filters, ext, expected):
 
 
 @given(st.text(), st.text(), st.sampled_from(["csv", "xlsx"]))
+@settings(deadline=None)
 def test_property_download_name_is_short_ascii_and_safe(what, filters, ext):
     name = download_name(what, filters, ext)
     assert len(name) <= 120 and name.isascii() and name.endswith("." + ext)
@@ -374,6 +376,7 @@ def test_sheet_name(title, expected):
 
 
 @given(st.text())
+@settings(deadline=None)
 def test_property_sheet_names_are_valid(title):
     name = sheet_name(title)
     assert 1 <= len(name) <= 31 and not set(name) & set("[]:*?/\\") and not name.startswith("'")

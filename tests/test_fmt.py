@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib import fmt
@@ -112,6 +112,7 @@ def test_unknown_language_falls_back_to_indonesian(lang, expected):
 
 
 @given(st.integers(min_value=0, max_value=10**13))
+@settings(deadline=None)
 def test_rupiah_reads_back_as_the_same_integer(amount):
     text = fmt.rupiah(amount, "id")
     assert text.startswith("Rp ")

@@ -52,7 +52,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
@@ -902,12 +902,14 @@ def test_parse_number(text, expected):
 
 
 @given(st.integers(min_value=0, max_value=10**12))
+@settings(deadline=None)
 def test_parse_number_reads_back_every_count_and_rupiah(n):
     assert parse_number(fmt.count(n)) == (float(n), "count")
     assert parse_number(fmt.rupiah(n)) == (float(n), "money")
 
 
 @given(st.floats(min_value=0, max_value=1))
+@settings(deadline=None)
 def test_parse_number_reads_back_every_percentage(rate):
     value, form = parse_number(fmt.percent(rate))
     assert form == "percent" and math.isclose(value, round(rate * 100, 1), abs_tol=0.051)

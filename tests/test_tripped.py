@@ -260,3 +260,86 @@ def test_the_table_toolbar_offers_no_export(monkeypatch):
     finally:
         monkeypatch.undo()
         config.get_config_options(force_reparse=True)
+
+
+# --- 16. a developer's first hour ----------------------------------------------------------------
+def test_every_hypothesis_test_has_no_deadline():
+    from tests.test_pages import ROOT
+
+    missing = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if not line.startswith("@given("):
+                continue
+            start = i
+            while start > 0 and (lines[start - 1].startswith("@") or lines[start - 1].startswith(" ")):
+                start -= 1
+            end = i
+            while end < len(lines) and not lines[end].startswith(("def ", "async def ")):
+                end += 1
+            if "deadline=None" not in "\n".join(lines[start:end]):
+                missing.append(f"{path.relative_to(ROOT)}:{i + 1}")
+    assert not missing, missing
+
+
+SERVER_TEST = '''
+import os, signal, subprocess, sys, time
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def server():
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+    Path(os.environ["SERVER_PID_FILE"]).write_text(str(process.pid))
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+
+
+def test_long(server):
+    time.sleep(600)
+'''
+
+
+def test_ctrl_c_in_dev_test_leaves_no_server_running(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.test_pages import ROOT
+
+    (tmp_path / "test_server.py").write_text(SERVER_TEST, encoding="utf-8")
+    pid_file = tmp_path / "server.pid"
+    # A terminal's Ctrl-C goes to its whole foreground process group: dev.py and the pytest it runs.
+    dev = subprocess.Popen([sys.executable, str(ROOT / "dev.py"), "test", str(tmp_path / "test_server.py"), "-q",
+                            "-p", "no:cacheprovider", "--rootdir", str(tmp_path)],
+                           cwd=ROOT, env={**os.environ, "SERVER_PID_FILE": str(pid_file)}, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(1200):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        server = int(pid_file.read_text())
+        time.sleep(1.0)
+        os.killpg(dev.pid, signal.SIGINT)
+        dev.wait(timeout=120)
+        for _ in range(100):
+            try:
+                os.kill(server, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            os.killpg(server, signal.SIGKILL)
+            pytest.fail("Ctrl-C in dev.py test left the server a test started running")
+    finally:
+        if dev.poll() is None:
+            os.killpg(dev.pid, signal.SIGKILL)
