@@ -567,3 +567,19 @@ def test_the_report_prints_the_targets_that_apply_as_the_overview_shows_them(dem
     # A village-limited account's report holds its village's targets, not the whole area's.
     pare = report_text(scoped(demo, ("Pare",)), Filters.of(year=2023), scope=Scope("Pare", ("Pare",)))
     assert "2023 Peserta 10 " in pare and "2023 Peserta 100 " not in pare
+
+
+def test_a_village_limited_viewer_sees_the_targets_of_their_village(page_data, demo, monkeypatch):
+    from lib.accounts import Account
+    from lib.filters import scoped
+    from pages import auth
+
+    viewer = Account(username="kades", role="viewer", villages=("Pare",), created_at=pd.Timestamp("2026-01-01"))
+    monkeypatch.setattr(auth, "sync_session", lambda: viewer)
+    at = run()
+    table = target_table(at)
+    pare = T.achievement_of(demo.targets, Filters(), demo.reference, lambda measures: published(
+        indicator_table(scoped(demo, ("Pare",)), "summary", ["year"]), measures, RULES), Scope("Pare", ("Pare",)))
+    assert set(table["Indikator"]) == {"Peserta"} and table["Target"].tolist() == ["10"] * len(pare)
+    pd.testing.assert_frame_equal(table.astype(str).reset_index(drop=True), T.screen_table(pare, RULES).astype(str),
+                                  check_dtype=False)
