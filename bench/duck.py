@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib.filters import Filters, table_selections
-from lib.indicators import BUDGET_DIMS, FUNNEL_STAGES, INCOME_BAND_LABELS, INCOME_BANDS
+from lib.indicators import BUDGET_DIMS, FUNNEL_STAGES, INCOME_BAND_LABELS, INCOME_BANDS, UNATTRIBUTED
 from lib.prepare import (
     LATEST_INCOME,
     LATEST_OUTCOME,
@@ -220,7 +220,10 @@ def query(table: str, by: Sequence[str], filters: Filters) -> str:
                 f"CAST(realized_idr AS DOUBLE) / NULLIF(working, 0) AS cost_per_working FROM ({joined}) "
                 f"ORDER BY {_cols(by) or '1'}")
     if table == "budget":
-        return (f"SELECT *, CAST(realized_idr AS DOUBLE) / NULLIF(allocated_idr, 0) AS absorption_rate "
+        # The part no village shares (village NULL) is named as lib.indicators.budget_by names it.
+        named = (f" REPLACE (COALESCE(CAST({_col(Budget.village)} AS VARCHAR), {_q(UNATTRIBUTED)}) "
+                 f"AS {_col(Budget.village)})" if Budget.village in by else "")
+        return (f"SELECT *{named}, CAST(realized_idr AS DOUBLE) / NULLIF(allocated_idr, 0) AS absorption_rate "
                 f"FROM ({_money(by, bw, drop_missing=False)})")
     if table == "equipment":
         keys = [*(by or [Budget.year, Budget.program, Budget.organizer]), BUDGET_SHARE, Budget.item]
