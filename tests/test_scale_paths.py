@@ -170,10 +170,19 @@ def _equipment_by_groupby(budget: pd.DataFrame, by) -> pd.DataFrame:
     keys = [*by, BUDGET_SHARE, "item"]
     rows = budget[budget["category"] == "Peralatan"]
     amounts = ["allocated_idr", "realized_idr"]
-    rows = rows[keys + ["quantity", *amounts]].astype({c: "float64" for c in amounts})
-    grouped = rows.groupby(keys, observed=True, sort=True, dropna=False)
-    out = pd.concat([grouped["quantity"].sum(min_count=1), grouped[amounts].sum()], axis=1).reset_index()
-    return out.astype({"quantity": "Int64"})
+    rows = rows[[*dict.fromkeys([*keys, "village"]), "quantity", *amounts]].astype({c: "float64" for c in amounts})
+    # A shared line's parts each carry its whole quantity: read once (the largest per-village sum), and not at
+    # all broken down by village.
+    shared = rows[BUDGET_SHARE].astype("object") == "dibagi"
+    own = rows.assign(quantity=rows["quantity"].where(~shared))
+    grouped = own.groupby(keys, observed=True, sort=True, dropna=False)
+    out = pd.concat([grouped["quantity"].sum(min_count=1), grouped[amounts].sum()], axis=1)
+    if "village" not in by and shared.any():
+        parts = rows[shared].groupby([*keys, "village"], observed=True, dropna=False)["quantity"].sum(min_count=1)
+        whole = parts.groupby(level=list(range(len(keys))), dropna=False).max().dropna()
+        both = pd.concat([out["quantity"], whole.rename("shared")], axis=1)
+        out["quantity"] = both["quantity"].add(both["shared"], fill_value=0).reindex(out.index)
+    return out.reset_index().astype({"quantity": "Int64"})
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
