@@ -92,7 +92,8 @@ def place(filters: Filters, reference: Reference, scope: Scope = EVERY_VILLAGE) 
     return village, program
 
 
-def applicable(targets: pd.DataFrame, filters: Filters, reference: Reference, scope: Scope = EVERY_VILLAGE) -> pd.DataFrame:
+def applicable(targets: pd.DataFrame, filters: Filters, reference: Reference,
+               scope: Scope = EVERY_VILLAGE) -> pd.DataFrame:
     """year (int), measure, target (in its figure's unit): the targets set for exactly what ``filters`` select, in
     their years, ordered by year and indicator."""
     where = place(filters, reference, scope)
