@@ -156,8 +156,12 @@ SECTIONS: tuple[Section, ...] = (
         FigureSpec("laporan_desa", "by_village", T.SUMMARY, (Dim.VILLAGE,),
                    (Measure.PARTICIPANTS, Measure.ENROLLMENTS, Measure.COMPLETION_RATE, Measure.WORKING_RATE,
                     Measure.RELAPSE_RATE, Measure.MIGRANT_SHARE)),
-        FigureSpec("laporan_desa_anggaran", "budget_by_village", T.SUMMARY, (Dim.VILLAGE,),
-                   (*MONEY, Measure.COST_PER_PARTICIPANT), Chart("grouped"), caption="attribution_caption"),
+        # As on the page: each village's direct and shared parts, and the unattributed part as its own row.
+        FigureSpec("laporan_desa_anggaran", "budget_parts_by_village", T.BUDGET, (Dim.VILLAGE, Dim.BUDGET_SHARE),
+                   (Measure.ALLOCATED, Measure.REALIZED), Chart("stacked", part=Dim.BUDGET_SHARE),
+                   caption="village_budget_caption"),
+        FigureSpec("laporan_desa_biaya", "cost_by_village", T.COST, (Dim.VILLAGE,),
+                   (Measure.COST_PER_PARTICIPANT, Measure.COST_PER_WORKING), caption="attribution_caption"),
     )),
     Section("page_program", (
         FigureSpec("laporan_program", "by_program", T.SUMMARY, (Dim.PROGRAM,),

@@ -41,7 +41,7 @@ from lib.loading import load_folder
 from lib.measures import BY_NAME, label
 from lib.privacy import dimension_columns, hidden_reasons, publishable
 from lib.schema import load_reference
-from lib.texts import text
+from lib.texts import text, value_label
 from tests.conftest import TEST_RULES, TEST_SECRET, install_secret, prepare_for_tests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,12 +123,12 @@ def cell_text(value, name: str, reason: str, lang: str) -> str:
     return fmt.value(value, kind, lang)
 
 
-def dimension_text(value) -> str:
+def dimension_text(value, lang: str = "id") -> str:
     if fmt.is_none(value):
         return ""
     if isinstance(value, (int, np.integer)) or (isinstance(value, float) and float(value).is_integer()):
         return str(int(value))
-    return str(value)
+    return value_label(value, lang)  # vocabulary in the reader's language, as every table writes it
 
 
 def expected_rows(demo, filters: Filters, spec, lang: str) -> list[str]:
@@ -139,7 +139,7 @@ def expected_rows(demo, filters: Filters, spec, lang: str) -> list[str]:
     reasons = hidden_reasons(pub)
     rows = []
     for i in range(len(pub)):
-        cells = [dimension_text(pub[d].iloc[i]) for d in dims]
+        cells = [dimension_text(pub[d].iloc[i], lang) for d in dims]
         cells += [cell_text(pub[m].iloc[i], m, reasons[m].iloc[i], lang) for m in measures]
         rows.append(squeezed(" ".join(c for c in cells if c != "")))
     return rows
@@ -246,7 +246,7 @@ def test_without_a_browser_the_report_says_the_charts_are_missing(demo, layers):
 
     pdf = report.build_report(demo, STATES["year"], TEST_RULES, today=TODAY, layers=layers, images=no_browser)
     whole = " ".join(pages_text(pdf))
-    assert whole.count("Grafik tidak dapat digambar") == 17
+    assert whole.count("Grafik tidak dapat digambar") == 18
     assert not any(page.images for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
@@ -284,7 +284,7 @@ def test_the_charts_are_the_pages_figures_drawn_by_chromium(demo, layers, chromi
                               today=TODAY, layers=layers)
     reader = PdfReader(io.BytesIO(pdf))
     pictures = [image for page in reader.pages for image in page.images]
-    assert len(pictures) == 17
+    assert len(pictures) == 18
     assert all(image.image.width == report.CHART_WIDTH_PX * report.CHART_SCALE for image in pictures)
     # the images are charts, not blank: many colours
     assert all(len(image.image.convert("RGB").getcolors(maxcolors=1 << 16) or range(1 << 16)) > 20
