@@ -393,7 +393,10 @@ def stacked_chart(
     spec = value_axis(top, kind, lang)
     if kind in fmt.RATE_KINDS:
         spec["range"] = [0, 1.0]
-    return _layout(fig, _height(len(xs), horizontal), horizontal, spec, True)
+    fig = _layout(fig, _height(len(xs), horizontal), horizontal, spec, True)
+    # The stacks are parts; the value axis says which measure they add up (the one a picker chose).
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(title_text=label(measure, lang))
+    return fig
 
 
 HIDDEN_BLOCK = 0.04  # a hidden segment of counts or amounts, drawn at this share of the tallest bar
