@@ -27,6 +27,7 @@ from lib.prepare import (
 from lib.schema import (
     BUDGET,
     BUDGET_SHARE,
+    SHARE_SHARED,
     CATEGORY_EQUIPMENT,
     OUTCOME_RELAPSE,
     OUTCOME_RETURNED_HOME,
@@ -227,9 +228,16 @@ def query(table: str, by: Sequence[str], filters: Filters) -> str:
                 f"FROM ({_money(by, bw, drop_missing=False)})")
     if table == "equipment":
         keys = [*(by or [Budget.year, Budget.program, Budget.organizer]), BUDGET_SHARE, Budget.item]
-        return (f"SELECT {_cols(keys)}, sum({_col(Budget.quantity)}) AS quantity, "
-                f"sum({_ALLOCATED}) AS allocated_idr, sum({_REALIZED}) AS realized_idr FROM {B} "
-                f"WHERE {bw} AND {_col(Budget.category)} = {_q(CATEGORY_EQUIPMENT)} GROUP BY ALL")
+        # A shared line's parts each carry its whole quantity: read once (the largest per-village sum), and
+        # missing when broken down by village (lib.indicators.equipment_lines).
+        shared = f"{_col(BUDGET_SHARE)} = {_q(SHARE_SHARED)}"
+        per_village = "" if Budget.village in keys else f", {_col(Budget.village)}"
+        quantity = (f"CASE WHEN {shared} THEN NULL ELSE sum(q) END" if Budget.village in keys
+                    else f"CASE WHEN {shared} THEN max(q) ELSE sum(q) END")
+        return (f"SELECT {_cols(keys)}, {quantity} AS quantity, sum(a) AS allocated_idr, sum(r) AS realized_idr "
+                f"FROM (SELECT {_cols(keys)}{per_village}, sum({_col(Budget.quantity)}) AS q, "
+                f"sum({_ALLOCATED}) AS a, sum({_REALIZED}) AS r FROM {B} "
+                f"WHERE {bw} AND {_col(Budget.category)} = {_q(CATEGORY_EQUIPMENT)} GROUP BY ALL) GROUP BY {_cols(keys)}")
     if table == "outcome_mix":
         inner = _every_value(by, _OUT, "outcome", OUTCOMES, pw, "outcome_count", f"{_OUT} IS NOT NULL")
         part = f"PARTITION BY {_cols(by)}" if by else ""
