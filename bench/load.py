@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import math
@@ -38,6 +39,7 @@ import os
 import random
 import ssl
 import statistics
+import subprocess
 import sys
 import time
 import tomllib
@@ -753,6 +755,16 @@ def soak_verdict(figures: LoadFigures, reference_s: float, tolerance: float = 0.
             "bounded": end[1] <= reference[1] * (1 + tolerance), "tolerance": tolerance}
 
 
+def _commit() -> str | None:
+    """The commit the dashboard's code is at (None outside a git checkout)."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f} s"
 
@@ -814,6 +826,8 @@ def main(argv: list[str] | None = None) -> int:
                                 "timeout_s": args.timeout, "pages": list(plan.pages),
                                 "server_options": options, "login": login is not None,
                                 "project_settings": project_settings()}}
+    result["started"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    result["commit"] = _commit()
     began = time.perf_counter()
     if args.folder is not None:
         result["target"] = "streamlit run dashboard.py (one process per level)"

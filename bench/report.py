@@ -646,6 +646,9 @@ def load_section(load: dict | None, size: int | None = None) -> list[str]:
         *load_targets(load)[0],
         *load_table(load),
         *soak_lines(load.get("soak")),
+        *([f"Dijalankan {load['started']}" + (f" pada commit {load['commit']}" if load.get("commit") else "")
+           + f"; lama tahap ini {load.get('stage_s', 0) / 60:.0f} menit."]
+          if load.get("started") else []),
         f"Beban mesin (load average 1/5/15 menit) di akhir tahap: "
         f"{', '.join(f'{v:.1f}' for v in load.get('load_average', []))}; CPU generator = waktu CPU proses",
         "pengguna tiruan, di mesin yang sama.",
