@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import contextlib
 import datetime as dt
 import hashlib
@@ -643,10 +644,20 @@ async def load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every
                    rss_start=rss_start, rss_end=rss_end, peak=peak, generator_cpu_s=own, samples=samples)
 
 
+def run_coroutine(coroutine):
+    """Run ``coroutine`` to its end on an event loop of its own, on a thread of its own.
+
+    A caller whose thread already runs an event loop (Playwright's synchronous API keeps one
+    running in the test process) cannot call ``asyncio.run`` itself.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="load") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run_load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every_s: float | None = None
              ) -> LoadFigures:
     """``load`` from synchronous code (its own event loop)."""
-    return asyncio.run(load(plan, where, pids, sample_every_s))
+    return run_coroutine(load(plan, where, pids, sample_every_s))
 
 
 # --- a server of our own on a data folder --------------------------------------------------------
@@ -725,7 +736,7 @@ def levels_on_folder(folder: Path, levels: Sequence[int], plan: Plan, options: d
     for users in levels:
         level = replace(plan, users=users)
         with served(folder, options) as (where, pid):
-            asyncio.run(warm(where, level))
+            run_coroutine(warm(where, level))
             print(f"    {users} users ...", end="", flush=True, file=log)
             figures = run_load(level, where, [pid])
             print(f" {figures.changes_per_s:.1f} changes/s, p95 {_fmt(figures.p95_s)}", file=log, flush=True)
@@ -738,7 +749,7 @@ def soak_on_folder(folder: Path, users: int, soak_s: float, reference_s: float, 
     """``users`` for ``soak_s`` seconds on one server: its memory after ``reference_s`` and at the end."""
     level = replace(plan, users=users, window_s=soak_s)
     with served(folder, options) as (where, pid):
-        asyncio.run(warm(where, level))
+        run_coroutine(warm(where, level))
         figures = run_load(level, where, [pid], sample_every_s=every_s)
     return soak_verdict(figures, reference_s)
 

@@ -8,7 +8,6 @@ asserts speed: the figures are the benchmark's business (``python -m bench
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from bench.load import (
     login_for,
     open_page,
     percentile,
+    run_coroutine,
     run_load,
     served,
     soak_verdict,
@@ -59,7 +59,7 @@ def demo_folder(folder: Path) -> Path:
 def demo_server(tmp_path_factory):
     """(address, process id) of the dashboard serving a copy of the demo data in open demo mode."""
     with served(demo_folder(tmp_path_factory.mktemp("load-demo"))) as (where, pid):
-        asyncio.run(warm(where, Plan(users=1, timeout_s=300.0)))  # as the benchmark does: the data loaded once
+        run_coroutine(warm(where, Plan(users=1, timeout_s=300.0)))  # as the benchmark does: the data loaded once
         yield where, pid
 
 
@@ -103,7 +103,7 @@ def test_figures_hash_follows_the_village_and_nothing_else(demo_server):
         finally:
             await tab.close()
 
-    first, again, pare, pare_again, gurah = asyncio.run(visit())
+    first, again, pare, pare_again, gurah = run_coroutine(visit())
     assert first == again and pare == pare_again
     assert len({first, pare, gurah}) == 3
 
@@ -117,7 +117,7 @@ def account_server(tmp_path_factory):
     with closing(accounts.open_accounts(folder / "accounts.sqlite3")) as conn:
         accounts.create_account(conn, USERNAME, password, accounts.ADMIN, actor="test")
     with served(folder) as (where, pid):
-        asyncio.run(warm(where, Plan(users=1, timeout_s=300.0, login=login_for(folder))))
+        run_coroutine(warm(where, Plan(users=1, timeout_s=300.0, login=login_for(folder))))
         yield where, pid, folder
 
 
