@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from lib.report import SECTIONS
 from lib import keys
 from lib.audit import DOWNLOAD, open_audit
 from lib.filters import Filters
@@ -65,7 +66,7 @@ def test_the_report_page_makes_the_pdf_of_the_sidebar_filters_and_downloads_it(s
     pages = pages_text(content)
     assert "Tahun: 2022" in pages[0] and "Desa/kelurahan: Pare" in pages[0]
     assert f"Halaman 1 dari {len(pages)}" in pages[0]
-    charts = sum(1 for section in report.SECTIONS for spec in section.figures if spec.chart.kind != "table")
+    charts = sum(1 for section in SECTIONS for spec in section.figures if spec.chart.kind != "table")
     assert sum(len(p.images) for p in PdfReader(io.BytesIO(content)).pages) == charts  # every chart drawn
     # The figures are the server's published figures for those filters (its own demo secret).
     folder = server.data_dir
