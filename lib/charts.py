@@ -40,6 +40,9 @@ OKABE_ITO = {
 }
 GREY = "#999999"
 HIDDEN_COLOUR = "#BBBBBB"
+# How hidden segments of a stacked bar are drawn: a hatched block that reads as hidden, not as a value.
+HATCHED = {"color": "#FFFFFF", "line": {"color": HIDDEN_COLOUR, "width": 1},
+           "pattern": {"shape": "/", "fgcolor": HIDDEN_COLOUR}}
 PALETTE = tuple(OKABE_ITO[name] for name in (
     "blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion", "yellow", "black"))
 
@@ -377,8 +380,7 @@ def stacked_chart(
                 y=labels if horizontal else rest,
                 orientation="h" if horizontal else "v",
                 name=name,
-                marker={"color": "#FFFFFF", "line": {"color": HIDDEN_COLOUR, "width": 1},
-                        "pattern": {"shape": "/", "fgcolor": HIDDEN_COLOUR}},
+                marker=HATCHED,
                 hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}<extra></extra>",
             ))
     else:
@@ -426,8 +428,7 @@ def _hidden_block(fig: go.Figure, frame: pd.DataFrame, xs: pd.Series, labels: li
         y=labels if horizontal else blocks,
         orientation="h" if horizontal else "v",
         name=name,
-        marker={"color": "#FFFFFF", "line": {"color": HIDDEN_COLOUR, "width": 1},
-                "pattern": {"shape": "/", "fgcolor": HIDDEN_COLOUR}},
+        marker=HATCHED,
         text=words,
         textposition="outside" if horizontal else "auto",
         customdata=words,
