@@ -17,7 +17,6 @@ browser then:
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.e2e import (RUN_COUNTER, WAIT_MS, eventually, full_page_screenshot, healthy, log_in, open_app,
                        settle)
 from tests.e2e.conftest import ADMIN, K, VIEWPORT, Login, copy_data
-from tests.test_nginx import Nginx, fetch, free_port, nginx_or_skip, running_nginx
+from tests.support.nginx import Nginx, fetch, free_port, nginx_or_skip, running_nginx
 
 pytestmark = pytest.mark.browser
 
