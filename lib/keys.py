@@ -74,11 +74,11 @@ def _hmac64(secret: bytes, values: list[str], domain: bytes) -> np.ndarray:
 def _codes_and_values(column: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Per row an integer code, and the text of each code (missing as "")."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        categories = [str(v) for v in column.cat.categories]
+        categories = [str(v) for v in np.asarray(column.cat.categories, dtype=object).tolist()]
         codes = column.cat.codes.to_numpy().astype(np.int64)
         return np.where(codes < 0, len(categories), codes), [*categories, ""]
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    values = [str(v) for v in uniques]
+    values = [str(v) for v in np.asarray(uniques, dtype=object).tolist()]  # Arrow strings converted at once
     return np.where(codes < 0, len(values), codes).astype(np.int64), [*values, ""]
 
 
@@ -88,19 +88,25 @@ def person_hashes(participant_id: pd.Series, secret: bytes) -> np.ndarray:
     return _hmac64(secret, values, b"person\x1f")[codes]
 
 
-def person_keys(participant_id: pd.Series, secret: bytes) -> np.ndarray:
-    """Per row, the person key (0..KEY_MODULUS-1) of its participant_id, as int64."""
-    return (person_hashes(participant_id, secret) % np.uint64(KEY_MODULUS)).astype(np.int64)
+def person_keys(participant_id: pd.Series, secret: bytes, hashes: np.ndarray | None = None) -> np.ndarray:
+    """Per row, the person key (0..KEY_MODULUS-1) of its participant_id, as int64.
+
+    ``hashes``: the rows' ``person_hashes`` when already computed (one HMAC per person is most of the cost).
+    """
+    hashes = person_hashes(participant_id, secret) if hashes is None else hashes
+    return (hashes % np.uint64(KEY_MODULUS)).astype(np.int64)
 
 
-def record_keys(participant_id: pd.Series, year: pd.Series, program: pd.Series, secret: bytes) -> np.ndarray:
+def record_keys(participant_id: pd.Series, year: pd.Series, program: pd.Series, secret: bytes,
+                hashes: np.ndarray | None = None) -> np.ndarray:
     """Per enrollment row, the record key (0..KEY_MODULUS-1) of its (participant_id, year, program), as int64.
 
     The person's keyed hash is mixed with the year and a keyed hash of the
     program's name: a pseudorandom function of the three codes and the secret,
     with one HMAC per distinct person and per program instead of one per row.
+    ``hashes``: the rows' ``person_hashes`` when already computed.
     """
-    person = person_hashes(participant_id, secret)
+    person = person_hashes(participant_id, secret) if hashes is None else hashes
     program_codes, program_values = _codes_and_values(program)
     program_hash = _hmac64(secret, program_values, b"program\x1f")[program_codes]
     years = pd.to_numeric(year, errors="coerce").fillna(-1).to_numpy(dtype=np.int64).astype(np.uint64)

@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.keys import person_keys, record_keys
+from lib.keys import person_hashes, person_keys, record_keys
 from lib.privacy import Rules, rounded_counts
 from lib.schema import (
     BUDGET_SHARE,
@@ -371,11 +371,12 @@ def prepared(dataset: Dataset, secret: bytes, rules: Rules) -> Dataset:
     (persons, follow_up_persons), person, positions = _enrollments(dataset.participants, dataset.outcomes)
     participants = prepared_participants(dataset.participants, dataset.outcomes, dataset.reference, positions)
     source = dataset.participants
+    ids = pd.Series(pd.Categorical.from_codes(persons, dtype=person), index=source.index)
+    hashes = person_hashes(ids, secret)  # one HMAC per person, shared by both keys
     participants = participants.assign(**{
-        Participants.participant_id: pd.Categorical.from_codes(persons, dtype=person),
-        RECORD_KEY: record_keys(source[Participants.participant_id], source[Participants.year],
-                                source[Participants.program], secret),
-        PERSON_KEY: person_keys(source[Participants.participant_id], secret)})
+        Participants.participant_id: ids,
+        RECORD_KEY: record_keys(ids, source[Participants.year], source[Participants.program], secret, hashes),
+        PERSON_KEY: person_keys(ids, secret, hashes)})
     outcomes = dataset.outcomes.assign(**{
         Outcomes.participant_id: pd.Categorical.from_codes(follow_up_persons, dtype=person)})
     if pd.api.types.is_integer_dtype(participants.index.dtype):
