@@ -33,7 +33,7 @@ PAGES = (
 VILLAGE_KEY = "desa"            # the sidebar's village selectbox (lib.filters.VILLAGE.param)
 ONE_VILLAGE = "Pare"            # the one-village filter of the lib measurements
 # Caches of pages.edge.cache keyed by the filters: emptied before each timed rerun.
-FILTER_CACHES = ("selected_table", "raw_table", "published_table")
+FILTER_CACHES = ("selected_table", "raw_table", "published_table", "drawn_figure")
 
 
 @dataclass(frozen=True)

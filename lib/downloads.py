@@ -45,11 +45,14 @@ def table_files(pub: pd.DataFrame, rules: Rules, lang: str, what: str, filters: 
     The CSV follows the reader's regional convention (``lib.export.csv_file``);
     both are named after ``what`` and the filters.
     """
-    sheet = export.download_sheet(pub, privacy.dimension_columns(pub), rules, lang, title=what, context=context)
+    def sheet() -> pd.DataFrame:  # built on the click only: a page's rerun prepares no file nobody asked for
+        return export.download_sheet(pub, privacy.dimension_columns(pub), rules, lang, title=what, context=context)
+
     return (
-        DownloadFile(export.download_name(what, filters.label(lang), "csv"), CSV_MIME, lambda: export.csv_file(sheet)),
+        DownloadFile(export.download_name(what, filters.label(lang), "csv"), CSV_MIME,
+                     lambda: export.csv_file(sheet())),
         DownloadFile(export.download_name(what, filters.label(lang), "xlsx"), XLSX_MIME,
-                     lambda: export.xlsx_file(sheet)),
+                     lambda: export.xlsx_file(sheet())),
     )
 
 

@@ -12,13 +12,19 @@
 - each raw indicator table: ``st.cache_data`` keyed by filters, table and
   breakdown, so figures showing different measures of one table compute it once;
 - each published table: keyed by the same and the measures. Changing the
-  language recomputes nothing; changing a filter recomputes only its tables.
+  language recomputes nothing; changing a filter recomputes only its tables;
+- each figure as it is sent (``lib.drawn``: chart, note, table): ``st.cache_resource``
+  keyed by the same, the measure shown, the language and the day, so a rerun showing
+  a figure already drawn for anyone builds nothing. Published tables are small and
+  kept as objects too: a hit costs neither a pickle nor a copy. Nothing changes a
+  cached value (lib functions return new frames).
 
 The functions taking a View read nothing else: no session state, no settings.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +32,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import figures, keys
+from lib.drawn import Drawn, Overlay, drawn
 from lib import store as data_store
 from lib.demo import DEMO_DIR, REGENCIES_FILE, regencies
 from lib.filters import Filters, Offer, Scope, filtered, offers, scoped, with_tables
@@ -104,11 +111,23 @@ def raw_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table
     return indicator_table(selection(data, rules, scope, filters, TABLE_READS[table]), table, by)
 
 
-@st.cache_data(show_spinner=False, max_entries=2048)
+@st.cache_resource(show_spinner=False, max_entries=2048)
 def published_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: str, by: tuple[str, ...],
                     measures: tuple[str, ...]) -> pd.DataFrame:
     """Indicator table ``table`` by ``by`` with ``measures`` (and the counts they rest on), as it may be shown."""
     return figures.published(raw_table(data, rules, scope, filters, table, by), measures, rules)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def drawn_figure(data: DataKey, rules: Rules, scope: Scope, filters: Filters, spec: figures.FigureSpec, shown: str,
+                 lang: str, title: str, today: dt.date, overlaid: bool, _overlay: Overlay | None) -> Drawn:
+    """``spec`` drawn under the filters showing ``shown``, titled ``title``; ``overlaid``: whether ``_overlay``
+    (a function of the view alone, e.g. the trend's targets) is drawn on it."""
+    pub = published_table(data, rules, scope, filters, str(spec.table), tuple(str(b) for b in spec.by),
+                          tuple(str(m) for m in spec.measures))
+    layers = figures.MapLayers(coordinates(data.folder), basemap()) if spec.chart.kind == "map" else None
+    return drawn(pub, spec, shown, rules, lang, title=title, described="; ".join(filters.describe(lang)),
+                 filters_label=filters.label(lang), day=today, layers=layers, overlay=_overlay if overlaid else None)
 
 
 # --- what pages ask, through their View --------------------------------------------------------
@@ -147,6 +166,12 @@ def basemap() -> pd.DataFrame:
         return pd.read_csv(BASEMAP_FILE)
     except OSError:
         return pd.DataFrame(columns=["shape", "lon", "lat"])
+
+
+def figure_drawn(view: View, spec: figures.FigureSpec, shown: str, title: str, overlay: Overlay | None = None) -> Drawn:
+    """``spec`` drawn under the view's filters showing ``shown`` (``overlay``: a function of the view alone)."""
+    return drawn_figure(view.data, view.rules, view.scope, view.filters, spec, shown, view.lang, title, view.today,
+                        overlay is not None, overlay)
 
 
 def map_layers(view: View) -> figures.MapLayers:

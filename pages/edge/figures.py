@@ -6,29 +6,17 @@ figure's spec (``lib.figures``): hidden bars are flat and read ``<5``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from lib import charts
-from lib.figures import (
-    FigureSpec,
-    chart_figure,
-    counting_note,
-    drawn_measures,
-    help_words,
-    hidden_caption,
-    screen_table,
-    shown_measure,
-)
+from lib.drawn import Overlay
+from lib.figures import FigureSpec, counting_note, help_words, shown_measure
 from lib.measures import label
 from pages.edge import cache, downloads
 from pages.edge.view import View
 
 
-def show_figure(view: View, spec: FigureSpec, overlay: Callable[[go.Figure, str], go.Figure] | None = None,
+def show_figure(view: View, spec: FigureSpec, overlay: Overlay | None = None,
                 **title_values: str) -> pd.DataFrame | None:
     """Draw ``spec`` under the view's filters; returns the published table shown, or None when it is empty.
 
@@ -51,22 +39,15 @@ def show_figure(view: View, spec: FigureSpec, overlay: Callable[[go.Figure, str]
             picked = st.selectbox(view.tr("chart_measure"), list(spec.measures), key=f"{spec.key}_ukuran",
                                   format_func=lambda m: label(m, view.lang))
         shown = shown_measure(spec, pub, picked)
-        layers = cache.map_layers(view) if spec.chart.kind == "map" else None
-        figure = chart_figure(pub, spec, shown, view.rules, view.lang, layers)
-        if figure is not None and overlay is not None:
-            figure = overlay(figure, shown)
-        if figure is not None:
+        drawn = cache.figure_drawn(view, spec, shown, title, overlay)
+        if drawn.figure is not None:
             # A saved image carries the title, the filters and the day, and is named after them.
-            described = "; ".join(view.filters.describe(view.lang))
-            st.plotly_chart(charts.captioned(figure, title, described, view.today, view.lang), key=f"{spec.key}_grafik",
-                            config=charts.image_config(title, view.filters.label(view.lang), view.today), width="stretch")
-            if note := hidden_caption(pub, drawn_measures(spec, shown), view.rules, view.lang):
-                st.caption(note)
-        table = screen_table(pub, view.rules, view.lang)
-        if figure is None:
-            st.dataframe(table, hide_index=True, width="stretch", key=f"{spec.key}_tabel")
-        else:
+            st.plotly_chart(drawn.figure, key=f"{spec.key}_grafik", config=drawn.config, width="stretch")
+            if drawn.note:
+                st.caption(drawn.note)
             with st.expander(view.tr("table"), icon=":material/table:"):
-                st.dataframe(table, hide_index=True, width="stretch", key=f"{spec.key}_tabel")
+                st.dataframe(drawn.table, hide_index=True, width="stretch", key=f"{spec.key}_tabel")
+        else:
+            st.dataframe(drawn.table, hide_index=True, width="stretch", key=f"{spec.key}_tabel")
         downloads.table_buttons(view, pub, title, spec.key)
         return pub

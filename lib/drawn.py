@@ -1,0 +1,59 @@
+"""A figure as a page sends it, built once from its published table: chart, note, screen table, image config.
+
+The page edge caches a ``Drawn`` per published table and view (``pages.edge.cache.drawn_figure``), so a
+rerun that shows the same figure again sends the same objects instead of building and validating a Plotly
+figure, formatting its table and converting it to Arrow each time. Nothing in a ``Drawn`` is changed after
+it is built: Streamlit copies the figure (``Figure.to_dict``) and reads the Arrow table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
+
+from lib import charts
+from lib.figures import FigureSpec, MapLayers, chart_figure, drawn_measures, hidden_caption, screen_table
+from lib.privacy import Rules
+
+Overlay = Callable[[go.Figure, str], go.Figure]
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One figure, ready to send: the captioned chart (None for a table-only figure), its Plotly config,
+    the note under it when it hides a figure, and its table in the reader's format as Arrow."""
+
+    figure: go.Figure | None
+    config: dict
+    note: str | None
+    table: pa.Table
+
+
+def arrow_table(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table without its index: what a data grid is sent."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def drawn(pub: pd.DataFrame, spec: FigureSpec, shown: str, rules: Rules, lang: str, *, title: str,
+          described: str, filters_label: str, day: dt.date, layers: MapLayers | None = None,
+          overlay: Overlay | None = None) -> Drawn:
+    """``spec`` drawn from its published table ``pub`` showing measure ``shown``.
+
+    ``title`` and ``described`` (the filters in words) and ``day`` are written on
+    the chart, so a saved image says what it shows; ``filters_label`` names the
+    saved image; ``overlay(figure, shown)`` adds to the chart (a trend's targets).
+    """
+    figure = chart_figure(pub, spec, shown, rules, lang, layers)
+    note = None
+    if figure is not None:
+        if overlay is not None:
+            figure = overlay(figure, shown)
+        figure = charts.captioned(figure, title, described, day, lang)
+        note = hidden_caption(pub, drawn_measures(spec, shown), rules, lang)
+    return Drawn(figure, charts.image_config(title, filters_label, day), note,
+                 arrow_table(screen_table(pub, rules, lang)))
