@@ -24,63 +24,13 @@ import plotly.graph_objects as go
 from lib import fmt
 from lib.export import HIDDEN_WORD, download_name
 from lib.measures import BY_NAME, label
+from lib.palette import COLOURS, DEFAULT_COLOUR, GREY, HIDDEN_COLOUR, OKABE_ITO, PALETTE  # noqa: F401 (lib.charts.*)
 from lib.privacy import SMALL, Rules, as_rules, hidden_reasons, small_label
 from lib.texts import value_label
 
-# Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-    "black": "#000000",
-}
-GREY = "#999999"
-HIDDEN_COLOUR = "#BBBBBB"
 # How hidden segments of a stacked bar are drawn: a hatched block that reads as hidden, not as a value.
 HATCHED = {"color": "#FFFFFF", "line": {"color": HIDDEN_COLOUR, "width": 1},
            "pattern": {"shape": "/", "fgcolor": HIDDEN_COLOUR}}
-PALETTE = tuple(OKABE_ITO[name] for name in (
-    "blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion", "yellow", "black"))
-
-# dimension -> value -> colour: the same program or outcome has the same colour on every page.
-COLOURS: dict[str, dict[str, str]] = {
-    "program": {
-        "Tata Rias": OKABE_ITO["reddish_purple"],
-        "Tata Boga": OKABE_ITO["orange"],
-        "Tata Busana": OKABE_ITO["sky_blue"],
-        "Konveksi": OKABE_ITO["blue"],
-    },
-    "outcome": {
-        "Bekerja": OKABE_ITO["bluish_green"],
-        "Usaha Mandiri": OKABE_ITO["blue"],
-        "Magang": OKABE_ITO["sky_blue"],
-        "Kembali ke Daerah Asal": OKABE_ITO["orange"],
-        "Belum Bekerja": OKABE_ITO["yellow"],
-        "Kembali Beroperasi": OKABE_ITO["vermillion"],
-        "Tidak Diketahui": GREY,
-    },
-    "origin_type": {
-        "Lokal": OKABE_ITO["bluish_green"],
-        "Pendatang": OKABE_ITO["orange"],
-        "Tidak Diketahui": GREY,
-    },
-    "budget_share": {
-        "langsung": OKABE_ITO["blue"],
-        "dibagi": OKABE_ITO["sky_blue"],
-        "tidak teratribusi": GREY,
-    },
-    "measure": {
-        "allocated_idr": OKABE_ITO["sky_blue"],
-        "realized_idr": OKABE_ITO["blue"],
-        "cost_per_participant": OKABE_ITO["bluish_green"],
-        "cost_per_working": OKABE_ITO["reddish_purple"],
-    },
-}
-DEFAULT_COLOUR = OKABE_ITO["blue"]
 FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
 
 
@@ -177,27 +127,34 @@ TEMPLATE = go.layout.Template({
 })
 
 
-def _layout(fig: go.Figure, height: int, horizontal: bool, value_axis_spec: dict, legend: bool) -> go.Figure:
+def _figure(traces: Sequence[go.Bar], height: int, horizontal: bool, value_axis_spec: dict, show_legend: bool,
+            value_title: str | None = None, **layout: object) -> go.Figure:
+    """A bar figure of ``traces`` with the dashboard's layout, built in one step.
+
+    Plotly validates a layout once when a figure is made from it; setting the
+    same layout afterwards (``update_layout``) walks every path again and costs
+    several times more, per figure, per drawing.
+    """
     value_key = "xaxis" if horizontal else "yaxis"
     cat_key = "yaxis" if horizontal else "xaxis"
-    fig.update_layout(
+    base = dict(
         template=TEMPLATE,
         font={"family": FONT, "size": 13},
         height=height,
         margin={"l": 8, "r": 24, "t": 16, "b": 8},
-        showlegend=legend,
+        showlegend=show_legend,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         hoverlabel={"font": {"family": FONT}},
         bargap=0.25,
         uniformtext={"minsize": 10, "mode": "hide"},
         **{
             value_key: {**value_axis_spec, "showgrid": True, "zeroline": True, "fixedrange": True,
-                        "title": None},
+                        "title": {"text": value_title} if value_title else None},
             cat_key: {"type": "category", "fixedrange": True, "title": None, "automargin": True,
                       **({"autorange": "reversed"} if horizontal else {})},
         },
     )
-    return fig
+    return go.Figure(data=list(traces), layout={**base, **layout})
 
 
 def _auto_horizontal(labels: Sequence[str]) -> bool:
@@ -226,15 +183,16 @@ def captioned(fig: go.Figure, title: str, filters: str, day: dt.date, lang: str 
 
     The legend moves to the right of the plot, where the title cannot cover it.
     """
-    out = go.Figure(fig)
     subtitle = f"{filters} · {fmt.date(day, lang)}" if filters else fmt.date(day, lang)
-    out.update_layout(
+    layout = fig.layout.to_plotly_json()  # a copy: the figure given is left as it was
+    layout.update(
         title={"text": f"<b>{html.escape(title)}</b>", "subtitle": {"text": html.escape(subtitle)},
                "x": 0, "xanchor": "left", "xref": "paper", "font": {"size": 15}, "automargin": True},
-        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
-        height=(out.layout.height or 380) + 48,
+        legend={**layout.get("legend", {}), "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1,
+                "yanchor": "top"},
+        height=(fig.layout.height or 380) + 48,
     )
-    return out
+    return go.Figure(data=fig.data, layout=layout)
 
 # --- figures -------------------------------------------------------------------------
 def bar_chart(
@@ -278,9 +236,8 @@ def bar_chart(
         hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}: %{{customdata}}<extra></extra>",
         name=name,
     )
-    fig = go.Figure(bar)
     top = max(drawn["height"].max() if len(drawn) else 0.0, 0.0)
-    return _layout(fig, _height(len(pub), horizontal), horizontal, value_axis(top, _kind(measure), lang), False)
+    return _figure([bar], _height(len(pub), horizontal), horizontal, value_axis(top, _kind(measure), lang), False)
 
 
 def grouped_bar_chart(
@@ -296,13 +253,13 @@ def grouped_bar_chart(
     measures = [m for m in measures if _kind(m) == _kind(measures[0])]
     labels = category_labels(pub[x], lang)
     horizontal = _auto_horizontal(labels) if horizontal is None else horizontal
-    fig = go.Figure()
+    traces = []
     top = 0.0
     for measure in measures:
         drawn = cells(pub, measure, k, lang)
         top = max(top, float(drawn["height"].max()) if len(drawn) else 0.0)
         name = label(measure, lang)
-        fig.add_trace(go.Bar(
+        traces.append(go.Bar(
             x=drawn["height"] if horizontal else labels,
             y=labels if horizontal else drawn["height"],
             orientation="h" if horizontal else "v",
@@ -314,9 +271,8 @@ def grouped_bar_chart(
             customdata=drawn["text"],
             hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}: %{{customdata}}<extra></extra>",
         ))
-    fig.update_layout(barmode="group")
     height = _height(len(pub) * len(measures), horizontal)
-    return _layout(fig, height, horizontal, value_axis(top, _kind(measures[0]), lang), True)
+    return _figure(traces, height, horizontal, value_axis(top, _kind(measures[0]), lang), True, barmode="group")
 
 
 def stacked_chart(
@@ -342,7 +298,7 @@ def stacked_chart(
     drawn = cells(pub, measure, k, lang)
     frame = pub[[x, part]].assign(_h=drawn["height"], _t=drawn["text"])
     kind = _kind(measure)
-    fig = go.Figure()
+    traces = []
     parts = pub[part].drop_duplicates().tolist()
     for value in parts:
         rows = frame[frame[part].astype("object") == value]
@@ -350,7 +306,7 @@ def stacked_chart(
         heights = rows["_h"].fillna(0.0)
         shown = rows["_t"].fillna(fmt.NONE)
         name = value_label(value, lang)
-        fig.add_trace(go.Bar(
+        traces.append(go.Bar(
             x=heights if horizontal else labels,
             y=labels if horizontal else heights,
             orientation="h" if horizontal else "v",
@@ -375,7 +331,7 @@ def stacked_chart(
         ]
         if any(r > 0 for r in rest):
             name = HIDDEN_WORD["en" if lang == "en" else "id"]
-            fig.add_trace(go.Bar(
+            traces.append(go.Bar(
                 x=rest if horizontal else labels,
                 y=labels if horizontal else rest,
                 orientation="h" if horizontal else "v",
@@ -384,9 +340,8 @@ def stacked_chart(
                 hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}<extra></extra>",
             ))
     else:
-        _hidden_block(fig, frame.assign(_x=frame[x].astype("object"), _hid=drawn["hidden"]), xs, labels, horizontal,
-                      lang)
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
+        traces.extend(_hidden_block(frame.assign(_x=frame[x].astype("object"), _hid=drawn["hidden"]), xs, labels,
+                                    horizontal, lang))
     if kind in fmt.RATE_KINDS:
         top = 1.0
     else:
@@ -395,17 +350,17 @@ def stacked_chart(
     spec = value_axis(top, kind, lang)
     if kind in fmt.RATE_KINDS:
         spec["range"] = [0, 1.0]
-    fig = _layout(fig, _height(len(xs), horizontal), horizontal, spec, True)
     # The stacks are parts; the value axis says which measure they add up (the one a picker chose).
-    (fig.update_xaxes if horizontal else fig.update_yaxes)(title_text=label(measure, lang))
-    return fig
+    return _figure(traces, _height(len(xs), horizontal), horizontal, spec, True, value_title=label(measure, lang),
+                   barmode="stack", legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None,
+                                            "traceorder": "normal"})
 
 
 HIDDEN_BLOCK = 0.04  # a hidden segment of counts or amounts, drawn at this share of the tallest bar
 
 
-def _hidden_block(fig: go.Figure, frame: pd.DataFrame, xs: pd.Series, labels: list[str], horizontal: bool,
-                  lang: str) -> None:
+def _hidden_block(frame: pd.DataFrame, xs: pd.Series, labels: list[str], horizontal: bool,
+                  lang: str) -> list[go.Bar]:
     """Per bar with hidden segments, one hatched block of a fixed nominal size reading what is hidden.
 
     Its size is the same for every bar and says nothing of the hidden value;
@@ -421,9 +376,9 @@ def _hidden_block(fig: go.Figure, frame: pd.DataFrame, xs: pd.Series, labels: li
         blocks.append(size if len(hidden) else 0.0)
         words.append(", ".join(dict.fromkeys(hidden["_t"].astype(str))) if len(hidden) else "")
     if not any(blocks):
-        return
+        return []
     name = HIDDEN_WORD["en" if lang == "en" else "id"]
-    fig.add_trace(go.Bar(
+    return [go.Bar(
         x=blocks if horizontal else labels,
         y=labels if horizontal else blocks,
         orientation="h" if horizontal else "v",
@@ -433,7 +388,7 @@ def _hidden_block(fig: go.Figure, frame: pd.DataFrame, xs: pd.Series, labels: li
         textposition="outside" if horizontal else "auto",
         customdata=words,
         hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}: %{{customdata}}<extra></extra>",
-    ))
+    )]
 
 
 def funnel_chart(pub: pd.DataFrame, stage: str, measure: str, *, k: int, lang: str = "id") -> go.Figure:
@@ -447,14 +402,14 @@ def funnel_chart(pub: pd.DataFrame, stage: str, measure: str, *, k: int, lang: s
     drawn = drawn.assign(text=shown)
     labels = category_labels(pub[stage], lang)
     name = label(measure, lang)
-    fig = go.Figure(go.Bar(
+    bar = go.Bar(
         x=drawn["height"], y=labels, orientation="h",
         marker={"color": [HIDDEN_COLOUR if h else DEFAULT_COLOUR for h in drawn["hidden"]]},
         text=drawn["text"], textposition="outside", cliponaxis=False, customdata=drawn["text"],
         hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{customdata}}<extra></extra>",
-    ))
+    )
     top = float(drawn["height"].max()) if len(drawn) else 0.0
-    return _layout(fig, 300, True, value_axis(top, _kind(measure), lang), False)
+    return _figure([bar], 300, True, value_axis(top, _kind(measure), lang), False)
 
 
 def origin_map(
@@ -481,10 +436,8 @@ def origin_map(
     hidden = points[points["hidden"]]
     name = label(measure, lang)
     top = float(visible["height"].max()) if len(visible) else 1.0
-    fig = go.Figure()
-    if basemap is not None and len(basemap):
-        fig.add_trace(_land(basemap))
-    fig.add_trace(go.Scattergeo(
+    traces = [_land(basemap)] if basemap is not None and len(basemap) else []
+    traces.append(go.Scattergeo(
         lat=visible["lat"], lon=visible["lon"], text=visible[regency], customdata=visible["text"],
         mode="markers", name=name,
         marker={"size": [10 + 34 * math.sqrt(v / top) for v in visible["height"]],
@@ -492,7 +445,7 @@ def origin_map(
         hovertemplate=f"<b>%{{text}}</b><br>{name}: %{{customdata}}<extra></extra>",
     ))
     if len(hidden):
-        fig.add_trace(go.Scattergeo(
+        traces.append(go.Scattergeo(
             lat=hidden["lat"], lon=hidden["lon"], text=hidden[regency], customdata=hidden["text"],
             mode="markers", name=f"{name}: {small_label(k)}",
             marker={"size": 9, "color": HIDDEN_COLOUR, "symbol": "circle-open", "line": {"width": 2}},
@@ -501,19 +454,16 @@ def origin_map(
     # Every built-in layer off: plotly would fetch its world map from the internet
     # for any of them. The land comes from ``basemap`` instead, drawn as a trace.
     lon_range, lat_range = _map_window(points)
-    fig.update_geos(
-        projection_type="mercator", lonaxis_range=lon_range, lataxis_range=lat_range,
-        showland=False, showocean=False, showcountries=False, showcoastlines=False, showlakes=False,
-        showrivers=False, showsubunits=False, showframe=True, framecolor="#DDDDDD", bgcolor="#EAF4FB",
-        lataxis_showgrid=False, lonaxis_showgrid=False,
-    )
-    fig.update_layout(
-        template=TEMPLATE, font={"family": FONT, "size": 13}, height=460,
+    geo = {"projection": {"type": "mercator"}, "lonaxis": {"range": lon_range, "showgrid": False},
+           "lataxis": {"range": lat_range, "showgrid": False}, "showland": False, "showocean": False,
+           "showcountries": False, "showcoastlines": False, "showlakes": False, "showrivers": False,
+           "showsubunits": False, "showframe": True, "framecolor": "#DDDDDD", "bgcolor": "#EAF4FB"}
+    return go.Figure(data=traces, layout=dict(
+        template=TEMPLATE, font={"family": FONT, "size": 13}, height=460, geo=geo,
         margin={"l": 0, "r": 0, "t": 8, "b": 0},
         legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "x": 0.01},
         showlegend=bool(len(hidden)),
-    )
-    return fig
+    ))
 
 
 def _land(basemap: pd.DataFrame) -> go.Scattergeo:
@@ -525,8 +475,9 @@ def _land(basemap: pd.DataFrame) -> go.Scattergeo:
         basemap = basemap.iloc[np.argsort(number, kind="stable")]
         number = np.sort(number, kind="stable")
     ends = np.flatnonzero(np.r_[number[1:] != number[:-1], True]) + 1 if len(number) else number
-    lon = np.insert(basemap["lon"].to_numpy(dtype="float64"), ends, np.nan)
-    lat = np.insert(basemap["lat"].to_numpy(dtype="float64"), ends, np.nan)
+    # Single precision: the outlines are drawn to a hundredth of a degree, and every reader of the map is sent them.
+    lon = np.insert(basemap["lon"].to_numpy(dtype="float32"), ends, np.nan)
+    lat = np.insert(basemap["lat"].to_numpy(dtype="float32"), ends, np.nan)
     return go.Scattergeo(lon=lon, lat=lat, mode="lines", fill="toself", fillcolor="#F4F1EA",
                          line={"color": "#B9B2A5", "width": 0.6}, hoverinfo="skip", showlegend=False)
 

@@ -277,8 +277,21 @@ def hidden_reasons(pub: pd.DataFrame) -> pd.DataFrame:
     figures = figure_columns(pub)
     if not is_published(pub):
         raise NotPublishedError(list(pub.columns))
-    return pd.DataFrame({c: np.asarray(pub[reason_column(c)], dtype=object) for c in figures},
-                        index=pub.index, columns=figures, dtype=object)
+    codes = np.empty((len(pub), len(figures)), dtype=object)  # one block: a frame of many columns builds slowly
+    for j, c in enumerate(figures):
+        codes[:, j] = _codes_as_text(pub[reason_column(c)])
+    return pd.DataFrame(codes, index=pub.index, columns=figures, dtype=object, copy=False)
+
+
+# The reason codes of REASON_DTYPE by category code; code -1 (a missing cell) reads "" as the last item.
+_REASON_TEXTS = np.array([*REASON_DTYPE.categories, ""], dtype=object)
+
+
+def _codes_as_text(column: pd.Series) -> np.ndarray:
+    """A reason column's codes as Python strings (fast for the reason dtype: no per-cell conversion)."""
+    if column.dtype == REASON_DTYPE:
+        return _REASON_TEXTS[column.array.codes]
+    return np.asarray(column, dtype=object)
 
 
 def hidden_mask(pub: pd.DataFrame) -> pd.DataFrame:
