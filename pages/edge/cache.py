@@ -51,6 +51,9 @@ from lib.schema import (
 from pages.edge.view import DataKey, View
 
 BASEMAP_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "basemap_indonesia.csv"
+# How the caches key the view's frozen values: by their repr (exact, a few microseconds), where Streamlit's
+# own hashing walks each dataclass field by field (up to a millisecond per argument, on every call).
+BY_REPR = {Rules: repr, Scope: repr, Filters: repr, figures.FigureSpec: repr}
 
 
 def reference_file(folder: Path) -> Path:
@@ -59,7 +62,7 @@ def reference_file(folder: Path) -> Path:
     return path if path.exists() else DEFAULT_REFERENCE_FILE
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=BY_REPR)
 def loaded(data: DataKey) -> Dataset:
     """The dataset in use: the imported version when there is one, else the bundled demo."""
     root = Path(data.folder)
@@ -70,7 +73,7 @@ def loaded(data: DataKey) -> Dataset:
     return load_folder(demo, reference, label="demo", is_demo=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=BY_REPR)
 def prepared_data(data: DataKey, rules: Rules) -> Dataset:
     """The dataset in use, prepared once: derived columns, record and person keys, the budget shared out."""
     # The demo data has a secret of its own; imported versions share the installation's.
@@ -78,13 +81,13 @@ def prepared_data(data: DataKey, rules: Rules) -> Dataset:
     return prepared(loaded(data), keys.installation_secret(Path(data.folder), name), rules)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_REPR)
 def scoped_data(data: DataKey, rules: Rules, scope: Scope) -> Dataset:
     """Only the rows of ``scope``: all a village-limited account may ever read."""
     return scoped(prepared_data(data, rules), scope)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_REPR)  # read on every run: kept, not copied
 def offered(data: DataKey, rules: Rules, scope: Scope) -> tuple[Offer, ...]:
     """What each filter offers within ``scope`` on the data in use."""
     return offers(scoped_data(data, rules, scope), scope)
@@ -92,7 +95,7 @@ def offered(data: DataKey, rules: Rules, scope: Scope) -> tuple[Offer, ...]:
 
 # One entry per (filter state, table): a page that reads only the budget never selects enrollments.
 # A selection of a million enrollments can take hundreds of megabytes, so few are kept.
-@st.cache_resource(show_spinner=False, max_entries=12)
+@st.cache_resource(show_spinner=False, max_entries=12, hash_funcs=BY_REPR)
 def selected_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: TableName) -> pd.DataFrame:
     """The rows of ``table`` the filters select within the scope."""
     return filtered(scoped_data(data, rules, scope), filters, (table,)).table(table)
@@ -104,21 +107,21 @@ def selection(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table
                        {t: selected_table(data, rules, scope, filters, t) for t in tables})
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=512, hash_funcs=BY_REPR)
 def raw_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: str,
               by: tuple[str, ...]) -> pd.DataFrame:
     """Indicator table ``table`` by ``by`` over the selection, before anything is published: never shown."""
     return indicator_table(selection(data, rules, scope, filters, TABLE_READS[table]), table, by)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2048)
+@st.cache_resource(show_spinner=False, max_entries=2048, hash_funcs=BY_REPR)
 def published_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: str, by: tuple[str, ...],
                     measures: tuple[str, ...]) -> pd.DataFrame:
     """Indicator table ``table`` by ``by`` with ``measures`` (and the counts they rest on), as it may be shown."""
     return figures.published(raw_table(data, rules, scope, filters, table, by), measures, rules)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
+@st.cache_resource(show_spinner=False, max_entries=1024, hash_funcs=BY_REPR)
 def drawn_figure(data: DataKey, rules: Rules, scope: Scope, filters: Filters, spec: figures.FigureSpec, shown: str,
                  lang: str, title: str, today: dt.date, overlaid: bool, _overlay: Overlay | None) -> Drawn:
     """``spec`` drawn under the filters showing ``shown``, titled ``title``; ``overlaid``: whether ``_overlay``
@@ -152,14 +155,14 @@ def has_rows(view: View, needs: str = "any") -> bool:
     return len(data.participants) > 0 or len(data.budget) > 0
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_REPR)
 def coordinates(folder: str) -> pd.DataFrame:
     """Regency, province, lat, lon of the origin regencies the map knows."""
     path = Path(folder) / "regencies.csv"
     return regencies(path if path.exists() else REGENCIES_FILE)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_REPR)
 def basemap() -> pd.DataFrame:
     """Land outlines (shape, lon, lat) drawn under the map of origins; empty if the file is missing."""
     try:
