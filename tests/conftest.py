@@ -1,23 +1,34 @@
-"""The one small canonical dataset the tests share.
+"""The fixtures the tests share, and the one small canonical dataset.
 
 Sixteen enrollments that hit the edge cases: a person in two programs, an
 ongoing cohort, unknown origins, a village below the privacy threshold, an
 enrollment never followed up, one whose latest follow-up is Tidak Diketahui,
 two follow-ups on different days, a village-less budget line shared by
 enrollments and one with no enrollments at all (unattributed).
+
+Fixtures for running the dashboard headlessly (AppTest): ``demo`` and
+``pages_on_demo`` for the analysis pages on the bundled demo data;
+``data_dir``, ``cheap_hashes``, ``served`` and ``deferred`` for accounts and
+the admin pages. Plain helpers live in ``tests/support/``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from argon2 import PasswordHasher
 from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.pages_manager import PagesManager
 
+from lib import accounts
+from lib.demo import DEMO_DIR
 from lib.keys import DEMO_SECRET
+from lib.loading import load_folder
 from lib.prepare import prepared
 from lib.privacy import Rules
 from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, Dataset, Reference, load_reference, typed_frame
@@ -146,3 +157,66 @@ def keep_download_callables(patch: pytest.MonkeyPatch, found: dict) -> None:
         return file_id
 
     patch.setattr(MediaFileManager, "add_deferred", keep)
+
+
+# --- the dashboard run headlessly (AppTest) -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo() -> Dataset:
+    """The bundled demo data, prepared with the tests' secret as the pages publish it."""
+    return prepare_for_tests(load_folder(DEMO_DIR, load_reference(), label="demo", is_demo=True))
+
+
+@pytest.fixture
+def pages_on_demo(tmp_path, monkeypatch) -> Path:
+    """An empty data folder: no imported version, so the pages show the bundled demo, published with the tests'
+    secret and k = b = 5."""
+    monkeypatch.setenv("DASBOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
+    monkeypatch.setenv("DASBOR_PRIVACY_B", "5")
+    install_secret(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """A copy of the repository's data folder without accounts or imports, as ``DASBOR_DATA_DIR``."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns("store", "*.sqlite3*"))
+    monkeypatch.setenv("DASBOR_DATA_DIR", str(folder))
+    monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
+    return folder
+
+
+@pytest.fixture
+def cheap_hashes(monkeypatch):
+    """Password hashing at a tiny Argon2 cost: production cost would make each login take a noticeable moment."""
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts._dummy_hash.cache_clear()
+    yield
+    accounts._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """Streamlit as a running server is after its first page view: the folder ``pages/`` is not a page list.
+
+    AppTest starts every run as on a fresh server, where each run after the
+    first would draw the page file alone and rerun through dashboard.py,
+    losing the click that caused it. Returns Streamlit's own initialiser.
+    """
+    fresh_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        fresh_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    return fresh_init
+
+
+@pytest.fixture
+def deferred(monkeypatch) -> dict:
+    """file id -> the callable a download button registered (``tests.support.pages.click_downloads`` calls them)."""
+    found = {}
+    keep_download_callables(monkeypatch, found)
+    return found

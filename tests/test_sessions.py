@@ -19,18 +19,18 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lib import accounts
 from lib import accounts as store
 from lib.audit import LOGOUT, open_audit
-from pages import auth, server
+from pages import server
+from pages.auth import browser as auth_browser
+from pages.auth import sidebar as auth_sidebar
 
 with warnings.catch_warnings():  # it would rather have httpx2; httpx is what the test extra installs
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
@@ -42,6 +42,7 @@ ADMIN, ADMIN_PW = "ani", "kuda-lumping-2024"
 VIEWER, VIEWER_PW = "budi", "tahu-kuning-kediri"
 BROWSER = "b" * 43
 OTHER_BROWSER = "c" * 43
+pytestmark = pytest.mark.usefixtures("cheap_hashes")  # tests/conftest.py
 
 
 @pytest.fixture(autouse=True)
@@ -52,15 +53,6 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
     monkeypatch.delenv("DASBOR_SESSION_HOURS", raising=False)
     return folder
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch):
-    # Production Argon2id cost would make each login take a noticeable moment.
-    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    accounts._dummy_hash.cache_clear()
-    yield
-    accounts._dummy_hash.cache_clear()
 
 
 @pytest.fixture
@@ -328,26 +320,14 @@ def test_another_site_cannot_sign_a_browser_out(client, conn):
 
 
 # --- the page edge: dashboard.py with cookies -----------------------------------------------------------------
-@pytest.fixture
-def served(monkeypatch):
-    """Streamlit as a running server is after its first page view: the folder ``pages/`` is not a page list."""
-    fresh_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        fresh_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 class Browser:
     """What AppTest cannot send: the cookies of the websocket, and where the app sends the browser."""
 
     def __init__(self, monkeypatch, session: str | None = None, browser: str | None = BROWSER):
         self.session, self.browser, self.sent_to = session, browser, []
-        monkeypatch.setattr(auth, "session_cookie", lambda: self.session)
-        monkeypatch.setattr(auth, "browser_cookie", lambda: self.browser)
-        monkeypatch.setattr(auth, "send_browser_to", self.sent_to.append)
+        monkeypatch.setattr(auth_browser, "session_cookie", lambda: self.session)
+        monkeypatch.setattr(auth_browser, "browser_cookie", lambda: self.browser)
+        monkeypatch.setattr(auth_browser, "send_browser_to", self.sent_to.append)
 
 
 def dashboard(url: str = "http://localhost:8501/", **params) -> AppTest:
@@ -428,7 +408,7 @@ def test_signing_out_revokes_the_browser_session(conn, served, monkeypatch):
     token = store.new_session(conn, ADMIN, 8)
     browser = Browser(monkeypatch, session=token)
     at = dashboard()
-    at.sidebar.button(key=auth._LOGOUT_KEY).click().run()
+    at.sidebar.button(key=auth_sidebar.LOGOUT_KEY).click().run()
     assert store.session_user(conn, token) is None
     assert browser.sent_to == [server.sign_out_address()]
     assert ADMIN in open_audit().events(action=LOGOUT)["actor"].tolist()

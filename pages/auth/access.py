@@ -1,0 +1,81 @@
+"""Which pages a visitor may open: the navigation they get, and the checks a page makes before it shows data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import streamlit as st
+
+from lib.accounts import Account
+from lib.sign_in import LOGIN_PATH
+from lib.texts import text
+from pages.auth.mode import DEMO, is_demo
+from pages.auth.session import current_account
+
+PAGE_KEY = "auth_page"
+PAGES_DIR = Path(__file__).resolve().parent.parent
+
+# (file, title, URL path, icon) of the admin pages, in menu order.
+ADMIN_PAGES = (
+    ("data.py", "Data", "data", ":material/upload_file:"),
+    ("akun.py", "Akun", "akun", ":material/manage_accounts:"),
+    ("audit.py", "Audit", "audit", ":material/history:"),
+)
+ADMIN_PATHS = tuple(path for _, _, path, _ in ADMIN_PAGES)
+
+
+def login_page(url_path: str = LOGIN_PATH, hidden: bool = False) -> st.Page:
+    return st.Page(PAGES_DIR / "masuk.py", title="Masuk", icon=":material/login:", url_path=url_path,
+                   visibility="hidden" if hidden else "visible")
+
+
+def admin_pages() -> list[st.Page]:
+    """Data, Akun and Audit, in that order."""
+    return [st.Page(PAGES_DIR / file, title=title, url_path=path, icon=icon) for file, title, path, icon in ADMIN_PAGES]
+
+
+def allowed_pages(
+    account: Account | None, mode: str, analysis: Sequence[st.Page], analysis_paths: Sequence[str] = (),
+    lang: str = "id",
+) -> list[st.Page] | dict[str, list[st.Page]]:
+    """The navigation this visitor gets: only "Masuk" until logged in (outside demo mode), else sections.
+
+    Before login every other page's address (``analysis_paths`` and the admin
+    pages) shows the login form too, hidden from the menu: a bookmark such as
+    ``/hasil`` asks to log in, then shows Hasil, instead of "page not found".
+    """
+    if mode == DEMO:
+        # The Data page explains how to leave demo mode; it cannot import anything.
+        return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages()[:1]}
+    if account is None:
+        return [login_page()] + [login_page(path, hidden=True) for path in (*analysis_paths, *ADMIN_PATHS)]
+    if account.is_admin:
+        return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages()}
+    return {text("nav_analysis", lang): list(analysis)}
+
+
+def remember_page(page: st.Page) -> None:
+    """Note the page this run draws in the session."""
+    st.session_state[PAGE_KEY] = page.title
+
+
+def require_login() -> Account | None:
+    """The account allowed to read data now (None in demo mode); a visitor not logged in stops the run here.
+
+    Called where the data is read, so a page that runs by any route shows
+    nothing of the data to a visitor who has not logged in.
+    """
+    account = current_account()
+    if account is None and not is_demo():
+        st.stop()
+    return account
+
+
+def require_admin() -> Account:
+    """The logged-in admin; anyone else gets a refusal and the page stops."""
+    account = current_account()
+    if account is None or not account.is_admin:
+        st.error("Halaman ini hanya untuk admin.")
+        st.stop()
+    return account
