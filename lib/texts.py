@@ -449,6 +449,25 @@ TEXTS: dict[str, dict[str, str]] = {
     "table_outcomes": {"id": "Hasil", "en": "Outcomes"},
     "table_budget": {"id": "Anggaran", "en": "Budget"},
     "table_targets": {"id": "Target (tidak wajib)", "en": "Targets (optional)"},
+    # --- a chart's text alternative (lib.alt_text): one sentence, ended by the hidden note and a full stop
+    "alt_chart": {
+        "id": "Grafik “{title}”, {measure} menurut {dimension}: tertinggi {top} ({top_value}), terendah {bottom} "
+              "({bottom_value})",
+        "en": "Chart “{title}”, {measure} by {dimension}: highest {top} ({top_value}), lowest {bottom} "
+              "({bottom_value})",
+    },
+    "alt_chart_one": {"id": "Grafik “{title}”, {measure} menurut {dimension}: {names} {value}",
+                      "en": "Chart “{title}”, {measure} by {dimension}: {names} {value}"},
+    "alt_chart_same": {"id": "Grafik “{title}”, {measure} menurut {dimension}: semuanya {value} ({names})",
+                       "en": "Chart “{title}”, {measure} by {dimension}: all {value} ({names})"},
+    "alt_chart_none": {
+        "id": "Grafik “{title}”, {measure} menurut {dimension}: tidak ada angka yang dapat ditampilkan",
+        "en": "Chart “{title}”, {measure} by {dimension}: no figure can be shown",
+    },
+    "alt_hidden": {"id": "; {hidden} dari {total} nilai disembunyikan demi privasi",
+                   "en": "; {hidden} of {total} values hidden to protect privacy"},
+    "alt_more": {"id": "{n} lainnya", "en": "{n} more"},
+    "alt_and": {"id": "dan", "en": "and"},
 }
 
 # Measure kinds, as the guide names them.
