@@ -46,6 +46,14 @@ def test_a_hidden_cell_is_never_named():
         assert "Kandangan" not in sentence and "(3)" not in sentence and "<5" not in sentence
 
 
+def test_a_hidden_cell_is_left_out_by_its_reason_even_where_its_value_is_kept():
+    # The reason code decides, not the missing value: a table that kept a hidden cell's figure still hides it.
+    kept = VILLAGES.assign(participants=VILLAGES["participants"].fillna(3))
+    assert kept["participants"].notna().all()
+    sentence = chart_summary(kept, "village", "participants", "T", "id")
+    assert "Kandangan" not in sentence and "terendah Gurah (15)" in sentence
+
+
 def test_numbers_are_written_in_the_readers_format():
     budget = pd.DataFrame({"year": [2021, 2022, 2023], "allocated_idr": [125_000_000.0, 1_250_000.0, 98_500_000.0]})
     budget = publishable(budget, ["year"], RULES)
