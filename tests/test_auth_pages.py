@@ -6,27 +6,22 @@ start empty; password hashing runs at a tiny Argon2 cost.
 
 from __future__ import annotations
 
-import shutil
-import threading
 from contextlib import closing
-from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lib import accounts
-from lib.accounts import authenticate, create_account, open_accounts
+from lib.accounts import authenticate, open_accounts
 from lib.audit import open_audit
 from pages import auth
 from pages.edge import sidebar
-from tests.conftest import keep_download_callables
+from tests.support.accounts import ADMIN, ADMIN_PW, KADES, KADES_PW, ROOT, VIEWER, VIEWER_PW, add_account, session_of
+from tests.support.pages import click_downloads
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN, ADMIN_PW = "ani", "kuda-lumping-2024"
-VIEWER, VIEWER_PW = "budi", "tahu-kuning-kediri"
-KADES, KADES_PW = "kades.pare", "gethuk-pisang-pare"
+# Each test runs on its own copy of the data folder, with cheap password hashes, as on a running server.
+pytestmark = pytest.mark.usefixtures("data_dir", "cheap_hashes", "served")
 ANALYSIS = ["pages/ringkasan.py", "pages/desa.py", "pages/program.py", "pages/daerah_asal.py",
             "pages/anggaran.py", "pages/hasil.py", "pages/panduan.py"]
 ADMIN_ONLY = ["pages/data.py", "pages/akun.py", "pages/audit.py"]
@@ -41,47 +36,6 @@ OIDC_SECRETS = {"auth": {
     "client_secret": "uji-rahasia-klien",
     "server_metadata_url": "https://sso.kedirikab.go.id/.well-known/openid-configuration",
 }}
-
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns("store", "*.sqlite3*"))
-    monkeypatch.setenv("DASBOR_DATA_DIR", str(folder))
-    monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
-    return folder
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashes(monkeypatch):
-    # Production Argon2id cost would make each login take a noticeable moment.
-    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    accounts._dummy_hash.cache_clear()
-    yield
-    accounts._dummy_hash.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def served(monkeypatch):
-    """Streamlit as a running server is after its first page view: the folder ``pages/`` is not a page list.
-
-    AppTest starts every run as on a fresh server, where each run after the
-    first would draw the page file alone and rerun through dashboard.py,
-    losing the click that caused it.
-    """
-    fresh_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        fresh_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    return fresh_init
-
-
-def add_account(name: str, password: str, role: str, villages=()) -> None:
-    with closing(open_accounts()) as conn:
-        create_account(conn, name, password, role, villages, actor="cli")
 
 
 @pytest.fixture
@@ -110,18 +64,6 @@ def login(at: AppTest, username: str, password: str) -> AppTest:
 
 def logged_in(username: str, password: str, **params) -> AppTest:
     at = login(app(**params), username, password)
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def session_of(username: str, **params) -> AppTest:
-    """A session already logged in as ``username`` that opens the dashboard with URL ``params``."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    with closing(open_accounts()) as conn:
-        at.session_state[auth.ACCOUNT_KEY] = accounts.account_named(conn, username)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
@@ -321,26 +263,6 @@ def test_village_limited_viewer_sees_only_their_village_whatever_the_url_or_stat
 
 
 # --- downloads ---------------------------------------------------------------------------------------
-@pytest.fixture
-def deferred(monkeypatch) -> dict:
-    """file id -> the callable a download button registered."""
-    found = {}
-    keep_download_callables(monkeypatch, found)
-    return found
-
-
-def click_downloads(at: AppTest, deferred: dict) -> list[bytes]:
-    """Build each download button's file the way Streamlit does: on another thread, without the session."""
-    files = []
-    for button in at.get("download_button"):
-        assert button.proto.ignore_rerun, button.label  # on_click="ignore": a download does not rerun
-        build = deferred[button.proto.deferred_file_id]
-        worker = threading.Thread(target=lambda build=build: files.append(build()))
-        worker.start()
-        worker.join()
-    return files
-
-
 @pytest.mark.parametrize("page,title", [("pages/ringkasan.py", "Ringkasan"), ("pages/audit.py", "Audit"),
                                         ("pages/data.py", "Data")])
 def test_every_download_button_records_who_what_and_filters(with_accounts, deferred, page, title):

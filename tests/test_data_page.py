@@ -9,20 +9,10 @@ import pytest
 from lib import importer
 from lib import store as stores
 from lib.audit import open_audit
-from lib.schema import load_reference
 from lib.store import StoreBusy, current_version_id, open_store
-from tests.test_auth_pages import (  # noqa: F401  (fixtures are used by name)
-    ADMIN,
-    ADMIN_PW,
-    ROOT,
-    add_account,
-    cheap_hashes,
-    click_downloads,
-    data_dir,
-    deferred,
-    served,
-    session_of,
-)
+from tests.support.accounts import ADMIN, ADMIN_PW, ROOT, add_account, session_of
+from tests.support.pages import click_downloads, frames_with, texts
+from tests.support.store import commit_files, snapshot
 
 FILES = ROOT / "tests" / "files"
 DEMO = ROOT / "data" / "demo"
@@ -30,7 +20,7 @@ CSV = "text/csv"
 
 
 @pytest.fixture(autouse=True)
-def admin(data_dir, cheap_hashes):
+def admin(data_dir, cheap_hashes, served):
     add_account(ADMIN, ADMIN_PW, "admin")
 
 
@@ -43,27 +33,6 @@ def data_page():
     at.switch_page("pages/data.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
-
-
-def commit_files(*paths: Path) -> str:
-    """Import files through the library (as another admin or the command line would)."""
-    plan = importer.plan_import({p.name: p.read_bytes() for p in paths}, open_store(), load_reference())
-    assert plan.ok, plan.errors
-    return importer.commit_import(plan, open_store(), author="lain")
-
-
-def store_snapshot(data_dir: Path) -> dict[str, bytes]:
-    """Every file of the store, byte for byte."""
-    root = data_dir / "store"
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def frames_with(at, column: str) -> list:
-    return [d.value for d in at.dataframe if column in d.value.columns]
-
-
-def texts(elements) -> str:
-    return " ".join(e.value for e in elements)
 
 
 def test_valid_upload_is_previewed_then_saved_as_the_version_in_use():
@@ -95,7 +64,7 @@ def test_valid_upload_is_previewed_then_saved_as_the_version_in_use():
 
 def test_file_with_errors_shows_every_problem_and_changes_nothing(data_dir, deferred):
     commit_files(FILES / "clean" / "participants.csv")
-    before = store_snapshot(data_dir)
+    before = snapshot(data_dir / "store")
     at = data_page()
     at.file_uploader(key="data_berkas").set_value(upload("peserta_salah.csv", FILES / "bad")).run()
 
@@ -111,7 +80,7 @@ def test_file_with_errors_shows_every_problem_and_changes_nothing(data_dir, defe
     csv = next(f for f in click_downloads(at, deferred) if b"Paree" in f)
     assert csv.startswith("\ufeff".encode()) and "baris" in csv.decode("utf-8-sig")
     assert problems_button.label == "Unduh daftar masalah (CSV)"
-    assert store_snapshot(data_dir) == before
+    assert snapshot(data_dir / "store") == before
     assert current_version_id(open_store()) == "0001"
 
 

@@ -20,7 +20,6 @@ from lib.filters import (
     SPAN,
     UNKNOWN,
     Filters,
-    FilterSpec,
     Problem,
     Scope,
     ScopeError,
@@ -48,6 +47,7 @@ from lib.schema import (
     load_reference,
 )
 from lib.texts import language_of
+from tests.support.filters import STATUS
 
 KAB_VILLAGES = ("Kandangan", "Pare", "Gurah", "Wonojoyo", "Ngasem", "Ngadiluwih", "Keras", "Grogol", "Wates")
 DINSOS, DINKOP, UPT = "Dinas Sosial Kabupaten Kediri", "Dinas Koperasi dan UMKM Kota Kediri", "UPT RSBKW Kediri"
@@ -230,10 +230,6 @@ def test_scoped_reads_only_the_scope_and_refuses_any_other_set(tiny):
 
 
 # --- adding a filter is one entry -----------------------------------------------------------------------
-STATUS = FilterSpec("status", "status", "Status", "Status", ((PARTICIPANTS, Participants.status),), "statuses",
-                    help_id="Status pelatihan.", help_en="Training status.")
-
-
 def test_adding_a_filter_is_one_registry_entry(tiny, monkeypatch):
     monkeypatch.setattr(flt, "FILTERS", (*FILTERS, STATUS))
     offered = offers(tiny)

@@ -7,23 +7,16 @@ import pytest
 
 from lib.limits import CELL_CHARS, COLUMNS, limit_text, limits_sentence
 from lib.store import current_version_id, open_store
-from tests.test_auth_pages import (  # noqa: F401  (fixtures are used by name)
-    ADMIN,
-    ADMIN_PW,
-    ROOT,
-    add_account,
-    cheap_hashes,
-    data_dir,
-    session_of,
-)
-from tests.test_data_page import commit_files, frames_with, store_snapshot, texts
-from tests.test_hostile_files import huge_inline_cell, participants_workbook, with_rows
+from tests.support.accounts import ADMIN, ADMIN_PW, ROOT, add_account, session_of
+from tests.support.pages import frames_with, texts
+from tests.support.store import commit_files, snapshot
+from tests.support.workbooks import huge_inline_cell, participants_workbook, with_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture(autouse=True)
-def admin(data_dir, cheap_hashes):
+def admin(data_dir, cheap_hashes, served):
     add_account(ADMIN, ADMIN_PW, "admin")
 
 
@@ -33,7 +26,7 @@ def admin(data_dir, cheap_hashes):
 ], ids=["one huge cell", "a value in the last column"])
 def test_a_hostile_upload_is_refused_on_the_data_page_naming_its_limit(data_dir, content, limit):
     commit_files(ROOT / "tests" / "files" / "clean" / "participants.csv")
-    before = store_snapshot(data_dir)
+    before = snapshot(data_dir / "store")
     at = session_of(ADMIN)
     at.switch_page("pages/data.py").run()
     assert limits_sentence() in texts(at.caption)
@@ -44,4 +37,4 @@ def test_a_hostile_upload_is_refused_on_the_data_page_naming_its_limit(data_dir,
     assert len(problems) == 1 and limit_text(limit) in problems["masalah"].iloc[0]
     assert problems["yang diterima"].iloc[0] == limit.advice["id"]
     assert not [b for b in at.button if b.key == "data_simpan"]
-    assert store_snapshot(data_dir) == before and current_version_id(open_store()) == "0001"
+    assert snapshot(data_dir / "store") == before and current_version_id(open_store()) == "0001"

@@ -29,22 +29,11 @@ from lib.importer import (
 )
 from lib.loading import DataError
 from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, TABLES
-from tests.test_templates import assert_same_table
+from tests.support.store import snapshot
+from tests.support.uploads import assert_same_table, upload
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 1, 31)
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != S.LOCK}
-
-
-def upload(dataset, tables=TABLES, extension="csv") -> dict[str, bytes]:
-    """The tables of ``dataset`` as the files staff would upload."""
-    writer = T.template_csv if extension == "csv" else T.template_xlsx
-    return {T.template_filename(t, extension): writer(t, dataset.reference, rows=dataset.table(t))
-            for t in tables}
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import contextlib
 import io
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,22 +22,18 @@ from streamlit.testing.v1 import AppTest
 from lib import figures, fmt
 from lib import filters as flt
 from lib.accounts import Account
-from lib.demo import DEMO_DIR
 from lib.filters import Filters, filtered
-from lib.indicators import indicator_table
-from lib.loading import load_folder
 from lib.measures import BY_NAME, MEASURES
-from lib.privacy import Rules, hidden_reasons
-from lib.schema import load_reference
+from lib.privacy import hidden_reasons
 from lib.texts import text
 from pages import auth
 from pages.edge import page as edge_page
 from pages.edge import sidebar
-from tests.conftest import install_secret, keep_download_callables, prepare_for_tests
-from tests.test_filters import STATUS
+from tests.conftest import keep_download_callables
+from tests.support.filters import STATUS
+from tests.support.pages import ROOT, RULES, SCENARIOS, SMALL_VILLAGE, charts_of, expected, metrics, run
 
-ROOT = Path(__file__).resolve().parent.parent
-RULES = Rules(k=5, b=5)
+pytestmark = pytest.mark.usefixtures("pages_on_demo")
 PAGES = {
     "pages/ringkasan.py": "Ringkasan",
     "pages/desa.py": "Desa",
@@ -50,48 +45,7 @@ PAGES = {
 }
 FIGURES = ("plotly_chart", "metric", "arrow_data_frame", "download_button")
 KAB_VILLAGES = ("Kandangan", "Pare", "Gurah", "Wonojoyo", "Ngasem", "Ngadiluwih", "Keras", "Grogol", "Wates")
-# URL query parameters of each filter state the pages are run with, and the Filters they mean.
-SMALL_VILLAGE = "Wonojoyo"
-ONE_YEAR = 2020
-SCENARIOS = {
-    "default": ({}, Filters()),
-    "village": ({"desa": SMALL_VILLAGE}, Filters.of(village=SMALL_VILLAGE)),
-    "group": ({"desa": "Kabupaten Kediri"}, Filters.of(village="Kabupaten Kediri")),
-    "year": ({"tahun": str(ONE_YEAR)}, Filters.of(year=ONE_YEAR)),
-    "period": ({"tahun": "2021-2025"}, Filters.of(year="2021-2025")),
-    "empty": ({"desa": "Kandangan", "program": "Konveksi"}, Filters.of(village="Kandangan", program="Konveksi")),
-}
 EMPTY_WORDS = text("empty", "id")
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return prepare_for_tests(load_folder(DEMO_DIR, load_reference(), label="demo", is_demo=True))
-
-
-@pytest.fixture(autouse=True)
-def settings(tmp_path, monkeypatch):
-    # An empty data folder: no imported version, so the bundled demo and reference are used, published
-    # with the tests' secret.
-    monkeypatch.setenv("DASBOR_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
-    monkeypatch.setenv("DASBOR_PRIVACY_B", "5")
-    install_secret(tmp_path)
-
-
-def run(page: str | None = None, **params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def expected(demo, filters: Filters, table: str, by=(), measures=()) -> pd.DataFrame:
-    return figures.published(indicator_table(filtered(demo, filters), table, list(by)), measures, RULES)
 
 
 def shown(pub: pd.DataFrame, measure: str, row: int = 0) -> str:
@@ -107,10 +61,6 @@ def tile_shown(pub: pd.DataFrame, measure: str, row: int = 0) -> str:
     return figures.TILE_HIDDEN["id"] if reason and reason != "small" else shown(pub, measure, row)
 
 
-def charts_of(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
 def chart_texts(at: AppTest) -> list[str]:
     return [str(t) for spec in charts_of(at) for trace in spec["data"] for t in trace.get("text") or []]
 
@@ -118,10 +68,6 @@ def chart_texts(at: AppTest) -> list[str]:
 def categories(trace: dict) -> list[str]:
     """The category axis of a bar trace (the other one is a typed array of heights)."""
     return next(trace[axis] for axis in ("x", "y") if isinstance(trace.get(axis), list))
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def no_figure(at: AppTest) -> bool:

@@ -20,29 +20,22 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from PIL import Image as PILImage
 from pypdf import PdfReader
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lib import fmt, report
 from lib.audit import DOWNLOAD, open_audit
-from lib.charts import hidden_text
-from lib.demo import DEMO_DIR
 from lib.figures import published
 from lib.filters import Filters, filtered
 from lib.indicators import indicator_table
 from lib.keys import DEMO_SECRET
-from lib.loading import load_folder
 from lib.measures import BY_NAME, label
-from lib.privacy import dimension_columns, hidden_reasons, publishable
-from lib.schema import load_reference
-from lib.texts import text, value_label
-from tests.conftest import TEST_RULES, TEST_SECRET, install_secret, prepare_for_tests
+from lib.privacy import hidden_reasons
+from lib.texts import text
+from tests.conftest import TEST_RULES, TEST_SECRET, install_secret
+from tests.support.report import blank_images, cell_text, expected_rows, pages_text, published_here, squeezed
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts" / "report"
@@ -59,38 +52,8 @@ STATES = {
 
 
 @pytest.fixture(scope="module")
-def demo():
-    return prepare_for_tests(load_folder(DEMO_DIR, load_reference(), label="demo", is_demo=True))
-
-
-@pytest.fixture(scope="module")
 def layers():
     return report.map_layers(ROOT / "data")
-
-
-def blank_png() -> bytes:
-    out = io.BytesIO()
-    PILImage.new("RGB", (90, 40), "white").save(out, format="PNG")
-    return out.getvalue()
-
-
-BLANK = blank_png()
-
-
-def blank_images(figures, each):
-    """Stands in for Kaleido: one blank picture per chart."""
-    for i, _ in enumerate(figures):
-        each(i)
-    return [BLANK] * len(figures)
-
-
-def pages_text(pdf: bytes) -> list[str]:
-    """Each page's text, whitespace collapsed to single spaces."""
-    return [re.sub(r"\s+", " ", page.extract_text() or "").strip() for page in PdfReader(io.BytesIO(pdf)).pages]
-
-
-def squeezed(words: str) -> str:
-    return re.sub(r"\s+", " ", words).strip()
 
 
 _BUILT: dict[tuple[str, str], bytes] = {}
@@ -103,46 +66,6 @@ def built(demo, layers, state: str, lang: str = "id") -> bytes:
             demo, STATES[state], TEST_RULES, lang=lang, department="Dinas Sosial Kabupaten Kediri", today=TODAY,
             layers=layers, images=blank_images)
     return _BUILT[(state, lang)]
-
-
-# --- what the screen shows, computed here without lib.report or lib.figures -----------------------------
-def published_here(demo, filters: Filters, table: str, by) -> pd.DataFrame:
-    raw = indicator_table(filtered(demo, filters), table, [str(b) for b in by])
-    return publishable(raw, dimension_columns(raw), TEST_RULES)
-
-
-def cell_text(value, name: str, reason: str, lang: str) -> str:
-    """One figure as the screen writes it: ``<5`` or the hidden word, else in the reader's format."""
-    if reason:
-        return hidden_text(reason, TEST_RULES.k, lang)
-    kind = BY_NAME[name].kind
-    if fmt.is_none(value) or not np.isfinite(float(value)):
-        return fmt.NONE
-    if kind in fmt.RATE_KINDS:  # as downloads hold it (one decimal), then written with the reader's mark
-        return fmt.decimal(round(float(value) * 100, 1), lang, 1) + "%"
-    return fmt.value(value, kind, lang)
-
-
-def dimension_text(value, lang: str = "id") -> str:
-    if fmt.is_none(value):
-        return ""
-    if isinstance(value, (int, np.integer)) or (isinstance(value, float) and float(value).is_integer()):
-        return str(int(value))
-    return value_label(value, lang)  # vocabulary in the reader's language, as every table writes it
-
-
-def expected_rows(demo, filters: Filters, spec, lang: str) -> list[str]:
-    """Each row of the figure's table as the report should print it, cells separated by one space."""
-    pub = published_here(demo, filters, spec.table, spec.by)
-    dims = dimension_columns(pub)
-    measures = [str(m) for m in spec.measures] if spec.measures else [c for c in pub.columns if c in BY_NAME]
-    reasons = hidden_reasons(pub)
-    rows = []
-    for i in range(len(pub)):
-        cells = [dimension_text(pub[d].iloc[i], lang) for d in dims]
-        cells += [cell_text(pub[m].iloc[i], m, reasons[m].iloc[i], lang) for m in measures]
-        rows.append(squeezed(" ".join(c for c in cells if c != "")))
-    return rows
 
 
 # --- the figures ------------------------------------------------------------------------------------------
@@ -279,6 +202,7 @@ def chromium():
     return CHROMIUM
 
 
+@pytest.mark.browser  # Kaleido starts Debian's Chromium
 def test_the_charts_are_the_pages_figures_drawn_by_chromium(demo, layers, chromium):
     pdf = report.build_report(demo, STATES["village"], TEST_RULES, department="Dinas Sosial Kabupaten Kediri",
                               today=TODAY, layers=layers)
@@ -297,6 +221,7 @@ def test_the_charts_are_the_pages_figures_drawn_by_chromium(demo, layers, chromi
                         str(ARTIFACTS / "laporan-pare")], check=True, timeout=120)
 
 
+@pytest.mark.browser  # Kaleido starts Debian's Chromium
 def test_charts_are_drawn_even_where_an_event_loop_is_running(chromium):
     # A browser test driving Playwright runs an event loop in pytest's thread; so may any caller.
     figure = go.Figure(go.Bar(x=["Pare"], y=[10]))
@@ -311,23 +236,11 @@ def test_charts_are_drawn_even_where_an_event_loop_is_running(chromium):
 
 
 # --- the report page ---------------------------------------------------------------------------------------
-def test_the_report_page_makes_the_pdf_of_the_sidebar_filters(tmp_path, monkeypatch, demo):
-    monkeypatch.setenv("DASBOR_DATA_DIR", str(tmp_path))  # no imported version: the bundled demo, the tests' secret
+def test_the_report_page_makes_the_pdf_of_the_sidebar_filters(pages_on_demo, served, monkeypatch, demo):
+    # pages_on_demo: no imported version, so the bundled demo, published with the tests' secret. served: every
+    # run starts out of a first run's mode, whose rerun through the entry point would drop the button's click.
     monkeypatch.delenv("DASBOR_DATABASE_URL", raising=False)
-    monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
-    monkeypatch.setenv("DASBOR_PRIVACY_B", "5")
-    install_secret(tmp_path)
     monkeypatch.setattr(report, "chart_images", blank_images)
-    # AppTest makes every run a first run of the process, whose page asks for one rerun through the entry
-    # point (pages.edge.page.through_entrypoint), which would drop the button's click. A server leaves
-    # that first-run mode once per process; here every run starts out of it.
-    original = PagesManager.__init__
-
-    def out_of_first_run_mode(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", out_of_first_run_mode)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
     at.query_params["tahun"] = "2022"
     at.query_params["desa"] = "Pare"

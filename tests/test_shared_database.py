@@ -22,7 +22,7 @@ from lib import store as S
 from lib.audit import open_audit
 from lib.importer import EXIT_BUSY, EXIT_OK
 from tests.postgres import POSTGRES, Backend
-from tests.test_importer import upload
+from tests.support.uploads import upload
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-01-31"

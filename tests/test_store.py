@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,9 +18,7 @@ import pytest
 from lib import backend as B
 from lib import store as S
 from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, TABLES, dtypes
-
-DATABASE_TABLES = {"store_versions": "id", "store_tables": "version, name", "store_history": "seq"}
-
+from tests.support.store import snapshot
 
 def frames_of(dataset, participants_rows: int | None = None) -> dict:
     """The three tables of ``dataset``; optionally only the first participants rows."""
@@ -29,17 +26,6 @@ def frames_of(dataset, participants_rows: int | None = None) -> dict:
     if participants_rows is not None:
         frames[PARTICIPANTS] = frames[PARTICIPANTS].head(participants_rows).reset_index(drop=True)
     return frames
-
-
-def snapshot(store: S.Store | S.DatabaseStore | Path) -> dict:
-    """Everything the store holds: every file (except the lock file) -> its bytes, or every row of its tables."""
-    if isinstance(store, S.DatabaseStore):
-        with B.connect(store.url) as db:
-            return {table: [tuple(row) for row in db.execute(f"SELECT * FROM {table} ORDER BY {order}")]
-                    for table, order in DATABASE_TABLES.items()}
-    root = store.root if isinstance(store, S.Store) else store
-    return {str(p.relative_to(root)): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.name != S.LOCK}
 
 
 def fresh_handle(store):

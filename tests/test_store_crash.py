@@ -22,7 +22,7 @@ from lib import backend as B
 from lib import store as S
 from lib.schema import PARTICIPANTS, TABLES, load_reference
 from tests.postgres import BACKENDS, FILES, POSTGRES
-from tests.test_store import snapshot as store_snapshot
+from tests.support.store import snapshot as store_snapshot
 
 OLD_FILES, NEW_FILES = ["lama.xlsx"], ["baru.xlsx"]
 STEPS = {

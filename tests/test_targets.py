@@ -28,9 +28,9 @@ from lib.measures import BY_NAME
 from lib.privacy import SMALL, Rules, key_column, publishable
 from lib.schema import TARGET_INDICATORS, TARGETS, Targets, load_reference, typed_frame
 from lib.texts import text
-from tests.conftest import ROOT, install_secret, prepare_for_tests
-from tests.test_auth_pages import ADMIN, ADMIN_PW, add_account, session_of
-from tests.test_importer import upload
+from tests.conftest import ROOT
+from tests.support.accounts import ADMIN, ADMIN_PW, add_account, session_of
+from tests.support.uploads import upload
 
 RULES = Rules(k=5, b=5)
 REFERENCE = load_reference()
@@ -379,20 +379,6 @@ def test_the_demo_targets_read_like_a_renstra():
 
 
 # --- the Overview page ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def demo():
-    return prepare_for_tests(load_folder(DEMO_DIR, REFERENCE, label="demo", is_demo=True))
-
-
-@pytest.fixture
-def page_data(tmp_path, monkeypatch):
-    monkeypatch.setenv("DASBOR_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("DASBOR_PRIVACY_K", "5")
-    monkeypatch.setenv("DASBOR_PRIVACY_B", "5")
-    install_secret(tmp_path)
-    return tmp_path
-
-
 def run(**params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     for key, value in params.items():
@@ -426,7 +412,7 @@ def target_trace(at: AppTest) -> dict | None:
     ({"tahun": "2023"}, Filters.of(year=2023)),
     ({"tahun": "2021-2025", "program": "Konveksi"}, Filters.of(year="2021-2025", program="Konveksi")),
 ])
-def test_ringkasan_shows_the_targets_that_apply_with_their_published_achievement(page_data, demo, params, filters):
+def test_ringkasan_shows_the_targets_that_apply_with_their_published_achievement(pages_on_demo, demo, params, filters):
     at = run(**params)
     achieved = expected_achievement(demo, filters)
     assert not achieved.empty
@@ -447,7 +433,7 @@ def test_ringkasan_shows_the_targets_that_apply_with_their_published_achievement
     assert not any(str(t).strip() in {"1", "2", "3", "4"} for t in line.get("text") or [])
 
 
-def test_a_hidden_realised_figure_shows_hidden_on_the_page(page_data, demo):
+def test_a_hidden_realised_figure_shows_hidden_on_the_page(pages_on_demo, demo):
     at = run(desa="Pare")
     achieved = expected_achievement(demo, Filters.of(village="Pare"))
     hidden = achieved[achieved["status"] == T.HIDDEN]
@@ -460,14 +446,14 @@ def test_a_hidden_realised_figure_shows_hidden_on_the_page(page_data, demo):
 
 @pytest.mark.parametrize("params", [{"desa": "Kabupaten Kediri"}, {"peran": "WPS"},
                                     {"penyelenggara": "UPT RSBKW Kediri"}])
-def test_filters_no_target_is_set_for_say_so_and_draw_no_target(page_data, params):
+def test_filters_no_target_is_set_for_say_so_and_draw_no_target(pages_on_demo, params):
     at = run(**params)
     assert target_table(at) is None and target_trace(at) is None
     assert text("targets_none", "id") in [i.value for i in at.info]
     assert not any("Target " in (m.proto.help or "") for m in at.metric)
 
 
-def test_the_trend_draws_the_targets_of_the_measure_it_shows(page_data, demo):
+def test_the_trend_draws_the_targets_of_the_measure_it_shows(pages_on_demo, demo):
     at = run()
     at.selectbox(key="ringkasan_tren_ukuran").set_value("relapse_rate").run()
     achieved = expected_achievement(demo, Filters())
@@ -480,7 +466,7 @@ def test_the_trend_draws_the_targets_of_the_measure_it_shows(page_data, demo):
     assert target_trace(at) is None  # no target is set for the migrant share
 
 
-def test_the_target_table_in_english_and_its_downloads(page_data):
+def test_the_target_table_in_english_and_its_downloads(pages_on_demo):
     at = run(bahasa="en")
     table = target_table(at)
     assert list(table.columns)[:6] == ["Year", "Indicator", "Target", "Realised", "Achievement", "Rating"]
@@ -489,8 +475,8 @@ def test_the_target_table_in_english_and_its_downloads(page_data):
     assert {"ringkasan_target_csv", "ringkasan_target_xlsx"} <= keys
 
 
-def test_a_department_without_targets_sees_no_targets_section(page_data):
-    demo_copy = page_data / "demo"
+def test_a_department_without_targets_sees_no_targets_section(pages_on_demo):
+    demo_copy = pages_on_demo / "demo"
     demo_copy.mkdir()
     for name in ("participants", "outcomes", "budget"):
         (demo_copy / f"{name}.csv").write_bytes((DEMO_DIR / f"{name}.csv").read_bytes())
@@ -499,7 +485,7 @@ def test_a_department_without_targets_sees_no_targets_section(page_data):
     assert target_trace(at) is None and target_table(at) is None
 
 
-def test_panduan_says_how_targets_are_read(page_data):
+def test_panduan_says_how_targets_are_read(pages_on_demo):
     at = run()
     at.switch_page("pages/panduan.py").run()
     words = " ".join(m.value for m in at.markdown)
@@ -510,17 +496,7 @@ def test_panduan_says_how_targets_are_read(page_data):
     assert "(2 × target − realised) ÷ target" in " ".join(m.value for m in at.markdown)
 
 
-def test_targets_are_imported_on_the_data_page_and_shown_from_the_new_version(page_data, monkeypatch):
-    from streamlit.runtime.pages_manager import PagesManager
-
-    # As on a served dashboard (tests.test_auth_pages.served): a rerun runs through the entry point.
-    fresh_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        fresh_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+def test_targets_are_imported_on_the_data_page_and_shown_from_the_new_version(pages_on_demo, served):
     add_account(ADMIN, ADMIN_PW, "admin")
     tables = [(f"{t}.csv", (DEMO_DIR / f"{t}.csv").read_bytes(), "text/csv") for t in ("participants", "outcomes",
                                                                                           "budget")]
@@ -551,7 +527,7 @@ def report_text(demo, filters: Filters, **options) -> str:
     from pypdf import PdfReader
 
     from lib import report
-    from tests.test_report import blank_images
+    from tests.support.report import blank_images
 
     pdf = report.build_report(demo, filters, RULES, today=TODAY, images=blank_images, **options)
     return " ".join(re.sub(r"\s+", " ", page.extract_text() or "") for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -569,7 +545,7 @@ def test_the_report_prints_the_targets_that_apply_as_the_overview_shows_them(dem
     assert "2023 Peserta 10 " in pare and "2023 Peserta 100 " not in pare
 
 
-def test_a_village_limited_viewer_sees_the_targets_of_their_village(page_data, demo, monkeypatch):
+def test_a_village_limited_viewer_sees_the_targets_of_their_village(pages_on_demo, demo, monkeypatch):
     from lib.accounts import Account
     from lib.filters import scoped
     from pages import auth

@@ -29,16 +29,9 @@ from lib.schema import (
     load_reference,
     typed_frame,
 )
+from tests.support.uploads import assert_same_table
 
 TODAY = dt.date(2026, 1, 31)
-
-
-def assert_same_table(got: pd.DataFrame, expected: pd.DataFrame) -> None:
-    """Equal frames and dtypes; the open vocabularies' category order is inferred, so it is not compared."""
-    def sorted_open(frame):
-        return frame.assign(**{c: frame[c].cat.reorder_categories(sorted(frame[c].cat.categories))
-                               for c in (Participants.origin_regency, Participants.origin_province) if c in frame})
-    pd.testing.assert_frame_equal(sorted_open(got), sorted_open(expected))
 
 
 def aliases(table):

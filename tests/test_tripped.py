@@ -15,7 +15,9 @@ from lib.demo import DEMO_DIR
 from lib.filters import Filters
 from lib.indicators import UNATTRIBUTED
 from lib.privacy import hidden_reasons
-from tests.test_pages import SCENARIOS, charts_of, demo, expected, metrics, run, settings  # noqa: F401
+from tests.support.pages import SCENARIOS, charts_of, expected, metrics, run
+
+pytestmark = pytest.mark.usefixtures("pages_on_demo")  # the pages show the demo data (tests/conftest.py)
 
 BUDGET_FILTERS = ["default", "group", "year", "period", "village"]
 
@@ -178,7 +180,7 @@ def test_the_first_page_by_its_name_opens_it_with_its_filters():
 
 # --- 10. one village filtered: its profile shows -------------------------------------------------
 def test_one_village_filtered_preselects_its_profile():
-    from tests.test_pages import SMALL_VILLAGE
+    from tests.support.pages import SMALL_VILLAGE
 
     at = run("pages/desa.py", desa=SMALL_VILLAGE)
     assert at.selectbox(key="profil_desa").value == SMALL_VILLAGE
@@ -248,7 +250,7 @@ def test_the_table_toolbar_offers_no_export(monkeypatch):
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime.app_session import _populate_config_msg
 
-    from tests.test_pages import ROOT
+    from tests.support.pages import ROOT
 
     # The dashboard's settings, as `streamlit run` reads them from the repository root.
     monkeypatch.chdir(ROOT)
@@ -264,7 +266,7 @@ def test_the_table_toolbar_offers_no_export(monkeypatch):
 
 # --- 16. a developer's first hour ----------------------------------------------------------------
 def test_every_hypothesis_test_has_no_deadline():
-    from tests.test_pages import ROOT
+    from tests.support.pages import ROOT
 
     missing = []
     for path in sorted((ROOT / "tests").rglob("*.py")):
@@ -313,7 +315,7 @@ def test_ctrl_c_in_dev_test_leaves_no_server_running(tmp_path):
     import sys
     import time
 
-    from tests.test_pages import ROOT
+    from tests.support.pages import ROOT
 
     (tmp_path / "test_server.py").write_text(SERVER_TEST, encoding="utf-8")
     pid_file = tmp_path / "server.pid"

@@ -29,7 +29,7 @@ from lib.privacy import Rules
 from lib.schema import load_reference
 from tests.e2e import ROOT, WAIT_MS, full_page_screenshot, open_app, settle
 from tests.e2e.conftest import K
-from tests.test_report import expected_rows, pages_text
+from tests.support.report import expected_rows, pages_text
 
 pytestmark = pytest.mark.browser
 
