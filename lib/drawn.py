@@ -17,8 +17,9 @@ import plotly.graph_objects as go
 import pyarrow as pa
 
 from lib import charts
+from lib.alt_text import chart_summary
 from lib.figures import FigureSpec, MapLayers, chart_figure, drawn_measures, hidden_caption, screen_table
-from lib.privacy import Rules
+from lib.privacy import Rules, dimension_columns
 
 Overlay = Callable[[go.Figure, str], go.Figure]
 
@@ -26,12 +27,14 @@ Overlay = Callable[[go.Figure, str], go.Figure]
 @dataclass(frozen=True)
 class Drawn:
     """One figure, ready to send: the captioned chart (None for a table-only figure), its Plotly config,
-    the note under it when it hides a figure, and its table in the reader's format as Arrow."""
+    the note under it when it hides a figure, its table in the reader's format as Arrow, and the chart's
+    text alternative (one sentence from the published figures, ``lib.alt_text``)."""
 
     figure: go.Figure | None
     config: dict
     note: str | None
     table: pa.Table
+    alt: str | None = None
 
 
 def arrow_table(frame: pd.DataFrame) -> pa.Table:
@@ -49,11 +52,12 @@ def drawn(pub: pd.DataFrame, spec: FigureSpec, shown: str, rules: Rules, lang: s
     saved image; ``overlay(figure, shown)`` adds to the chart (a trend's targets).
     """
     figure = chart_figure(pub, spec, shown, rules, lang, layers)
-    note = None
+    note = alt = None
     if figure is not None:
+        alt = chart_summary(pub, dimension_columns(pub), shown, title, lang)
         if overlay is not None:
             figure = overlay(figure, shown)
         figure = charts.captioned(figure, title, described, day, lang)
         note = hidden_caption(pub, drawn_measures(spec, shown), rules, lang)
     return Drawn(figure, charts.image_config(title, filters_label, day), note,
-                 arrow_table(screen_table(pub, rules, lang)))
+                 arrow_table(screen_table(pub, rules, lang)), alt)

@@ -25,8 +25,9 @@ The functions taking a View read nothing else: no session state, no settings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -50,10 +51,11 @@ from lib.schema import (
 )
 from pages.edge.view import DataKey, View
 
+T = TypeVar("T")
 BASEMAP_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "basemap_indonesia.csv"
 # How the caches key the view's frozen values: by their repr (exact, a few microseconds), where Streamlit's
 # own hashing walks each dataclass field by field (up to a millisecond per argument, on every call).
-BY_REPR = {Rules: repr, Scope: repr, Filters: repr, figures.FigureSpec: repr}
+BY_REPR = {Rules: repr, Scope: repr, Filters: repr, figures.FigureSpec: repr, figures.TilesSpec: repr}
 
 
 def reference_file(folder: Path) -> Path:
@@ -131,6 +133,22 @@ def drawn_figure(data: DataKey, rules: Rules, scope: Scope, filters: Filters, sp
     layers = figures.MapLayers(coordinates(data.folder), basemap()) if spec.chart.kind == "map" else None
     return drawn(pub, spec, shown, rules, lang, title=title, described="; ".join(filters.describe(lang)),
                  filters_label=filters.label(lang), day=today, layers=layers, overlay=_overlay if overlaid else None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024, hash_funcs=BY_REPR)
+def _of_view(data: DataKey, rules: Rules, scope: Scope, filters: Filters, lang: str, today: dt.date, what: str,
+             args: tuple, _make: Callable[[], T]) -> T:
+    return _make()
+
+
+def of_view(view: View, what: str, args: tuple, make: Callable[[], T]) -> T:
+    """``make()``, kept per view (data, rules, scope, filters, language, day) and ``what`` and ``args``.
+
+    ``make`` must depend on the view and ``args`` alone (e.g. a row of tiles and
+    the measures' target notes): every session with the same view gets the same
+    object, which nobody changes.
+    """
+    return _of_view(view.data, view.rules, view.scope, view.filters, view.lang, view.today, what, args, make)
 
 
 # --- what pages ask, through their View --------------------------------------------------------

@@ -42,7 +42,9 @@ def show_figure(view: View, spec: FigureSpec, overlay: Overlay | None = None,
         drawn = cache.figure_drawn(view, spec, shown, title, overlay)
         if drawn.figure is not None:
             # A saved image carries the title, the filters and the day, and is named after them.
-            st.plotly_chart(drawn.figure, key=f"{spec.key}_grafik", config=drawn.config, width="stretch")
+            # The text alternative is the chart's accessible name: what a screen reader says of it.
+            st.plotly_chart(drawn.figure, key=f"{spec.key}_grafik", config=drawn.config, width="stretch",
+                            alt=drawn.alt)
             if drawn.note:
                 st.caption(drawn.note)
             with st.expander(view.tr("table"), icon=":material/table:"):
