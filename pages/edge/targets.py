@@ -25,19 +25,27 @@ KEY = "ringkasan_target"  # the container of the table; its widgets are <KEY>_ta
 def achievement(view: View) -> pd.DataFrame:
     """The targets that apply to the view's filters, each against its year's published figure (``lib.targets``)."""
     dataset = cache.source(view)
-    return targets.achievement_of(dataset.targets, view.filters, dataset.reference,
-                                  lambda measures: cache.published(view, Table.SUMMARY, (Dim.YEAR,), measures),
-                                  view.scope)
+    return cache.of_view(view, "achievement", (), lambda: targets.achievement_of(
+        dataset.targets, view.filters, dataset.reference,
+        lambda measures: cache.published(view, Table.SUMMARY, (Dim.YEAR,), measures), view.scope))
 
 
 def tile_notes(view: View, achieved: pd.DataFrame, measures: Sequence[str]) -> dict[str, str]:
     """measure -> what its headline tile says of its target, for the tiles that have one."""
-    return targets.tile_notes(achieved, measures, view.rules, view.lang)
+    return cache.of_view(view, "tile_notes", tuple(measures),
+                         lambda: targets.tile_notes(achieved, measures, view.rules, view.lang))
 
 
 def target_line(view: View, achieved: pd.DataFrame) -> Callable[[go.Figure, str], go.Figure]:
     """What draws the shown measure's targets on a chart by year (``pages.edge.figures.show_figure``'s overlay)."""
     return lambda figure, measure: targets.with_targets(figure, achieved, measure, view.lang)
+
+
+def _styled(achieved: pd.DataFrame, view: View):
+    """The table "Target dan capaian" as shown: each rating cell tinted, its word beside it."""
+    screen = targets.screen_table(achieved, view.rules, view.lang)
+    rating = screen.columns[5]
+    return screen.style.apply(lambda _: targets.rating_styles(achieved), subset=[rating], axis=0)
 
 
 def show_table(view: View, achieved: pd.DataFrame) -> None:
@@ -50,9 +58,7 @@ def show_table(view: View, achieved: pd.DataFrame) -> None:
         if achieved.empty:
             st.info(view.tr("targets_none"), icon=":material/flag:")
             return
-        screen = targets.screen_table(achieved, view.rules, view.lang)
-        rating = screen.columns[5]
-        styled = screen.style.apply(lambda _: targets.rating_styles(achieved), subset=[rating], axis=0)
+        styled = cache.of_view(view, "targets_table", (), lambda: _styled(achieved, view))
         st.dataframe(styled, hide_index=True, width="stretch", key=f"{KEY}_tabel")
         st.caption(view.tr("targets_caption"))
         context = (view.tr("data_in_use", label=cache.source(view).label),
