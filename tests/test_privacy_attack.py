@@ -31,13 +31,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.demo import DEMO_DIR, demo_tables, write_demo
+from lib.demo import demo_tables, write_demo
 from lib.filters import Filters, filtered, offers
 from lib.indicators import indicator_table
 from lib.keys import KEY_MODULUS
 from lib.loading import load_folder
 from lib.measures import BY_NAME
-from lib.privacy import KEY_SUFFIX, Rules, dimension_columns, hidden_reasons, key_column, publishable
+from lib.privacy import Rules, dimension_columns, hidden_reasons, key_column, publishable
 from lib.schema import load_reference
 from tests.conftest import prepare_for_tests
 
@@ -207,11 +207,6 @@ def _derived_counts_are_published(pub, reasons, state, view) -> list[str]:
         if len(bad):
             out.append(f"state {state} {view} {c}: derived {bad[:3]}")
     return out
-
-
-@pytest.fixture(scope="module")
-def demo():
-    return prepare_for_tests(load_folder(DEMO_DIR, load_reference(), label="demo", is_demo=True))
 
 
 @pytest.fixture(scope="module")
