@@ -10,7 +10,7 @@ a table or a download any other way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,10 +18,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import charts, export, fmt, privacy
-from lib.indicators import year_on_year
 from lib.measures import BY_NAME, label, measure
+from lib.periods import FigureChange
 from lib.privacy import Rules
-from lib.schema import Participants
 from lib.texts import text
 
 ChartKind = Literal["bar", "grouped", "stacked", "funnel", "map", "table"]
@@ -69,7 +68,7 @@ class FigureSpec:
 
 @dataclass(frozen=True)
 class TilesSpec:
-    """A row of headline tiles: each measure of ``table`` over the filters, with its change from the year before."""
+    """A row of headline tiles: each measure of ``table`` over the filters, with its change from the previous period."""
 
     key: str
     measures: tuple[str, ...]
@@ -238,23 +237,17 @@ def help_words(name: str, lang: str = "id") -> str:
     return m.help_en if lang == "en" else m.help_id
 
 
-def tiles(total: pd.DataFrame, by_year: pd.DataFrame, spec: TilesSpec, rules: Rules, lang: str = "id") -> list[Tile]:
-    """The tiles of ``spec`` from its one-row published table ``total`` and the same table by year.
+def tiles(total: pd.DataFrame, spec: TilesSpec, rules: Rules, lang: str = "id",
+          changes: Mapping[str, FigureChange] | None = None) -> list[Tile]:
+    """The tiles of ``spec`` from its one-row published table ``total``, each with its change (``lib.periods``).
 
-    A change is the difference of the last two published years; a shortened
-    value keeps its full form in the help.
+    A shortened value keeps its full form in the help.
     """
-    years = by_year[Participants.year].astype("int64").sort_values().tolist()
     out = []
     for name in spec.measures:
-        kind = measure(name).kind
-        words, delta, description = help_words(name, lang), None, None
-        if len(years) >= 2:
-            _, _, change = year_on_year(by_year, name)
-            delta = fmt.change(change, kind, lang)
-            if delta is not None:
-                description = text("versus", lang, year=years[-2])
-                words += "\n\n" + text("yoy_help", lang, latest=years[-1], before=years[-2])
+        change = (changes or {}).get(name)
+        words = help_words(name, lang) + (f"\n\n{change.help}" if change else "")
+        delta, description = (change.delta, change.description) if change else (None, None)
         reasons = privacy.hidden_reasons(total)
         code = str(reasons[name].iloc[0]) if name in reasons and reasons[name].iloc[0] else ""
         if code and code != privacy.SMALL:

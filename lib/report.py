@@ -106,13 +106,12 @@ from lib.loading import load_folder
 from lib.measures import label, measure
 from lib.names import Dim, Measure
 from lib.names import Table as T
+from lib.periods import Comparison, change_text, comparison
 from lib.prepare import prepared
 from lib.privacy import NOTE_SEPARATOR, Rules
 from lib.schema import (
     DEFAULT_REFERENCE_FILE,
-    PERIOD_LIST,
     Dataset,
-    Participants,
     load_reference,
 )
 from lib.texts import kind_label, text, value_label
@@ -364,45 +363,7 @@ class _Published:
         return published(raw, [str(m) for m in measures], self.rules)
 
 
-# --- the previous period ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Comparison:
-    """Two periods the headline compares: ``latest`` against ``before`` (a label and the filters of each)."""
-
-    latest: str
-    latest_filters: Filters
-    before: str
-    before_filters: Filters
-
-
-def comparison(dataset: Dataset, filters: Filters, by_year: pd.DataFrame) -> Comparison | None:
-    """What the headline's change compares, within the questions the filters may ask.
-
-    One year: that year against the year before. A named period: against the
-    named period just before it. Every year: the last year against the one
-    before (as the tiles on screen), the years read from ``by_year``, the
-    published summary by year. None when the data holds no previous period.
-    """
-    choice = filters.get(YEAR.name)
-    years = set(data_years(dataset))
-    if choice is None:
-        shown = sorted(int(y) for y in by_year[Participants.year].dropna().tolist()) if len(by_year) else []
-        if len(shown) < 2:
-            return None
-        latest, before = str(shown[-1]), str(shown[-2])
-        return Comparison(latest, filters.with_choice(YEAR.name, latest), before,
-                          filters.with_choice(YEAR.name, before))
-    periods = dataset.reference.named_groups(PERIOD_LIST)
-    current = next((p for p in periods if p.name == choice), None)
-    if current is None:  # one year
-        before = str(int(choice) - 1)
-        return Comparison(choice, filters, before, filters.with_choice(YEAR.name, before)) if before in years else None
-    first = min(int(y) for y in current.members)
-    earlier = [p for p in periods if max(int(y) for y in p.members) < first and set(p.members) & years]
-    if not earlier:
-        return None
-    previous = max(earlier, key=lambda p: max(int(y) for y in p.members))
-    return Comparison(choice, filters, previous.name, filters.with_choice(YEAR.name, previous.name))
+# --- the previous period: lib.periods (one rule for the tiles and this headline) -------------------
 
 
 def period_text(dataset: Dataset, filters: Filters, lang: str = "id") -> str:
@@ -550,19 +511,9 @@ def _shown(pub: pd.DataFrame, name: str, rules: Rules, lang: str) -> str:
     return metric_text(pub, name, rules, lang) if len(pub) else fmt.NONE
 
 
-def _published_value(pub: pd.DataFrame, name: str) -> float | None:
-    if pub.empty or privacy.hidden_reasons(pub)[name].iloc[0]:
-        return None
-    value = pub[name].iloc[0]
-    return None if fmt.is_none(value) else float(value)
-
-
 def _change(latest: pd.DataFrame, before: pd.DataFrame, name: str, lang: str) -> str:
     """The difference of two published figures, with its sign; a dash when either is hidden or has no value."""
-    a, b = _published_value(latest, name), _published_value(before, name)
-    if a is None or b is None:
-        return fmt.NONE
-    return fmt.change(a - b, measure(name).kind, lang) or fmt.NONE
+    return change_text(latest, before, name, lang) or fmt.NONE
 
 
 # --- chart images ------------------------------------------------------------------------------------

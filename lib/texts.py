@@ -91,6 +91,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "data_in_use": {"id": "Data yang dipakai: {label}", "en": "Data in use: {label}"},
     "active_filters": {"id": "Filter aktif: {filters}", "en": "Active filters: {filters}"},
+    # The filters live in the sidebar, which a phone folds behind an unlabelled "»" at the top left.
+    "filters_where": {"id": "Filter ada di menu samping: di ponsel, ketuk » di kiri atas",
+                      "en": "Filters are in the side menu: on a phone, tap » at the top left"},
     "empty": {
         "id": "Tidak ada data untuk pilihan filter ini. Ubah filter di samping atau tekan **Reset filter**.",
         "en": "There is no data for this filter selection. Change the filters on the side or press **Reset filters**.",
@@ -126,15 +129,44 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "none_note": {"id": "— berarti tidak ada nilai (penyebut 0).", "en": "— means no value (denominator 0)."},
     "versus": {"id": "dibanding {year}", "en": "vs {year}"},
-    "yoy_help": {
-        "id": "Perubahan: tahun {latest} dibanding {before}.",
-        "en": "Change: {latest} compared with {before}.",
+    # --- a figure's change from the previous period (lib.periods)
+    "change_years": {"id": "{latest} dibanding {before}", "en": "{latest} vs {before}"},
+    "change_every_year_help": {
+        "id": "Tanpa filter tahun, angka ini mencakup semua tahun; perubahannya membandingkan tahun terakhir "
+              "dengan tahun sebelumnya: {latest} dibanding {before}.",
+        "en": "With no year filter this figure covers every year; its change compares the last year with the "
+              "year before: {latest} vs {before}.",
+    },
+    "change_period_help": {
+        "id": "Perubahan: {latest} dibanding periode sebelumnya yang sama panjang ({before}).",
+        "en": "Change: {latest} compared with the previous period of the same length ({before}).",
+    },
+    "change_figures": {"id": "{latest}: {a}; {before}: {b}.", "en": "{latest}: {a}; {before}: {b}."},
+    "change_no_previous": {
+        "id": "Tidak ada periode sebelumnya dalam data untuk dibandingkan.",
+        "en": "The data holds no previous period to compare with.",
+    },
+    "change_hidden": {
+        "id": "Perubahan tidak dihitung: angka salah satu periode tidak ditampilkan untuk melindungi privasi, "
+              "dan perubahan hanya dihitung dari dua angka yang ditampilkan.",
+        "en": "No change is worked out: a figure of one of the periods is not shown, to protect privacy, and a "
+              "change is only ever the difference of two figures that are shown.",
+    },
+    "change_no_value": {
+        "id": "Perubahan tidak dihitung: salah satu periode tidak punya nilai untuk angka ini.",
+        "en": "No change is worked out: one of the periods has no value for this figure.",
+    },
+    "change_points": {
+        "id": "Perubahan tingkat ditulis dalam poin persentase.",
+        "en": "A rate's change is in percentage points.",
     },
     # --- Ringkasan
     "headline": {"id": "Angka utama", "en": "Headline figures"},
     "headline_caption": {
-        "id": "Jumlah atas seluruh tahun terpilih; panah menunjukkan perubahan tahun terakhir dibanding tahun sebelumnya.",
-        "en": "Totals over every selected year; the arrow shows the last year's change on the year before.",
+        "id": "Angka atas tahun atau periode terpilih; panah menunjukkan perubahan dari periode sebelumnya yang sama "
+              "panjang (tanpa filter tahun: tahun terakhir dibanding tahun sebelumnya).",
+        "en": "Figures over the year or period chosen; the arrow shows the change from the previous period of the same "
+              "length (with no year filter: the last year against the year before).",
     },
     "trend": {"id": "Tren menurut tahun", "en": "Trend by year"},
     # --- targets and achievement (capaian kinerja): lib.targets
@@ -468,6 +500,216 @@ TEXTS: dict[str, dict[str, str]] = {
                    "en": "; {hidden} of {total} values hidden to protect privacy"},
     "alt_more": {"id": "{n} lainnya", "en": "{n} more"},
     "alt_and": {"id": "dan", "en": "and"},
+    # --- Masuk (sign-in)
+    "masuk_title": {"id": "Masuk", "en": "Sign in"},
+    "masuk_intro": {
+        "id": "Dasbor ini memuat data orang yang rentan. Masuk dengan akun yang diberikan admin dinas; "
+              "setiap masuk, percobaan gagal dan unduhan dicatat.",
+        "en": "This dashboard holds data about vulnerable people. Sign in with the account the department's "
+              "admin gave you; every sign-in, failed attempt and download is recorded.",
+    },
+    "masuk_fill": {"id": "Isi nama pengguna dan kata sandi.", "en": "Fill in the user name and the password."},
+    "masuk_refused": {
+        "id": "Nama pengguna atau kata sandi salah, atau akun sementara terkunci karena terlalu banyak percobaan "
+              "yang gagal. Periksa lalu coba lagi nanti, atau minta admin membuka kuncinya.",
+        "en": "Wrong user name or password, or the account is locked for a while after too many failed "
+              "attempts. Check and try again later, or ask the admin to unlock it.",
+    },
+    "masuk_oidc_unknown": {
+        "id": "Akun **{email}** belum terdaftar di dasbor ini. Minta admin membuat akun dengan nama pengguna "
+              "persis alamat email ini, lalu muat ulang halaman.",
+        "en": "The account **{email}** is not registered in this dashboard. Ask the admin to make an account "
+              "whose user name is exactly this email address, then reload the page.",
+    },
+    "masuk_oidc_leave": {"id": "Keluar dari akun ini", "en": "Sign out of this account"},
+    "masuk_oidc_main": {"id": "Masuk dengan akun dinas", "en": "Sign in with the department's account"},
+    "masuk_oidc_with": {"id": "Masuk dengan {provider}", "en": "Sign in with {provider}"},
+    "masuk_oidc_broken": {
+        "id": "Masuk lewat penyedia identitas belum dapat dipakai: pengaturan [auth] di .streamlit/secrets.toml "
+              "tidak lengkap atau paket Authlib belum dipasang ({reason}).",
+        "en": "Signing in through the identity provider does not work yet: the [auth] settings in "
+              ".streamlit/secrets.toml are incomplete or the Authlib package is not installed ({reason}).",
+    },
+    "masuk_name": {"id": "Nama pengguna", "en": "User name"},
+    "masuk_password": {"id": "Kata sandi", "en": "Password"},
+    "masuk_submit": {"id": "Masuk", "en": "Sign in"},
+    "masuk_forgot": {"id": "Lupa kata sandi atau akun terkunci? Hubungi admin dasbor di dinas Anda.",
+                     "en": "Forgot your password, or is your account locked? Ask the dashboard's admin at your "
+                           "department."},
+    "masuk_demo": {"id": "Dasbor berjalan dalam mode demo: tidak perlu masuk.",
+                   "en": "The dashboard runs in demo mode: no sign-in is needed."},
+    # --- Audit
+    "audit_title": {"id": "Log audit", "en": "Audit log"},
+    "audit_caption": {
+        "id": "Setiap masuk (dan percobaan gagal), unduhan, impor, pengembalian versi dan perubahan akun dicatat "
+              "di sini. Log hanya dapat ditambah; tidak ada yang dapat mengubah atau menghapusnya.",
+        "en": "Every sign-in (and failed attempt), download, import, rollback and account change is recorded here. "
+              "The log can only be added to; no one can change or delete it.",
+    },
+    "audit_dates": {"id": "Tanggal (WIB)", "en": "Dates (WIB)"},
+    "audit_user": {"id": "Pengguna", "en": "User"},
+    "audit_action": {"id": "Aksi", "en": "Action"},
+    "audit_events": {"id": "{n} kejadian", "en": "{n} events"},
+    "audit_download": {"id": "Unduh {kind}", "en": "Download {kind}"},
+    "audit_file": {"id": "log-audit", "en": "audit-log"},
+    # --- Akun (accounts)
+    "akun_title": {"id": "Akun", "en": "Accounts"},
+    "akun_caption": {
+        "id": "Admin mengelola data, akun dan log audit untuk semua desa. Pembaca melihat halaman analisis; "
+              "pembaca yang dibatasi desa hanya melihat angka desanya. Semua perubahan dicatat di log audit.",
+        "en": "Admins manage the data, the accounts and the audit log for every village. Viewers see the analysis "
+              "pages; a viewer limited to villages sees only their figures. Every change is in the audit log.",
+    },
+    "akun_limit_help": {
+        "id": "Hanya untuk peran Pembaca; admin selalu melihat semua desa. Satu desa, satu kelompok desa, atau semua.",
+        "en": "For the Viewer role only; an admin always sees every village. One village, one group of villages, "
+              "or all.",
+    },
+    "akun_every_village": {"id": "Semua desa", "en": "Every village"},
+    "akun_group": {"id": "{name} (kelompok {n} desa)", "en": "{name} (group of {n} villages)"},
+    "akun_col_name": {"id": "Nama pengguna", "en": "User name"},
+    "akun_col_role": {"id": "Peran", "en": "Role"},
+    "akun_col_villages": {"id": "Desa", "en": "Villages"},
+    "akun_col_made": {"id": "Dibuat", "en": "Created"},
+    "akun_col_status": {"id": "Status", "en": "Status"},
+    "akun_locked_until": {"id": "terkunci sampai {moment}", "en": "locked until {moment}"},
+    "akun_active": {"id": "aktif", "en": "active"},
+    "akun_tab_create": {"id": "Buat akun", "en": "Create an account"},
+    "akun_tab_change": {"id": "Ubah akun", "en": "Change an account"},
+    "akun_name_help": {
+        "id": "3–64 karakter: huruf kecil, angka, titik, garis bawah, @ atau tanda hubung. Dengan login dinas "
+              "(single sign-on), isi alamat email pengguna.",
+        "en": "3–64 characters: lower-case letters, digits, dot, underscore, @ or hyphen. With the department's "
+              "single sign-on, the user's email address.",
+    },
+    "akun_password_help": {"id": "Minimal {n} karakter.", "en": "At least {n} characters."},
+    "akun_repeat": {"id": "Ulangi kata sandi", "en": "Repeat the password"},
+    "akun_role": {"id": "Peran", "en": "Role"},
+    "akun_limit": {"id": "Batas desa", "en": "Village limit"},
+    "akun_create": {"id": "Buat akun", "en": "Create the account"},
+    "akun_mismatch": {"id": "Kedua kata sandi tidak sama.", "en": "The two passwords differ."},
+    "akun_created": {"id": "Akun {name} dibuat.", "en": "Account {name} created."},
+    "akun_none": {"id": "Belum ada akun.", "en": "No account yet."},
+    "akun_pick": {"id": "Pilih akun", "en": "Choose an account"},
+    "akun_role_villages": {"id": "Peran dan desa", "en": "Role and villages"},
+    "akun_limit_pick": {"id": "— pilih batas desa —", "en": "— choose a village limit —"},
+    "akun_save_role": {"id": "Simpan peran dan desa", "en": "Save role and villages"},
+    "akun_limit_invalid": {
+        "id": "Batas desa akun ini ({villages}) bukan satu desa atau satu kelompok desa, sehingga akun ini tidak "
+              "melihat angka apa pun. Pilih satu desa, satu kelompok, atau semua desa.",
+        "en": "This account's village limit ({villages}) is neither one village nor one group of villages, so it "
+              "sees no figure at all. Choose one village, one group, or every village.",
+    },
+    "akun_limit_missing": {"id": "Pilih batas desa: satu desa, satu kelompok desa, atau semua desa.",
+                           "en": "Choose a village limit: one village, one group of villages, or every village."},
+    "akun_role_saved": {"id": "Peran dan desa {name} disimpan.", "en": "Role and villages of {name} saved."},
+    "akun_password_title": {"id": "Kata sandi", "en": "Password"},
+    "akun_new_password": {"id": "Kata sandi baru", "en": "New password"},
+    "akun_new_repeat": {"id": "Ulangi kata sandi baru", "en": "Repeat the new password"},
+    "akun_set_password": {"id": "Ganti kata sandi", "en": "Change the password"},
+    "akun_password_set": {"id": "Kata sandi {name} diganti.", "en": "Password of {name} changed."},
+    "akun_lock_title": {"id": "Kunci", "en": "Lock"},
+    "akun_locked": {"id": "Terkunci sampai {moment} karena terlalu banyak percobaan gagal.",
+                    "en": "Locked until {moment} after too many failed attempts."},
+    "akun_unlock": {"id": "Buka kunci", "en": "Unlock"},
+    "akun_unlocked": {"id": "Kunci akun {name} dibuka.", "en": "Account {name} unlocked."},
+    "akun_not_locked": {"id": "Akun ini tidak terkunci.", "en": "This account is not locked."},
+    "akun_delete_title": {"id": "Hapus akun", "en": "Delete the account"},
+    "akun_delete_self": {"id": "Akun Anda sendiri tidak dapat dihapus dari sini; minta admin lain.",
+                         "en": "Your own account cannot be deleted here; ask another admin."},
+    "akun_delete_sure": {"id": "Saya yakin ingin menghapus akun {name}", "en": "I am sure I want to delete {name}"},
+    "akun_delete": {"id": "Hapus akun", "en": "Delete the account"},
+    "akun_deleted": {"id": "Akun {name} dihapus.", "en": "Account {name} deleted."},
+    "role_admin": {"id": "Admin", "en": "Admin"},
+    "role_viewer": {"id": "Pembaca", "en": "Viewer"},
+    # --- Data (imports)
+    "data_title": {"id": "Data", "en": "Data"},
+    "data_demo": {
+        "id": "**Mode demo: data asli belum dapat diimpor.** Dasbor belum punya akun, sehingga siapa pun dapat "
+              "membukanya; karena itu hanya data demo sintetis yang ditampilkan. Buat akun admin dahulu di "
+              "server, lalu masuk sebagai admin untuk mengimpor data:",
+        "en": "**Demo mode: real data cannot be imported yet.** The dashboard has no account, so anyone can open "
+              "it; that is why only synthetic demo data is shown. First make an admin account on the server, "
+              "then sign in as that admin to import data:",
+    },
+    "data_none": {"id": "Belum ada data yang diimpor: halaman analisis memakai data demo sintetis.",
+                  "en": "No data imported yet: the analysis pages use the synthetic demo data."},
+    "data_in_use_version": {"id": "Data yang dipakai: **{version}**.", "en": "Data in use: **{version}**."},
+    "data_version": {"id": "versi {n} ({moment})", "en": "version {n} ({moment})"},
+    "data_errors": {
+        "id": "**{n} kesalahan** ditemukan. Tidak ada yang disimpan dan data yang dipakai tidak berubah. Perbaiki "
+              "berkas (lihat kolom *saran*), lalu unggah lagi.",
+        "en": "**{n} errors** found. Nothing was saved and the data in use is unchanged. Correct the files (see "
+              "the *suggestion* column), then upload them again.",
+    },
+    "data_errors_download": {"id": "Unduh daftar masalah (CSV)", "en": "Download the list of problems (CSV)"},
+    "data_errors_file": {"id": "masalah-impor.csv", "en": "import-problems.csv"},
+    "data_warnings": {"id": "**{n} peringatan**: tidak menghalangi impor, tetapi periksa dahulu.",
+                      "en": "**{n} warnings**: they do not stop the import, but check them first."},
+    "data_preview": {"id": "Pratinjau perubahan", "en": "Preview of the changes"},
+    "data_col_table": {"id": "Tabel", "en": "Table"},
+    "data_col_action": {"id": "Tindakan", "en": "Action"},
+    "data_col_before_rows": {"id": "Baris sebelum", "en": "Rows before"},
+    "data_col_after_rows": {"id": "Baris sesudah", "en": "Rows after"},
+    "data_col_added": {"id": "Ditambah", "en": "Added"},
+    "data_col_changed": {"id": "Diubah", "en": "Changed"},
+    "data_col_removed": {"id": "Dihapus", "en": "Removed"},
+    "data_col_measure": {"id": "Ukuran", "en": "Measure"},
+    "data_col_before": {"id": "Sebelum", "en": "Before"},
+    "data_col_after": {"id": "Sesudah", "en": "After"},
+    "data_templates": {"id": "1. Templat", "en": "1. Templates"},
+    "data_templates_intro": {
+        "id": "Isi templat dengan kode peserta samaran, tidak pernah nama, NIK, alamat atau nomor telepon. Judul "
+              "kolom boleh bahasa Indonesia atau Inggris; baris judul, baris jumlah dan baris kosong diabaikan.",
+        "en": "Fill the templates with pseudonymous participant codes, never names, NIK, addresses or phone "
+              "numbers. Column headers may be Indonesian or English; title rows, total rows and empty rows are "
+              "ignored.",
+    },
+    "data_template": {"id": "Templat {table} ({kind})", "en": "Template: {table} ({kind})"},
+    "data_import": {"id": "2. Impor", "en": "2. Import"},
+    "data_import_intro": {
+        "id": "Unggah satu atau beberapa berkas. Tabel yang diunggah menggantikan tabel yang sama di data yang "
+              "dipakai; tabel lain tetap. Tidak ada yang disimpan sebelum Anda menekan **Simpan**.",
+        "en": "Upload one or more files. A table uploaded replaces the same table of the data in use; other "
+              "tables stay. Nothing is saved before you press **Save**.",
+    },
+    "data_files": {"id": "Berkas data (CSV atau XLSX)", "en": "Data files (CSV or XLSX)"},
+    "data_already": {"id": "Berkas ini sudah disimpan. Unggah berkas lain untuk impor berikutnya.",
+                     "en": "These files are saved already. Upload other files for the next import."},
+    "data_checking": {"id": "Membaca dan memeriksa {n} berkas ...", "en": "Reading and checking {n} files ..."},
+    "data_changed_meanwhile": {
+        "id": "Data yang dipakai berubah sejak berkas ini diperiksa (impor atau pengembalian versi oleh admin "
+              "lain). Berkas sudah diperiksa ulang; lihat pratinjau baru di bawah, lalu tekan **Simpan** lagi.",
+        "en": "The data in use changed since these files were checked (an import or a rollback by another "
+              "admin). The files were checked again; see the new preview below, then press **Save** again.",
+    },
+    "data_save": {"id": "Simpan sebagai versi baru", "en": "Save as a new version"},
+    "data_saving": {"id": "Menyimpan ...", "en": "Saving ..."},
+    "data_save_again": {"id": "{reason} Tekan **Simpan** lagi setelah pratinjau diperbarui.",
+                        "en": "{reason} Press **Save** again once the preview is updated."},
+    "data_saved": {"id": "Versi {n} disimpan dan sekarang dipakai di semua halaman.",
+                   "en": "Version {n} saved, and now in use on every page."},
+    "data_versions": {"id": "3. Versi", "en": "3. Versions"},
+    "data_no_versions": {"id": "Belum ada versi.", "en": "No version yet."},
+    "data_col_version": {"id": "Versi", "en": "Version"},
+    "data_col_made": {"id": "Dibuat", "en": "Created"},
+    "data_col_by": {"id": "Oleh", "en": "By"},
+    "data_col_files": {"id": "Berkas", "en": "Files"},
+    "data_col_rows": {"id": "Baris {table}", "en": "Rows: {table}"},
+    "data_col_status": {"id": "Status", "en": "Status"},
+    "data_in_use_status": {"id": "dipakai", "en": "in use"},
+    "data_rollback": {"id": "Kembalikan versi lama", "en": "Go back to an earlier version"},
+    "data_rollback_pick": {"id": "Versi yang dipakai lagi", "en": "Version to use again"},
+    "data_version_short": {"id": "versi {n}", "en": "version {n}"},
+    "data_rollback_sure": {
+        "id": "Saya yakin: halaman analisis akan memakai versi {n}. Versi lain tetap tersimpan dan dapat dipilih "
+              "lagi.",
+        "en": "I am sure: the analysis pages will use version {n}. The other versions stay saved and can be "
+              "chosen again.",
+    },
+    "data_rollback_button": {"id": "Kembalikan", "en": "Go back"},
+    "data_rolled_back": {"id": "Versi {n} dipakai lagi di semua halaman.", "en": "Version {n} is in use again on "
+                                                                               "every page."},
 }
 
 # Measure kinds, as the guide names them.
@@ -488,6 +730,57 @@ TYPE_LABELS: dict[str, dict[str, str]] = {
     "date": {"id": "tanggal", "en": "date"},
     "number": {"id": "angka", "en": "number"},
 }
+
+# The audit log's actions, as the Audit page names them.
+AUDIT_ACTIONS: dict[str, dict[str, str]] = {
+    "login": {"id": "Masuk", "en": "Sign-in"},
+    "login_failed": {"id": "Gagal masuk", "en": "Failed sign-in"},
+    "logout": {"id": "Keluar", "en": "Sign-out"},
+    "download": {"id": "Unduh", "en": "Download"},
+    "import": {"id": "Impor data", "en": "Data import"},
+    "rollback": {"id": "Kembali ke versi lama", "en": "Back to an earlier version"},
+    "export": {"id": "Ekspor", "en": "Export"},
+    "backup": {"id": "Cadangan", "en": "Backup"},
+    "restore": {"id": "Pemulihan", "en": "Restore"},
+    "settings_change": {"id": "Ubah pengaturan", "en": "Settings change"},
+    "account_create": {"id": "Buat akun", "en": "Account created"},
+    "account_update": {"id": "Ubah akun", "en": "Account changed"},
+    "account_delete": {"id": "Hapus akun", "en": "Account deleted"},
+}
+
+# English readings of the words lib writes for the administration pages in Indonesian (tables of an import,
+# its preview and problem list, the audit log's columns); Indonesian shows the word itself.
+ADMIN_WORDS_EN: dict[str, str] = {
+    "peserta": "participants",
+    "hasil pemantauan": "follow-ups",
+    "hasil": "outcomes",
+    "anggaran": "budget",
+    "target": "targets",
+    "diganti": "replaced",
+    "tetap": "kept",
+    "Pendaftaran pelatihan": "Training enrollments",
+    "Peserta (orang)": "Participants (people)",
+    "Pemantauan hasil": "Follow-ups",
+    "Pagu anggaran": "Budget allocated",
+    "Realisasi anggaran": "Budget realised",
+    "jenis": "severity",
+    "berkas": "file",
+    "lembar": "sheet",
+    "tabel": "table",
+    "baris": "row",
+    "kolom": "column",
+    "nilai": "value",
+    "masalah": "problem",
+    "yang diterima": "accepted",
+    "saran": "suggestion",
+    "kesalahan": "error",
+    "peringatan": "warning",
+    "Waktu (UTC)": "Time (UTC)",
+    "Pengguna": "User",
+    "Aksi": "Action",
+    "Rincian": "Details",
+}
+
 
 # English readings of the data's vocabulary; Indonesian shows the value itself.
 VALUE_LABELS_EN: dict[str, str] = {
@@ -553,6 +846,18 @@ def value_label(value: object, lang: Lang | str = "id") -> str:
     """A data value as the reader sees it: itself in Indonesian, its English reading in English."""
     shown = str(value)
     return VALUE_LABELS_EN.get(shown, shown) if lang == "en" else shown
+
+
+def audit_action_label(action: str, lang: Lang | str = "id") -> str:
+    """An audit action code (``login``) as the Audit page names it in ``lang``; an unknown code as itself."""
+    words = AUDIT_ACTIONS.get(action)
+    return (words.get(lang) or words["id"]) if words else action
+
+
+def admin_word(word: object, lang: Lang | str = "id") -> str:
+    """A word lib writes for the administration pages (``peserta``, ``diganti``), in ``lang``."""
+    shown = str(word)
+    return ADMIN_WORDS_EN.get(shown, shown) if lang == "en" else shown
 
 
 def kind_label(kind: str, lang: Lang | str = "id") -> str:

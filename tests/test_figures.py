@@ -181,18 +181,27 @@ def test_a_chart_that_hides_a_figure_says_so(ready):
 
 # --- tiles ------------------------------------------------------------------------------------------------
 def test_tiles_show_the_published_figures_and_the_change_from_the_year_before(ready):
+    from lib import periods
+
     spec = TilesSpec("t", (Measure.PARTICIPANTS, Measure.ALLOCATED), columns=4)
     total = figures.published(indicator_table(ready, Table.SUMMARY, []), spec.measures, RULES)
     by_year = figures.published(indicator_table(ready, Table.SUMMARY, [Dim.YEAR]), spec.measures, RULES)
-    people, money = figures.tiles(total, by_year, spec, RULES, "id")
+    compared = periods.comparison(ready, Filters(), by_year)
+    latest, before = (figures.published(indicator_table(filtered(ready, f), Table.SUMMARY, []), spec.measures, RULES)
+                      for f in (compared.latest_filters, compared.before_filters))
+
+    def changes(lang):
+        return {m: periods.figure_change(compared, latest, before, m, RULES, lang) for m in spec.measures}
+
+    people, money = figures.tiles(total, spec, RULES, "id", changes("id"))
     assert people.label == "Peserta" and people.value == figures.metric_text(total, "participants", RULES)
     assert int(people.value) % RULES.b == 0
     assert people.delta is None  # 2022 counts fewer than k people: no change is worked out from it
-    assert money.delta == "-Rp 131 jt" and money.delta_description == "dibanding 2021"
+    assert money.delta == "-Rp 131 jt" and money.delta_description == "2022 dibanding 2021"
     assert "2022 dibanding 2021" in money.help and money.delta_color == "off"
     assert money.value == "Rp 148 jt" and "**Rp 148.000.000**" in money.help  # shortened in a row of four
-    english = figures.tiles(total, by_year, spec, RULES, "en")[0]
-    assert english.label == "Participants" and figures.tiles(total, by_year, spec, RULES, "en")[1].delta_description == "vs 2021"
+    english = figures.tiles(total, spec, RULES, "en", changes("en"))
+    assert english[0].label == "Participants" and english[1].delta_description == "2022 vs 2021"
 
 
 def test_a_hidden_tile_reads_as_the_table_does(ready):

@@ -345,3 +345,224 @@ def test_ctrl_c_in_dev_test_leaves_no_server_running(tmp_path):
     finally:
         if dev.poll() is None:
             os.killpg(dev.pid, signal.SIGKILL)
+
+
+# --- 7. each tile compares the chosen period with the one before it ---------------------------------------
+@pytest.mark.parametrize("year, compared", [
+    ("2022", ("2022", "2021", False)),
+    ("2021-2025", ("2021-2025", "2016-2020", False)),  # a named period: the one of its length before it
+    (None, ("2025", "2024", True)),                    # every year: the last year against the one before
+    ("2016-2020", None),                               # the data holds no named period before it
+    ("2015", None),                                    # the first year of the data
+])
+def test_the_previous_period_is_the_one_before_of_the_same_length(demo, year, compared):
+    from lib import periods
+
+    filters = Filters.of(year=year) if year else Filters()
+    found = periods.comparison(demo, filters, expected(demo, filters, "summary", ["year"]))
+    if compared is None:
+        assert found is None
+        return
+    assert (found.latest, found.before, found.every_year) == compared
+    assert found.before_filters == filters.with_choice("year", compared[1])
+
+
+def test_a_named_period_is_compared_only_with_one_of_its_length():
+    from lib import periods
+    from lib.schema import NamedGroup
+
+    def period(first: int, last: int) -> NamedGroup:
+        return NamedGroup(f"{first}-{last}", "RPJMD", tuple(str(y) for y in range(first, last + 1)))
+
+    plans = (period(2010, 2015), period(2016, 2020), period(2021, 2025), period(2023, 2025))
+    years = {str(y) for y in range(2010, 2026)}
+    assert periods.previous_named_period(plans, plans[2], years).name == "2016-2020"
+    assert periods.previous_named_period(plans, plans[1], years) is None  # 2010-2015 is six years long
+    assert periods.previous_named_period(plans, plans[3], years) is None  # no three-year period before 2023
+    assert periods.previous_named_period(plans, plans[2], {"2021"}) is None  # nothing of 2016-2020 in the data
+
+
+def test_a_change_is_the_difference_of_two_published_figures_in_people_points_and_rupiah(demo):
+    from lib import fmt, periods
+    from lib.texts import text
+    from tests.support.pages import RULES
+
+    latest, before = (expected(demo, Filters.of(year=y), "summary") for y in ("2022", "2021"))
+    compared = periods.Comparison("2022", Filters.of(year="2022"), "2021", Filters.of(year="2021"))
+    people = periods.figure_change(compared, latest, before, "participants", RULES, "id")
+    difference = latest["participants"].iloc[0] - before["participants"].iloc[0]
+    assert difference % RULES.b == 0  # two published counts: their difference reveals no small count
+    assert people.delta == fmt.change(difference, "count") and people.description == "dibanding 2021"
+    assert f"2022: {fmt.count(latest['participants'].iloc[0])}" in people.help
+    rate = periods.figure_change(compared, latest, before, "completion_rate", RULES, "id")
+    points = (latest["completion_rate"].iloc[0] - before["completion_rate"].iloc[0]) * 100
+    assert rate.delta.endswith(" poin") and rate.delta[1:].startswith(fmt.decimal(abs(points), "id", 1))
+    money = periods.figure_change(compared, latest, before, "realized_idr", RULES, "en")
+    assert money.delta.lstrip("+-±").startswith("Rp ") and money.description == "vs 2021"
+    alone = periods.figure_change(None, latest, latest, "participants", RULES, "id")
+    assert alone.delta is None and alone.help == text("change_no_previous", "id")
+
+
+def test_a_figure_hidden_on_either_side_shows_no_change_and_says_why(demo):
+    from lib import periods
+    from lib.texts import text
+    from tests.support.pages import RULES
+
+    for village in ("Wonojoyo", "Gurah", "Keras", "Grogol", "Wates"):
+        for year in range(2016, 2026):
+            now, then = (expected(demo, Filters.of(village=village, year=y), "summary") for y in (year, year - 1))
+            if now.empty or then.empty:
+                continue
+            hidden = [bool(hidden_reasons(t)["participants"].iloc[0]) for t in (now, then)]
+            if any(hidden):
+                compared = periods.Comparison(str(year), Filters(), str(year - 1), Filters())
+                change = periods.figure_change(compared, now, then, "participants", RULES, "en")
+                assert change.delta is None and change.description is None
+                assert text("change_hidden", "en") in change.help and "<5" in change.help
+                return
+    pytest.fail("the demo must hold a village and year whose count of people is hidden")
+
+
+@pytest.mark.parametrize("params, description", [
+    ({"tahun": "2022"}, "dibanding 2021"),
+    ({"tahun": "2021-2025"}, "dibanding 2016-2020"),
+    ({}, "2025 dibanding 2024"),
+])
+def test_every_tile_compares_with_the_previous_period(demo, params, description):
+    from lib import fmt
+    from lib.measures import BY_NAME
+    from lib.texts import text
+
+    at = run(**params)
+    tiles = {m.label: m for m in at.get("metric") if m.proto.label}
+    shown = [m for m in tiles.values() if m.proto.delta]
+    assert len(shown) >= 5, [(m.label, m.proto.delta) for m in tiles.values()]  # rates and money too, not only counts
+    assert all(m.proto.delta_description == description for m in shown)
+    assert any(m.proto.delta.endswith(" poin") for m in shown)  # a rate's change, in percentage points
+    assert any("Rp" in m.proto.delta for m in shown)
+    if not params:
+        assert all(text("change_every_year_help", "id", latest="2025", before="2024") in m.proto.help for m in shown)
+        filters = [Filters.of(year="2025"), Filters.of(year="2024")]
+    else:
+        filters = [Filters.of(year=params["tahun"]), Filters.of(year=description.split()[-1])]
+    latest, before = (expected(demo, f, "summary") for f in filters)
+    people = latest["participants"].iloc[0] - before["participants"].iloc[0]
+    assert tiles["Peserta"].proto.delta == fmt.change(people, BY_NAME["participants"].kind)
+
+
+# --- 15. a phone: tiles in reading order, short tick labels, a quiet chart toolbar ---------------------
+def test_the_headline_tiles_read_people_then_rates_then_money():
+    from lib import labels
+
+    order = ["Peserta", "Tingkat kelulusan", "Tingkat bekerja", "Tingkat kembali beroperasi", "Porsi pendatang",
+             "Pagu", "Realisasi", "Daya serap", "Biaya per peserta"]
+    # A phone stacks the columns of each row: the tiles' order in the page is the order a phone shows.
+    assert [m.label for m in run().get("metric")] == order
+    assert labels.tile_order(["allocated_idr", "working_rate", "participants", "median_income", "followed_up"]) == (
+        "participants", "followed_up", "working_rate", "allocated_idr", "median_income")
+    assert labels.tile_rows(["participants", "working_rate", "allocated_idr"], 2) == [
+        ("participants", "working_rate"), ("allocated_idr",)]
+
+
+@pytest.mark.parametrize("name, width, wrapped", [
+    ("Pare", 16, "Pare"),
+    ("Dinas Koperasi dan UMKM Kota Kediri", 16, "Dinas Koperasi<br>dan UMKM Kota…"),
+    ("Lembaga Pelatihan Kerja Swasta Nusantara", 12, "Lembaga<br>Pelatihan…"),
+    ("Sangat-panjang-tanpa-spasi-sama-sekali", 10, "Sangat-pan<br>jang-tanp…"),  # no space to break at
+    ("Tata Rias & Salon <Kediri>", 30, "Tata Rias &amp; Salon &lt;Kediri&gt;"),
+])
+def test_a_long_name_is_a_tick_label_of_two_short_lines(name, width, wrapped):
+    from lib.labels import wrapped_label
+
+    out = wrapped_label(name, width)
+    assert out == wrapped
+    assert all(len(line.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")) <= width
+               for line in out.split("<br>"))
+
+
+def test_the_chart_toolbar_shows_on_hover_and_speaks_indonesian():
+    from lib.labels import chart_config
+
+    indonesian, english = chart_config("id"), chart_config("en")
+    assert indonesian["displayModeBar"] == english["displayModeBar"] == "hover"
+    # plotly.js has no Indonesian words of its own: they travel with the chart.
+    assert indonesian["locale"] == "id"
+    assert indonesian["locales"]["id"]["dictionary"]["Download plot as a PNG"] == "Unduh grafik sebagai PNG"
+    assert "locale" not in english
+
+
+# --- 12. the administration pages in English ------------------------------------------------------------
+ADMIN_INDONESIAN = ("Masuk", "Nama pengguna", "Kata sandi", "Lupa", "Buat akun", "Ubah akun", "Peran", "Batas desa",
+                    "Pembaca", "Semua", "semua", "Tanggal", "Pengguna", "Aksi", "kejadian", "Unduh", "Templat",
+                    "Impor", "Versi", "versi", "Belum", "Simpan", "Kembalikan", "terkunci", "aktif", "Dibuat",
+                    "Berkas", "Pratinjau", "Dasbor", "dicatat", "Kunci", "Hapus", "peserta", "anggaran", "Batas",
+                    "desa", "Pilih", "Ulangi", "yakin", "Admin mengelola")
+_TEXT_FIELDS = ("body", "label", "value", "placeholder", "help", "code_text")
+
+
+def _main_words(at, cells: bool = False) -> list[str]:
+    """Every text of the main area (not the sidebar): labels, bodies, help, options, table headers, and with
+    ``cells`` the tables' cells."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        for attr in _TEXT_FIELDS:
+            value = getattr(proto, attr, None) if proto is not None else None
+            if isinstance(value, str):
+                out.append(value)
+        if proto is not None and hasattr(proto, "options"):
+            out.extend(str(o) for o in proto.options)
+        if getattr(node, "type", "") in ("dataframe", "arrow_data_frame"):
+            out.extend(str(c) for c in node.value.columns)
+            if cells:
+                out.extend(str(v) for v in node.value.to_numpy().ravel().tolist())
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return out
+
+
+def _indonesian_in(words: list[str]) -> dict[str, str]:
+    return {word: shown for shown in words for word in ADMIN_INDONESIAN
+            if re.search(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", shown)}
+
+
+@pytest.fixture
+def with_admin(data_dir, cheap_hashes, served):
+    from tests.support.accounts import ADMIN, ADMIN_PW, VIEWER, VIEWER_PW, add_account
+
+    add_account(ADMIN, ADMIN_PW, "admin")
+    add_account(VIEWER, VIEWER_PW, "viewer", ("Pare",))
+    return ADMIN
+
+
+@pytest.mark.parametrize("page", ["pages/data.py", "pages/akun.py", "pages/audit.py"])
+def test_english_administration_pages_hold_no_indonesian_interface_word(with_admin, page):
+    from tests.support.accounts import session_of
+
+    at = session_of(with_admin, bahasa="en").switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    words = _main_words(at, cells=page == "pages/akun.py")  # the accounts' roles, limits and states
+    assert len(words) > 5
+    assert not _indonesian_in(words), _indonesian_in(words)
+    indonesian = session_of(with_admin).switch_page(page).run()
+    assert _indonesian_in(_main_words(indonesian)), "the same page in Indonesian must use the listed words"
+
+
+def test_english_sign_in_page_holds_no_indonesian_interface_word(with_admin):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.support.pages import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at.query_params["bahasa"] = "en"
+    at.run()
+    assert at.text_input(key="masuk_nama").label == "User name"
+    at.text_input(key="masuk_nama").input("nobody")
+    at.text_input(key="masuk_sandi").input("wrong-password-123")
+    at = at.button(key="masuk_kirim").click().run()
+    words = _main_words(at)
+    assert any("Wrong user name or password" in w for w in words), words
+    assert not _indonesian_in(words), _indonesian_in(words)

@@ -120,6 +120,7 @@ def start(title_key: str, needs: str | None = NEEDS_PARTICIPANTS) -> View:
     shown = [view.tr("data_in_use", label=dataset.label)]
     if not view.problems:
         shown.append(view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))))
+    shown.append(view.tr("filters_where"))  # a phone folds the sidebar behind an unlabelled "»"
     st.caption(" · ".join(shown))
     if needs is not None:  # wherever a total stands beside its parts, say why they may not add up
         st.caption(export.rounding_note(view.rules, view.lang))

@@ -1,4 +1,4 @@
-"""A row of headline tiles: each figure over the filters, with its change from the year before."""
+"""Headline tiles: each figure over the filters, with its change from the previous period (``lib.periods``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,22 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from lib import figures
-from lib.filters import VILLAGE
+from lib import figures, labels, periods
+from lib.filters import VILLAGE, YEAR
 from lib.names import Dim
 from pages.edge import cache
 from pages.edge.view import View
+
+
+def _one_row(view: View, spec: figures.TilesSpec, village: str | None) -> pd.DataFrame:
+    """The one-row published table of ``spec`` under the view's filters (one village: its row of the breakdown)."""
+    if village is None:
+        return cache.published(view, spec.table, (), spec.measures)
+    total = figures.row_of(cache.published(view, spec.table, (Dim.VILLAGE,), spec.measures), Dim.VILLAGE, village)
+    if total.empty:  # no row of its own in the breakdown: the village's total
+        return cache.published(view.narrowed(view.filters.with_choice(VILLAGE.name, village)), spec.table, (),
+                               spec.measures)
+    return total
 
 
 def show_tiles(view: View, spec: figures.TilesSpec, village: str | None = None,
@@ -21,19 +32,27 @@ def show_tiles(view: View, spec: figures.TilesSpec, village: str | None = None,
     ``village``: the tiles of one village are its row of the same table broken
     down by village (as the page shows it), not a separate total. ``notes``:
     measure -> words added to its tile's help (e.g. its target and achievement).
+    Tiles come people first, then rates, then money, row by row, so a phone
+    that stacks the columns reads them in the same order.
     """
-    if village is None:
-        total = cache.published(view, spec.table, (), spec.measures)
-    else:
-        total = figures.row_of(cache.published(view, spec.table, (Dim.VILLAGE,), spec.measures), Dim.VILLAGE, village)
-        view = view.narrowed(view.filters.with_choice(VILLAGE.name, village))
-        if total.empty:
-            total = cache.published(view, spec.table, (), spec.measures)
-    by_year = cache.published(view, spec.table, (Dim.YEAR,), spec.measures)
-    slots = st.container(key=spec.key).columns(spec.columns)
-    for i, (name, tile) in enumerate(zip(spec.measures, figures.tiles(total, by_year, spec, view.rules, view.lang))):
-        words = tile.help + (f"\n\n{notes[name]}" if notes and name in notes else "")
-        slots[i % spec.columns].metric(tile.label, tile.value, delta=tile.delta, help=words,
-                                       delta_color=tile.delta_color, delta_description=tile.delta_description,
-                                       border=True)
+    total = _one_row(view, spec, village)
+    inner = view if village is None else view.narrowed(view.filters.with_choice(VILLAGE.name, village))
+    by_year = cache.published(inner, spec.table, (Dim.YEAR,), spec.measures)
+    compared = periods.comparison(cache.source(inner), inner.filters, by_year)
+
+    def period(choice: str) -> pd.DataFrame:  # the same one-row table for another year or period
+        return _one_row(view.narrowed(view.filters.with_choice(YEAR.name, choice)), spec, village)
+
+    latest = period(compared.latest) if compared is not None and compared.every_year else total
+    before = period(compared.before) if compared is not None else total
+    changes = {name: periods.figure_change(compared, latest, before, name, view.rules, view.lang)
+               for name in spec.measures}
+    shown = dict(zip(spec.measures, figures.tiles(total, spec, view.rules, view.lang, changes)))
+    with st.container(key=spec.key):
+        for row in labels.tile_rows(spec.measures, spec.columns):
+            for slot, name in zip(st.columns(spec.columns), row):
+                tile = shown[name]
+                words = tile.help + (f"\n\n{notes[name]}" if notes and name in notes else "")
+                slot.metric(tile.label, tile.value, delta=tile.delta, help=words, delta_color=tile.delta_color,
+                            delta_description=tile.delta_description, border=True)
     return total
