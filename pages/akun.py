@@ -9,7 +9,9 @@ from lib import accounts
 from lib.accounts import ACCOUNT_ROLES, AccountError
 from lib.filters import ScopeError, scope_of
 from lib.schema import SITE_LIST
+from lib.texts import text
 from pages import auth
+from pages.edge import sidebar
 from pages.edge.page import through_entrypoint
 
 through_entrypoint()  # never run on its own, outside dashboard.py's checks
@@ -19,6 +21,7 @@ _SHOWN_KEY = "akun_form_untuk"  # whose role and villages the change form curren
 
 admin = auth.require_admin()
 log = auth.audit_log()
+lang, _ = sidebar.language(sidebar.asked())
 reference = auth.reference()
 villages = reference.villages
 # A viewer sees every village, one village, or one named group of villages (data/reference.toml): never an
@@ -26,13 +29,10 @@ villages = reference.villages
 GROUPS = {group.name: group.members for group in reference.named_groups(SITE_LIST)}
 EVERY_VILLAGE = ""
 LIMITS = [EVERY_VILLAGE, *GROUPS, *villages]
-LIMIT_HELP = "Hanya untuk peran Pembaca; admin selalu melihat semua desa. Satu desa, satu kelompok desa, atau semua."
+LIMIT_HELP = text("akun_limit_help", lang)
 
-st.title("Akun")
-st.caption(
-    "Admin mengelola data, akun dan log audit untuk semua desa. Pembaca melihat halaman analisis; "
-    "pembaca yang dibatasi desa hanya melihat angka desanya. Semua perubahan dicatat di log audit."
-)
+st.title(text("akun_title", lang))
+st.caption(text("akun_caption", lang))
 if message := st.session_state.pop(_MESSAGE_KEY, None):
     st.success(message)
 
@@ -44,13 +44,15 @@ def done(message: str) -> None:
 
 
 def role_label(role: str) -> str:
-    return auth.ROLE_LABELS.get(role, role)
+    return text(f"role_{role}", lang) if role in ACCOUNT_ROLES else role
 
 
-def limit_label(limit: str) -> str:
+def limit_label(limit: str | None) -> str:
+    if limit is None:
+        return ""
     if limit == EVERY_VILLAGE:
-        return "Semua desa"
-    return f"{limit} (kelompok {len(GROUPS[limit])} desa)" if limit in GROUPS else limit
+        return text("akun_every_village", lang)
+    return text("akun_group", lang, name=limit, n=len(GROUPS[limit])) if limit in GROUPS else limit
 
 
 def limit_villages(limit: str | None) -> tuple[str, ...]:
@@ -76,38 +78,39 @@ now = pd.Timestamp.now(tz="UTC").to_pydatetime()
 st.dataframe(
     pd.DataFrame(
         {
-            "Nama pengguna": [a.username for a in every],
-            "Peran": [role_label(a.role) for a in every],
-            "Desa": [limit_label(limit) if (limit := limit_of(a.villages)) is not None else ", ".join(a.villages)
-                     for a in every],
-            "Dibuat": [auth.wib(a.created_at) for a in every],
-            "Status": [f"terkunci sampai {auth.wib(a.locked_until)}" if a.is_locked(now) else "aktif" for a in every],
+            text("akun_col_name", lang): [a.username for a in every],
+            text("akun_col_role", lang): [role_label(a.role) for a in every],
+            text("akun_col_villages", lang): [
+                limit_label(limit) if (limit := limit_of(a.villages)) is not None else ", ".join(a.villages)
+                for a in every],
+            text("akun_col_made", lang): [auth.wib(a.created_at) for a in every],
+            text("akun_col_status", lang): [
+                text("akun_locked_until", lang, moment=auth.wib(a.locked_until)) if a.is_locked(now)
+                else text("akun_active", lang) for a in every],
         }
     ),
     hide_index=True,
     key="akun_daftar",
 )
 
-create, change = st.tabs(["Buat akun", "Ubah akun"])
+create, change = st.tabs([text("akun_tab_create", lang), text("akun_tab_change", lang)])
 
 with create:
     with st.form("akun_buat", clear_on_submit=False):
-        name = st.text_input(
-            "Nama pengguna", key="akun_buat_nama",
-            help="3–64 karakter: huruf kecil, angka, titik, garis bawah, @ atau tanda hubung. "
-                 "Dengan login dinas (single sign-on), isi alamat email pengguna.",
-        )
-        password = st.text_input("Kata sandi", type="password", key="akun_buat_sandi",
+        name = st.text_input(text("akun_col_name", lang), key="akun_buat_nama", help=text("akun_name_help", lang))
+        password = st.text_input(text("masuk_password", lang), type="password", key="akun_buat_sandi",
                                  autocomplete="new-password",
-                                 help=f"Minimal {accounts.MIN_PASSWORD_LENGTH} karakter.")
-        repeat = st.text_input("Ulangi kata sandi", type="password", key="akun_buat_sandi_ulang",
+                                 help=text("akun_password_help", lang, n=accounts.MIN_PASSWORD_LENGTH))
+        repeat = st.text_input(text("akun_repeat", lang), type="password", key="akun_buat_sandi_ulang",
                                autocomplete="new-password")
-        role = st.selectbox("Peran", ACCOUNT_ROLES, index=1, format_func=role_label, key="akun_buat_peran")
-        chosen = st.selectbox("Batas desa", LIMITS, key="akun_buat_desa", format_func=limit_label, help=LIMIT_HELP)
-        submitted = st.form_submit_button("Buat akun", type="primary", key="akun_buat_kirim")
+        role = st.selectbox(text("akun_role", lang), ACCOUNT_ROLES, index=1, format_func=role_label,
+                            key="akun_buat_peran")
+        chosen = st.selectbox(text("akun_limit", lang), LIMITS, key="akun_buat_desa", format_func=limit_label,
+                              help=LIMIT_HELP)
+        submitted = st.form_submit_button(text("akun_create", lang), type="primary", key="akun_buat_kirim")
     if submitted:
         if password != repeat:
-            st.error("Kedua kata sandi tidak sama.")
+            st.error(text("akun_mismatch", lang))
         else:
             try:
                 with auth.accounts_db() as conn:
@@ -120,14 +123,14 @@ with create:
             else:
                 for key in ("akun_buat_nama", "akun_buat_sandi", "akun_buat_sandi_ulang", "akun_buat_desa"):
                     st.session_state.pop(key, None)
-                done(f"Akun {made.username} dibuat.")
+                done(text("akun_created", lang, name=made.username))
 
 with change:
     if not every:
-        st.write("Belum ada akun.")
+        st.write(text("akun_none", lang))
     else:
         names = [a.username for a in every]
-        picked = st.selectbox("Pilih akun", names, key="akun_pilih")
+        picked = st.selectbox(text("akun_pick", lang), names, key="akun_pilih")
         account = next(a for a in every if a.username == picked)
 
         # Load the chosen account's role and villages into the form whenever the choice changes.
@@ -136,17 +139,16 @@ with change:
             st.session_state["akun_desa"] = limit_of(account.villages)
             st.session_state[_SHOWN_KEY] = account
 
-        st.subheader("Peran dan desa")
+        st.subheader(text("akun_role_villages", lang))
         with st.form("akun_ubah"):
-            new_role = st.selectbox("Peran", ACCOUNT_ROLES, format_func=role_label, key="akun_peran")
-            new_limit = st.selectbox("Batas desa", LIMITS, key="akun_desa", format_func=limit_label, help=LIMIT_HELP,
-                                     placeholder="— pilih batas desa —")
-            save = st.form_submit_button("Simpan peran dan desa", key="akun_simpan")
+            new_role = st.selectbox(text("akun_role", lang), ACCOUNT_ROLES, format_func=role_label, key="akun_peran")
+            new_limit = st.selectbox(text("akun_limit", lang), LIMITS, key="akun_desa", format_func=limit_label,
+                                     help=LIMIT_HELP, placeholder=text("akun_limit_pick", lang))
+            save = st.form_submit_button(text("akun_save_role", lang), key="akun_simpan")
         if limit_of(account.villages) is None:
-            st.warning(f"Batas desa akun ini ({', '.join(account.villages)}) bukan satu desa atau satu kelompok desa, "
-                       "sehingga akun ini tidak melihat angka apa pun. Pilih satu desa, satu kelompok, atau semua desa.")
+            st.warning(text("akun_limit_invalid", lang, villages=", ".join(account.villages)))
         if save and new_limit is None:
-            st.error("Pilih batas desa: satu desa, satu kelompok desa, atau semua desa.")
+            st.error(text("akun_limit_missing", lang))
         elif save:
             try:
                 with auth.accounts_db() as conn:
@@ -156,18 +158,18 @@ with change:
                 st.error(str(exc))
             else:
                 st.session_state.pop(_SHOWN_KEY, None)
-                done(f"Peran dan desa {account.username} disimpan.")
+                done(text("akun_role_saved", lang, name=account.username))
 
-        st.subheader("Kata sandi")
+        st.subheader(text("akun_password_title", lang))
         with st.form("akun_sandi", clear_on_submit=True):
-            new_password = st.text_input("Kata sandi baru", type="password", key="akun_sandi_baru",
+            new_password = st.text_input(text("akun_new_password", lang), type="password", key="akun_sandi_baru",
                                          autocomplete="new-password")
-            new_repeat = st.text_input("Ulangi kata sandi baru", type="password", key="akun_sandi_ulang",
+            new_repeat = st.text_input(text("akun_new_repeat", lang), type="password", key="akun_sandi_ulang",
                                        autocomplete="new-password")
-            reset = st.form_submit_button("Ganti kata sandi", key="akun_ganti_sandi")
+            reset = st.form_submit_button(text("akun_set_password", lang), key="akun_ganti_sandi")
         if reset:
             if new_password != new_repeat:
-                st.error("Kedua kata sandi tidak sama.")
+                st.error(text("akun_mismatch", lang))
             else:
                 try:
                     with auth.accounts_db() as conn:
@@ -176,24 +178,24 @@ with change:
                 except AccountError as exc:
                     st.error(str(exc))
                 else:
-                    done(f"Kata sandi {account.username} diganti.")
+                    done(text("akun_password_set", lang, name=account.username))
 
-        st.subheader("Kunci")
+        st.subheader(text("akun_lock_title", lang))
         if account.is_locked(now):
-            st.write(f"Terkunci sampai {auth.wib(account.locked_until)} karena terlalu banyak percobaan gagal.")
-            if st.button("Buka kunci", key="akun_buka"):
+            st.write(text("akun_locked", lang, moment=auth.wib(account.locked_until)))
+            if st.button(text("akun_unlock", lang), key="akun_buka"):
                 with auth.accounts_db() as conn:
                     accounts.unlock_account(conn, account.username, actor=admin.username, audit=log)
-                done(f"Kunci akun {account.username} dibuka.")
+                done(text("akun_unlocked", lang, name=account.username))
         else:
-            st.write("Akun ini tidak terkunci.")
+            st.write(text("akun_not_locked", lang))
 
-        st.subheader("Hapus akun")
+        st.subheader(text("akun_delete_title", lang))
         if account.username == admin.username:
-            st.write("Akun Anda sendiri tidak dapat dihapus dari sini; minta admin lain.")
+            st.write(text("akun_delete_self", lang))
         else:
-            sure = st.checkbox(f"Saya yakin ingin menghapus akun {account.username}", key="akun_hapus_yakin")
-            if st.button("Hapus akun", key="akun_hapus", disabled=not sure, type="primary"):
+            sure = st.checkbox(text("akun_delete_sure", lang, name=account.username), key="akun_hapus_yakin")
+            if st.button(text("akun_delete", lang), key="akun_hapus", disabled=not sure, type="primary"):
                 try:
                     with auth.accounts_db() as conn:
                         accounts.delete_account(conn, account.username, actor=admin.username, audit=log)
@@ -202,4 +204,4 @@ with change:
                 else:
                     st.session_state.pop("akun_hapus_yakin", None)
                     st.session_state.pop("akun_pilih", None)
-                    done(f"Akun {account.username} dihapus.")
+                    done(text("akun_deleted", lang, name=account.username))

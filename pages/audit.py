@@ -9,43 +9,27 @@ import streamlit as st
 from lib.audit import ACTIONS, audit_download_frame
 from lib.downloads import CSV_MIME, XLSX_MIME, DownloadFile
 from lib.export import csv_bytes, xlsx_bytes
+from lib.texts import admin_word, audit_action_label, text
 from pages import auth
-from pages.edge import downloads
+from pages.edge import downloads, sidebar
 from pages.edge.page import through_entrypoint
 
 through_entrypoint()  # never run on its own, outside dashboard.py's checks
 
-ALL = "Semua"
-ACTION_LABELS = {
-    "login": "Masuk",
-    "login_failed": "Gagal masuk",
-    "logout": "Keluar",
-    "download": "Unduh",
-    "import": "Impor data",
-    "rollback": "Kembali ke versi lama",
-    "export": "Ekspor",
-    "backup": "Cadangan",
-    "restore": "Pemulihan",
-    "settings_change": "Ubah pengaturan",
-    "account_create": "Buat akun",
-    "account_update": "Ubah akun",
-    "account_delete": "Hapus akun",
-}
+ALL = "Semua"  # the choice of every user or action (shown in the reader's language)
 
 admin = auth.require_admin()
 log = auth.audit_log()
+lang, _ = sidebar.language(sidebar.asked())
 
-st.title("Log audit")
-st.caption(
-    "Setiap masuk (dan percobaan gagal), unduhan, impor, pengembalian versi dan perubahan akun "
-    "dicatat di sini. Log hanya dapat ditambah; tidak ada yang dapat mengubah atau menghapusnya."
-)
+st.title(text("audit_title", lang))
+st.caption(text("audit_caption", lang))
 
 today = dt.datetime.now(auth.WIB).date()
 left, middle, right = st.columns(3)
 with left:
     picked = st.date_input(
-        "Tanggal (WIB)", value=(today - dt.timedelta(days=30), today), max_value=today,
+        text("audit_dates", lang), value=(today - dt.timedelta(days=30), today), max_value=today,
         key="audit_tanggal", format="DD/MM/YYYY",
     )
 # A range being picked arrives as a one-element tuple: treat it as that one day.
@@ -56,10 +40,11 @@ until = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=a
 
 actors = sorted(log.events(since=since, until=until)["actor"].dropna().unique().tolist())
 with middle:
-    actor = st.selectbox("Pengguna", [ALL, *actors], key="audit_pengguna")
+    actor = st.selectbox(text("audit_user", lang), [ALL, *actors], key="audit_pengguna",
+                         format_func=lambda a: text("filter_all", lang) if a == ALL else a)
 with right:
-    action = st.selectbox("Aksi", [ALL, *ACTIONS], key="audit_aksi",
-                          format_func=lambda a: ACTION_LABELS.get(a, a))
+    action = st.selectbox(text("audit_action", lang), [ALL, *ACTIONS], key="audit_aksi",
+                          format_func=lambda a: text("filter_all", lang) if a == ALL else audit_action_label(a, lang))
 
 events = log.events(
     since=since,
@@ -67,8 +52,9 @@ events = log.events(
     actor=None if actor == ALL else actor,
     action=None if action == ALL else action,
 )
-shown = audit_download_frame(events)
-st.write(f"{len(shown):,} kejadian".replace(",", "."))
+frame = audit_download_frame(events)
+shown = frame.rename(columns=lambda c: admin_word(c, lang))
+st.write(text("audit_events", lang, n=f"{len(shown):,}".replace(",", "." if lang == "id" else ",")))
 st.dataframe(shown, hide_index=True, key="audit_tabel")
 
 chosen = {
@@ -76,11 +62,11 @@ chosen = {
     "pengguna": actor,
     "aksi": action,
 }
-stem = f"log-audit_{first_day:%Y%m%d}-{last_day:%Y%m%d}"
+stem = f"{text('audit_file', lang)}_{first_day:%Y%m%d}-{last_day:%Y%m%d}"
 who = downloads.requester(admin, "Audit")
 files = (("CSV", DownloadFile(f"{stem}.csv", CSV_MIME, lambda: csv_bytes(shown))),
          ("XLSX", DownloadFile(f"{stem}.xlsx", XLSX_MIME, lambda: xlsx_bytes(shown))))
 for column, (kind, file) in zip(st.columns(2), files):
     with column:
-        downloads.button(f"Unduh {kind}", file, who=who, what=f"log audit ({kind})", filters=chosen,
-                         key=f"audit_unduh_{kind.lower()}")
+        downloads.button(text("audit_download", lang, kind=kind), file, who=who, what=f"log audit ({kind})",
+                         filters=chosen, key=f"audit_unduh_{kind.lower()}")

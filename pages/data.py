@@ -22,8 +22,9 @@ from lib.limits import limits_sentence
 from lib.loading import DataError
 from lib.schema import ALL_TABLES
 from lib.templates import TABLE_TITLES, template_csv, template_filename, template_xlsx
+from lib.texts import admin_word, text
 from pages import auth
-from pages.edge import downloads
+from pages.edge import downloads, sidebar
 from pages.edge.page import through_entrypoint
 
 through_entrypoint()  # never run on its own, outside dashboard.py's checks
@@ -32,15 +33,20 @@ _PLAN_KEY = "data_rencana"      # (files signature, plan) of the files in the up
 _DONE_KEY = "data_tersimpan"    # files signature already committed: not offered again
 _MESSAGE_KEY = "data_pesan"
 
-st.title("Data")
+lang, _ = sidebar.language(sidebar.asked())
+
+
+def version_text(manifest) -> str:
+    """``versi 3 (2026-11-22 17:15 WIB)`` in the reader's language."""
+    moment = stores.local_time_text(pd.Timestamp(manifest["created_at"]).to_pydatetime())
+    return text("data_version", lang, n=stores.version_number(manifest["id"]), moment=moment)
+
+
+st.title(text("data_title", lang))
 
 mode = auth.login_mode()
 if mode == auth.DEMO:
-    st.warning(
-        "**Mode demo: data asli belum dapat diimpor.** Dasbor belum punya akun, sehingga siapa pun "
-        "dapat membukanya; karena itu hanya data demo sintetis yang ditampilkan. Buat akun admin "
-        "dahulu di server, lalu masuk sebagai admin untuk mengimpor data:"
-    )
+    st.warning(text("data_demo", lang))
     st.code(auth.ADD_ADMIN_COMMAND, language="bash")
     st.stop()
 
@@ -55,9 +61,17 @@ if message := st.session_state.pop(_MESSAGE_KEY, None):
 
 current = stores.current_version_id(store)
 if current is None:
-    st.info("Belum ada data yang diimpor: halaman analisis memakai data demo sintetis.")
+    st.info(text("data_none", lang))
 else:
-    st.write(f"Data yang dipakai: **{stores.version_label(stores.read_manifest(store, current))}**.")
+    st.write(text("data_in_use_version", lang, version=version_text(stores.read_manifest(store, current))))
+
+
+def words_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table lib writes in Indonesian (headers and words such as ``kesalahan``), in the reader's language."""
+    if lang == "id":
+        return frame
+    out = frame.rename(columns=lambda c: admin_word(c, lang))
+    return out.apply(lambda column: column.map(lambda v: admin_word(v, lang) if isinstance(v, str) else v))
 
 
 def files_signature(files) -> tuple:
@@ -66,60 +80,55 @@ def files_signature(files) -> tuple:
 
 
 def rupiah_or_count(measure: str, value) -> str:
-    return fmt.rupiah(value) if measure.endswith("_idr") else fmt.count(value)
+    return fmt.rupiah(value, lang) if measure.endswith("_idr") else fmt.count(value, lang)
 
 
 def show_problems(plan: ImportPlan) -> None:
     """Errors (blocking) and warnings (not blocking), each in its own table, errors with a CSV download."""
     if not plan.errors.empty:
-        st.error(
-            f"**{len(plan.errors)} kesalahan** ditemukan. Tidak ada yang disimpan dan data yang dipakai "
-            "tidak berubah. Perbaiki berkas (lihat kolom *saran*), lalu unggah lagi."
-        )
-        errors = problem_table(plan.errors)
+        st.error(text("data_errors", lang, n=len(plan.errors)))
+        errors = words_of(problem_table(plan.errors))
         st.dataframe(errors, hide_index=True, key="data_masalah")
         downloads.button(
-            "Unduh daftar masalah (CSV)", DownloadFile("masalah-impor.csv", CSV_MIME, lambda: problems_csv(plan.errors)),
+            text("data_errors_download", lang),
+            DownloadFile(text("data_errors_file", lang), CSV_MIME, lambda: problems_csv(plan.errors)),
             who=who, what="daftar masalah impor", filters={"berkas": list(plan.files)}, key="data_unduh_masalah",
         )
     if not plan.warnings.empty:
-        st.warning(f"**{len(plan.warnings)} peringatan**: tidak menghalangi impor, tetapi periksa dahulu.")
-        st.dataframe(problem_table(plan.warnings), hide_index=True, key="data_peringatan")
+        st.warning(text("data_warnings", lang, n=len(plan.warnings)))
+        st.dataframe(words_of(problem_table(plan.warnings)), hide_index=True, key="data_peringatan")
 
 
 def show_preview(plan: ImportPlan) -> None:
     """Rows added, changed and removed per table, and the headline totals before and after."""
-    st.subheader("Pratinjau perubahan")
+    st.subheader(text("data_preview", lang))
     changes = plan.changes
     st.dataframe(
         pd.DataFrame({
-            "Tabel": changes["table"].map(TABLE_LABELS),
-            "Tindakan": changes["action"].map(ACTION_LABELS),
-            "Baris sebelum": changes["rows_before"],
-            "Baris sesudah": changes["rows_after"],
-            "Ditambah": changes["added"],
-            "Diubah": changes["changed"],
-            "Dihapus": changes["removed"],
+            text("data_col_table", lang): changes["table"].map(TABLE_LABELS).map(lambda w: admin_word(w, lang)),
+            text("data_col_action", lang): changes["action"].map(ACTION_LABELS).map(lambda w: admin_word(w, lang)),
+            text("data_col_before_rows", lang): changes["rows_before"],
+            text("data_col_after_rows", lang): changes["rows_after"],
+            text("data_col_added", lang): changes["added"],
+            text("data_col_changed", lang): changes["changed"],
+            text("data_col_removed", lang): changes["removed"],
         }),
         hide_index=True, key="data_perubahan",
     )
     totals = plan.totals
     st.dataframe(
         pd.DataFrame({
-            "Ukuran": totals["measure"].map(MEASURE_LABELS),
-            "Sebelum": [rupiah_or_count(m, v) for m, v in zip(totals["measure"], totals["before"])],
-            "Sesudah": [rupiah_or_count(m, v) for m, v in zip(totals["measure"], totals["after"])],
+            text("data_col_measure", lang): totals["measure"].map(MEASURE_LABELS).map(lambda w: admin_word(w, lang)),
+            text("data_col_before", lang): [rupiah_or_count(m, v) for m, v in zip(totals["measure"], totals["before"])],
+            text("data_col_after", lang): [rupiah_or_count(m, v) for m, v in zip(totals["measure"], totals["after"])],
         }),
         hide_index=True, key="data_jumlah",
     )
 
 
 # --- templates ------------------------------------------------------------------------
-st.header("1. Templat")
-st.write(
-    "Isi templat dengan kode peserta samaran, tidak pernah nama, NIK, alamat atau nomor telepon. "
-    "Judul kolom boleh bahasa Indonesia atau Inggris; baris judul, baris jumlah dan baris kosong diabaikan."
-)
+st.header(text("data_templates", lang))
+st.write(text("data_templates_intro", lang))
 TEMPLATE_FORMATS = (("xlsx", template_xlsx, XLSX_MIME), ("csv", template_csv, CSV_MIME))
 for table in ALL_TABLES:
     title = TABLE_TITLES[table]
@@ -127,24 +136,22 @@ for table in ALL_TABLES:
         with column:
             template = DownloadFile(template_filename(table, extension), mime,
                                     lambda table=table, build=build: build(table, reference))
-            downloads.button(f"Templat {title} ({extension.upper()})", template, who=who,
+            downloads.button(text("data_template", lang, table=admin_word(title, lang), kind=extension.upper()),
+                             template, who=who,
                              what=f"templat {title} ({extension.upper()})", filters=None,
                              key=f"data_templat_{table}_{extension}")
 
 # --- import ---------------------------------------------------------------------------------
-st.header("2. Impor")
-st.write(
-    "Unggah satu atau beberapa berkas. Tabel yang diunggah menggantikan tabel yang sama di data "
-    "yang dipakai; tabel lain tetap. Tidak ada yang disimpan sebelum Anda menekan **Simpan**."
-)
+st.header(text("data_import", lang))
+st.write(text("data_import_intro", lang))
 uploaded = st.file_uploader(
-    "Berkas data (CSV atau XLSX)", type=["csv", "xlsx"], accept_multiple_files=True, key="data_berkas",
+    text("data_files", lang), type=["csv", "xlsx"], accept_multiple_files=True, key="data_berkas",
 )
-st.caption(limits_sentence())
+st.caption(limits_sentence(lang))
 if uploaded:
     signature = files_signature(uploaded)
     if st.session_state.get(_DONE_KEY) == signature:
-        st.info("Berkas ini sudah disimpan. Unggah berkas lain untuk impor berikutnya.")
+        st.info(text("data_already", lang))
     else:
         cached = st.session_state.get(_PLAN_KEY)
         plan = cached[1] if cached and cached[0] == signature else None
@@ -153,70 +160,63 @@ if uploaded:
         changed_meanwhile = plan is not None and plan.base != current
         if plan is None or changed_meanwhile:
             try:
-                with st.spinner(f"Membaca dan memeriksa {len(uploaded)} berkas ..."):
+                with st.spinner(text("data_checking", lang, n=len(uploaded))):
                     plan = plan_import({f.name: f.getvalue() for f in uploaded}, store, reference)
             except stores.StoreError as exc:
                 st.error(str(exc))
                 st.stop()
             st.session_state[_PLAN_KEY] = (signature, plan)
         if changed_meanwhile:
-            st.warning(
-                "Data yang dipakai berubah sejak berkas ini diperiksa (impor atau pengembalian versi oleh "
-                "admin lain). Berkas sudah diperiksa ulang; lihat pratinjau baru di bawah, lalu tekan "
-                "**Simpan** lagi."
-            )
+            st.warning(text("data_changed_meanwhile", lang))
 
         show_problems(plan)
         if plan.ok:
             show_preview(plan)
-            save = st.button("Simpan sebagai versi baru", type="primary", key="data_simpan", icon=":material/save:")
+            save = st.button(text("data_save", lang), type="primary", key="data_simpan", icon=":material/save:")
             if save and not changed_meanwhile:  # a click on a preview that was out of date saves nothing
                 try:
-                    with st.spinner("Menyimpan ..."):
+                    with st.spinner(text("data_saving", lang)):
                         version = commit_import(plan, store, author=admin.username, audit=log)
                 except stores.StoreBusy as exc:  # also StaleImport: another version became current
                     st.session_state.pop(_PLAN_KEY, None)
-                    st.error(f"{exc} Tekan **Simpan** lagi setelah pratinjau diperbarui.")
+                    st.error(text("data_save_again", lang, reason=exc))
                 except (stores.StoreError, DataError) as exc:
                     st.error(str(exc))
                 else:
                     st.session_state.pop(_PLAN_KEY, None)
                     st.session_state[_DONE_KEY] = signature
-                    st.session_state[_MESSAGE_KEY] = (
-                        f"Versi {stores.version_number(version)} disimpan dan sekarang dipakai di semua halaman."
-                    )
+                    st.session_state[_MESSAGE_KEY] = text("data_saved", lang, n=stores.version_number(version))
                     st.rerun()
 
 # --- versions -------------------------------------------------------------------------------
-st.header("3. Versi")
+st.header(text("data_versions", lang))
 listed = stores.versions(store)
 if listed.empty:
-    st.write("Belum ada versi.")
+    st.write(text("data_no_versions", lang))
 else:
     st.dataframe(
         pd.DataFrame({
-            "Versi": listed["id"].map(stores.version_number),
-            "Dibuat": [stores.local_time_text(t.to_pydatetime()) for t in listed["created_at"]],
-            "Oleh": listed["author"],
-            "Berkas": listed["files"],
-            **{f"Baris {TABLE_LABELS[t]}": listed[t] for t in ALL_TABLES},
-            "Status": listed["is_current"].map({True: "dipakai", False: ""}),
+            text("data_col_version", lang): listed["id"].map(stores.version_number),
+            text("data_col_made", lang): [stores.local_time_text(t.to_pydatetime()) for t in listed["created_at"]],
+            text("data_col_by", lang): listed["author"],
+            text("data_col_files", lang): listed["files"],
+            **{text("data_col_rows", lang, table=admin_word(TABLE_LABELS[t], lang)): listed[t] for t in ALL_TABLES},
+            text("data_col_status", lang): listed["is_current"].map({True: text("data_in_use_status", lang),
+                                                                     False: ""}),
         }),
         hide_index=True, key="data_versi",
     )
     older = [v for v, is_current in zip(listed["id"], listed["is_current"]) if not is_current]
     if older:
-        st.subheader("Kembalikan versi lama")
+        st.subheader(text("data_rollback", lang))
         target = st.selectbox(
-            "Versi yang dipakai lagi", older, key="data_kembali_pilih",
-            format_func=lambda v: f"versi {stores.version_number(v)}",
+            text("data_rollback_pick", lang), older, key="data_kembali_pilih",
+            format_func=lambda v: text("data_version_short", lang, n=stores.version_number(v)),
         )
-        sure = st.checkbox(
-            f"Saya yakin: halaman analisis akan memakai versi {stores.version_number(target)}. "
-            "Versi lain tetap tersimpan dan dapat dipilih lagi.",
-            key="data_kembali_yakin",
-        )
-        if st.button("Kembalikan", key="data_kembali", disabled=not sure, icon=":material/history:"):
+        sure = st.checkbox(text("data_rollback_sure", lang, n=stores.version_number(target)),
+                           key="data_kembali_yakin")
+        if st.button(text("data_rollback_button", lang), key="data_kembali", disabled=not sure,
+                     icon=":material/history:"):
             try:
                 stores.rollback(store, target, author=admin.username, audit=log)
             except stores.StoreError as exc:
@@ -224,7 +224,5 @@ else:
             else:
                 st.session_state.pop("data_kembali_yakin", None)
                 st.session_state.pop(_PLAN_KEY, None)
-                st.session_state[_MESSAGE_KEY] = (
-                    f"Versi {stores.version_number(target)} dipakai lagi di semua halaman."
-                )
+                st.session_state[_MESSAGE_KEY] = text("data_rolled_back", lang, n=stores.version_number(target))
                 st.rerun()
