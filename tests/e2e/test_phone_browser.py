@@ -16,6 +16,8 @@ from playwright.sync_api import Page, expect
 from lib.texts import text
 from tests.e2e import RUN_COUNTER, WAIT_MS, frames, open_app
 
+pytestmark = pytest.mark.browser
+
 WIDTHS = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
               "device_scale_factor": 2},
