@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 
 from lib import fmt
 from lib.export import HIDDEN_WORD, download_name
+from lib.labels import TICK_WIDTH, wrapped_label
 from lib.measures import BY_NAME, label
 from lib.palette import COLOURS, DEFAULT_COLOUR, GREY, HIDDEN_COLOUR, OKABE_ITO, PALETTE  # noqa: F401 (lib.charts.*)
 from lib.privacy import SMALL, Rules, as_rules, hidden_reasons, small_label
@@ -128,12 +129,15 @@ TEMPLATE = go.layout.Template({
 
 
 def _figure(traces: Sequence[go.Bar], height: int, horizontal: bool, value_axis_spec: dict, show_legend: bool,
-            value_title: str | None = None, **layout: object) -> go.Figure:
+            value_title: str | None = None, categories: Sequence[str] = (), **layout: object) -> go.Figure:
     """A bar figure of ``traces`` with the dashboard's layout, built in one step.
 
     Plotly validates a layout once when a figure is made from it; setting the
     same layout afterwards (``update_layout``) walks every path again and costs
-    several times more, per figure, per drawing.
+    several times more, per figure, per drawing. ``categories``: the category
+    axis's labels; long ones are written on at most two short lines
+    (``lib.labels.wrapped_label``) so they leave a phone's chart to the bars,
+    while the hover keeps each full name.
     """
     value_key = "xaxis" if horizontal else "yaxis"
     cat_key = "yaxis" if horizontal else "xaxis"
@@ -151,10 +155,17 @@ def _figure(traces: Sequence[go.Bar], height: int, horizontal: bool, value_axis_
             value_key: {**value_axis_spec, "showgrid": True, "zeroline": True, "fixedrange": True,
                         "title": {"text": value_title} if value_title else None},
             cat_key: {"type": "category", "fixedrange": True, "title": None, "automargin": True,
-                      **({"autorange": "reversed"} if horizontal else {})},
+                      **({"autorange": "reversed"} if horizontal else {}), **_ticks(categories)},
         },
     )
     return go.Figure(data=list(traces), layout={**base, **layout})
+
+
+def _ticks(categories: Sequence[str]) -> dict:
+    """Tick labels of a category axis: the names as given, or wrapped where one is too long for a phone."""
+    if not any(len(c) > TICK_WIDTH for c in categories):
+        return {}
+    return {"tickmode": "array", "tickvals": list(categories), "ticktext": [wrapped_label(c) for c in categories]}
 
 
 def _auto_horizontal(labels: Sequence[str]) -> bool:
@@ -237,7 +248,8 @@ def bar_chart(
         name=name,
     )
     top = max(drawn["height"].max() if len(drawn) else 0.0, 0.0)
-    return _figure([bar], _height(len(pub), horizontal), horizontal, value_axis(top, _kind(measure), lang), False)
+    return _figure([bar], _height(len(pub), horizontal), horizontal, value_axis(top, _kind(measure), lang), False,
+                   categories=labels)
 
 
 def grouped_bar_chart(
@@ -272,7 +284,8 @@ def grouped_bar_chart(
             hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{name}: %{{customdata}}<extra></extra>",
         ))
     height = _height(len(pub) * len(measures), horizontal)
-    return _figure(traces, height, horizontal, value_axis(top, _kind(measures[0]), lang), True, barmode="group")
+    return _figure(traces, height, horizontal, value_axis(top, _kind(measures[0]), lang), True, categories=labels,
+                   barmode="group")
 
 
 def stacked_chart(
@@ -352,7 +365,7 @@ def stacked_chart(
         spec["range"] = [0, 1.0]
     # The stacks are parts; the value axis says which measure they add up (the one a picker chose).
     return _figure(traces, _height(len(xs), horizontal), horizontal, spec, True, value_title=label(measure, lang),
-                   barmode="stack", legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None,
+                   categories=labels, barmode="stack", legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None,
                                             "traceorder": "normal"})
 
 
@@ -409,7 +422,7 @@ def funnel_chart(pub: pd.DataFrame, stage: str, measure: str, *, k: int, lang: s
         hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{customdata}}<extra></extra>",
     )
     top = float(drawn["height"].max()) if len(drawn) else 0.0
-    return _figure([bar], 300, True, value_axis(top, _kind(measure), lang), False)
+    return _figure([bar], 300, True, value_axis(top, _kind(measure), lang), False, categories=labels)
 
 
 def origin_map(

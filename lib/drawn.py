@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pyarrow as pa
 
-from lib import charts
+from lib import charts, labels
 from lib.alt_text import chart_summary
 from lib.figures import FigureSpec, MapLayers, chart_figure, drawn_measures, hidden_caption, screen_table
 from lib.privacy import Rules, dimension_columns
@@ -59,5 +59,7 @@ def drawn(pub: pd.DataFrame, spec: FigureSpec, shown: str, rules: Rules, lang: s
             figure = overlay(figure, shown)
         figure = charts.captioned(figure, title, described, day, lang)
         note = hidden_caption(pub, drawn_measures(spec, shown), rules, lang)
-    return Drawn(figure, charts.image_config(title, filters_label, day), note,
+    # The saved image named after what it shows; the toolbar only on hover, in the reader's language.
+    config = {**charts.image_config(title, filters_label, day), **labels.chart_config(lang)}
+    return Drawn(figure, config, note,
                  arrow_table(screen_table(pub, rules, lang)), alt)

@@ -87,3 +87,28 @@ def test_a_rerun_draws_nothing_again_and_new_filters_draw_anew(monkeypatch):
     other = run("pages/desa.py", desa="Pare")
     assert len(calls) > drawn_first
     assert [c.proto.spec for c in other.get("plotly_chart")] != first
+
+
+def test_a_chart_is_sent_with_its_toolbar_on_hover_in_the_readers_language(demo):
+    indonesian, english = _drawn(demo, BY_VILLAGE).config, _drawn(demo, BY_VILLAGE, "en").config
+    assert indonesian["displayModeBar"] == english["displayModeBar"] == "hover"
+    assert indonesian["locale"] == "id" and "locale" not in english
+    assert indonesian["toImageButtonOptions"]["filename"].startswith("peserta-menurut-desa")
+
+
+def test_long_category_names_are_wrapped_on_the_axis_and_whole_in_the_hover():
+    import pandas as pd
+
+    from lib import charts
+    from lib.privacy import publishable
+
+    names = ["Dinas Koperasi dan UMKM Kota Kediri", "Dinas Sosial Kabupaten Kediri"]
+    raw = pd.DataFrame({"organizer": names, "participants": [40, 30], "participants__ckey": [11, 12]})
+    pub = publishable(raw, ["organizer"], RULES)
+    figure = charts.bar_chart(pub, "organizer", "participants", k=5, horizontal=True)
+    axis = figure.layout.yaxis
+    assert list(axis.tickvals) == names
+    assert all(len(line) <= 16 for text in axis.ticktext for line in text.split("<br>"))
+    assert list(figure.data[0].y) == names  # the hover reads %{y}: the full name
+    short = charts.bar_chart(pub.assign(organizer=["Pare", "Gurah"]), "organizer", "participants", k=5)
+    assert short.layout.xaxis.tickvals is None

@@ -25,16 +25,8 @@ def _one_row(view: View, spec: figures.TilesSpec, village: str | None) -> pd.Dat
     return total
 
 
-def show_tiles(view: View, spec: figures.TilesSpec, village: str | None = None,
-               notes: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The tiles of ``spec`` in a container keyed ``spec.key``; returns the one-row published table they show.
-
-    ``village``: the tiles of one village are its row of the same table broken
-    down by village (as the page shows it), not a separate total. ``notes``:
-    measure -> words added to its tile's help (e.g. its target and achievement).
-    Tiles come people first, then rates, then money, row by row, so a phone
-    that stacks the columns reads them in the same order.
-    """
+def _tiles(view: View, spec: figures.TilesSpec, village: str | None) -> tuple[pd.DataFrame, dict[str, figures.Tile]]:
+    """The one-row published table of the tiles and each measure's tile with its change from the previous period."""
     total = _one_row(view, spec, village)
     inner = view if village is None else view.narrowed(view.filters.with_choice(VILLAGE.name, village))
     by_year = cache.published(inner, spec.table, (Dim.YEAR,), spec.measures)
@@ -47,7 +39,20 @@ def show_tiles(view: View, spec: figures.TilesSpec, village: str | None = None,
     before = period(compared.before) if compared is not None else total
     changes = {name: periods.figure_change(compared, latest, before, name, view.rules, view.lang)
                for name in spec.measures}
-    shown = dict(zip(spec.measures, figures.tiles(total, spec, view.rules, view.lang, changes)))
+    return total, dict(zip(spec.measures, figures.tiles(total, spec, view.rules, view.lang, changes)))
+
+
+def show_tiles(view: View, spec: figures.TilesSpec, village: str | None = None,
+               notes: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The tiles of ``spec`` in a container keyed ``spec.key``; returns the one-row published table they show.
+
+    ``village``: the tiles of one village are its row of the same table broken
+    down by village (as the page shows it), not a separate total. ``notes``:
+    measure -> words added to its tile's help (e.g. its target and achievement).
+    Tiles come people first, then rates, then money, row by row, so a phone
+    that stacks the columns reads them in the same order.
+    """
+    total, shown = cache.of_view(view, "tiles", (spec, village), lambda: _tiles(view, spec, village))
     with st.container(key=spec.key):
         for row in labels.tile_rows(spec.measures, spec.columns):
             for slot, name in zip(st.columns(spec.columns), row):
