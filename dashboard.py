@@ -46,6 +46,8 @@ else:
     ]
     page = st.navigation(auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES], lang))
     auth.remember_page(page)
+    # The document's title names this page, in the reader's language (a title set above would stay on every page).
+    st.set_page_config(page_title=f"{page.title} · {text('app_title', lang)}")
     auth.account_sidebar(account, mode)
     if mode == auth.DEMO:
         auth.demo_banner(lang)

@@ -12,7 +12,14 @@ file as the page script. What it adds:
   after a password login in this browser (``lib.accounts``), sets the session
   cookie (``SESSION_COOKIE``: HttpOnly, SameSite=Strict, Secure over https) and
   goes back to the page, with its filters, that the login was made on;
-- ``/_dasbor/keluar`` ends that session and clears the cookie.
+- ``/_dasbor/keluar`` ends that session and clears the cookie;
+- Streamlit's scripts and styles (``/static/...``) go out compressed (Brotli or
+  gzip, as the browser accepts), from a copy compressed once per installed
+  Streamlit (``deploy/compress.py``, made by a child process at start);
+  Streamlit itself sends them uncompressed;
+- the page's HTML names the reader's language (``<html lang="id">``, ``"en"``
+  with ``?bahasa=en``) and the dashboard's title in it, and carries a small
+  script that keeps ``lang`` with the link when the reader switches language.
 
 The page script reads both cookies with ``st.context.cookies`` (``pages.auth``).
 Nothing here imports a page; ``pages.auth`` imports the names it needs from here.
@@ -20,14 +27,20 @@ Nothing here imports a page; ``pages.auth`` imports the names it needs from here
 
 from __future__ import annotations
 
+import gzip
+import html
+import json
 import re
 import secrets
+import subprocess
+import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from contextlib import closing
-from urllib.parse import urlencode, urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -36,8 +49,14 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
+from streamlit.logger import get_logger
 
 from lib import accounts, settings
+from lib.fmt import Lang
+from lib.texts import LANGUAGES, language_of, text
+
+ROOT = Path(__file__).resolve().parent.parent
+_LOG = get_logger(__name__)
 
 BROWSER_COOKIE = "dasbor_peramban"  # random per browser; binds media addresses and sign-in codes to it
 SESSION_COOKIE = "dasbor_sesi"      # the session token of a password login
@@ -197,6 +216,200 @@ def _set_cookie_header(name: str, value: str, *, secure: bool) -> tuple[bytes, b
     return next(header for header in response.raw_headers if header[0] == b"set-cookie")
 
 
+# --- Streamlit's static files, compressed once ------------------------------------------------------------
+class StaticCopy:
+    """The compressed copy of Streamlit's static files (``deploy/compress.py``): found, or made once.
+
+    Making it (about a minute for Brotli at its best quality, the first time a
+    Streamlit version starts) runs in a child process at low priority, so the
+    dashboard answers meanwhile, uncompressed, and its own memory does not grow
+    by what the compressor needs.
+    """
+
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+        self._started = False
+        self._lock = threading.Lock()
+        self.ready_event = threading.Event()
+
+    def start(self) -> None:
+        """Look for the copy, or start making it, in the background (once per process)."""
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        threading.Thread(target=self._find_or_make, name="dasbor-static-copy", daemon=True).start()
+
+    def _find_or_make(self) -> None:
+        from deploy import compress
+
+        try:
+            source = compress.streamlit_static()
+            folder = compress.default_folder(source)
+            if folder is None:
+                _LOG.warning("No writable cache folder for compressed static files; they are sent uncompressed.")
+                return
+            target = folder / compress.copy_name(source)
+            if not compress.is_complete(target):
+                done = subprocess.run([sys.executable, "-m", "deploy.compress", "--out", str(folder), "--nice", "10"],
+                                      cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+                if done.returncode != 0 or not compress.is_complete(target):
+                    _LOG.warning("Compressing static files failed; they are sent uncompressed.\n%s", done.stderr[-2000:])
+                    return
+            self._folder = target
+        finally:
+            self.ready_event.set()
+
+    def ready(self) -> Path | None:
+        """The finished copy, or None while it is being made (or could not be)."""
+        return self._folder
+
+
+STATIC_COPY = StaticCopy()
+
+
+class CompressedStatic:
+    """Pure ASGI middleware: ``/static/...`` from the compressed copy once it exists (ServeStatic), else Streamlit.
+
+    ServeStatic picks the ``.br`` or ``.gz`` file the browser accepts, says
+    ``Vary: Accept-Encoding``, answers ``If-None-Match`` and ranges, and marks the
+    content-hashed files immutable, as Streamlit does. A path the copy does not
+    hold goes on to Streamlit.
+    """
+
+    def __init__(self, app: ASGIApp, copy: StaticCopy | None = None) -> None:
+        self.app = app
+        self.copy = copy if copy is not None else STATIC_COPY
+        self.prefix = f"{base_path()}/static/"
+        self._serving: ASGIApp | None = None
+        self.copy.start()
+
+    def _served(self) -> ASGIApp | None:
+        if self._serving is None and (folder := self.copy.ready()) is not None:
+            from servestatic import ServeStaticASGI
+
+            self._serving = ServeStaticASGI(self.app, root=folder / "static", prefix=self.prefix,
+                                            immutable_file_test=lambda path, url: True, allow_all_origins=False)
+        return self._serving
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith(self.prefix):
+            serving = self._served()
+            if serving is not None:
+                await serving(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+# --- the document in the reader's language -----------------------------------------------------------------
+_HTML_LANG = re.compile(r'<html\b[^>]*?\blang="[^"]*"', re.IGNORECASE)
+_TITLE = re.compile(r"<title>.*?</title>", re.IGNORECASE | re.DOTALL)
+# Paths that never answer with the page's HTML: left exactly as Streamlit serves them.
+_NOT_PAGES = ("/static/", "/_stcore/", "/media/", "/component/", "/app/static/", "/_dasbor/", "/auth/",
+              "/oauth2callback")
+
+
+def language_script() -> str:
+    """The inline script that keeps ``<html lang>`` with the link's ``bahasa`` as Streamlit rewrites the URL.
+
+    Streamlit changes the URL with ``history.pushState``/``replaceState`` (a
+    page change, ``st.query_params``) without loading the document again; the
+    script reads the language the way ``lib.texts.language_of`` does.
+    """
+    words = {key.casefold(): code for code, name in LANGUAGES.items() for key in (code, name)}
+    return (
+        "\n(() => {\n"
+        f"  const words = {json.dumps(words, sort_keys=True)};\n"
+        "  const follow = () => {\n"
+        "    const asked = new URLSearchParams(window.location.search).getAll('bahasa')\n"
+        "      .map((word) => word.trim()).filter((word) => word);\n"
+        "    const last = asked.length ? asked[asked.length - 1].toLowerCase() : '';\n"
+        "    document.documentElement.lang = words[last] || 'id';\n"
+        "  };\n"
+        "  for (const name of ['pushState', 'replaceState']) {\n"
+        "    const original = window.history[name];\n"
+        "    window.history[name] = function (...args) {\n"
+        "      const result = original.apply(this, args);\n"
+        "      follow();\n"
+        "      return result;\n"
+        "    };\n"
+        "  }\n"
+        "  window.addEventListener('popstate', follow);\n"
+        "})();\n"
+    )
+
+
+def document_in_language(page: str, lang: Lang) -> str:
+    """Streamlit's ``index.html`` naming ``lang`` and the dashboard's title in it, with the language script."""
+    page = _HTML_LANG.sub(lambda m: m.group(0)[: m.group(0).rfind('lang="')] + f'lang="{lang}"', page, count=1)
+    title = f"<title>{html.escape(text('app_title', lang))}</title>\n    <script>{language_script()}</script>"
+    return _TITLE.sub(lambda _m: title, page, count=1)
+
+
+def asked_language(query_string: bytes) -> Lang:
+    """The reader's language as the page script will read it from the link (``?bahasa=en``)."""
+    asked = parse_qs(query_string.decode("latin-1"), keep_blank_values=True).get("bahasa", [])
+    return language_of(asked)[0]
+
+
+class DocumentLanguage:
+    """Pure ASGI middleware: the page's HTML (Streamlit's ``index.html``) rewritten by ``document_in_language``.
+
+    Streamlit answers any page path (``/``, ``/desa``) with the same file, with
+    an ETag of its own; the answer here depends on the link, so it is sent
+    without ETag or Last-Modified and conditional requests are not passed on
+    (a browser never reuses the other language's page). Small: gzipped here
+    when the browser accepts it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.base = base_path()
+
+    def _page_request(self, scope: Scope) -> bool:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or scope.get("method") != "GET" or not path.startswith(self.base):
+            return False
+        return not path[len(self.base):].startswith(_NOT_PAGES)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._page_request(scope):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        accepts_gzip = "gzip" in headers.get("accept-encoding", "").lower()
+        lang = asked_language(scope.get("query_string", b""))
+        dropped = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
+        inner = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() not in dropped]}
+        started: Message | None = None
+        body: list[bytes] = []
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                kind = Headers(raw=message.get("headers", [])).get("content-type", "")
+                if message.get("status") == 200 and kind.startswith("text/html"):
+                    started = message
+                    return
+            elif message["type"] == "http.response.body" and started is not None:
+                body.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                page = document_in_language(b"".join(body).decode("utf-8"), lang).encode("utf-8")
+                extra: list[tuple[bytes, bytes]] = [(b"vary", b"Accept-Encoding")]
+                if accepts_gzip:
+                    page = gzip.compress(page, compresslevel=6, mtime=0)
+                    extra.append((b"content-encoding", b"gzip"))
+                skip = {b"content-length", b"etag", b"last-modified", b"content-encoding", b"vary"}
+                kept = [(k, v) for k, v in started.get("headers", []) if k.lower() not in skip]
+                await send({**started, "headers": [*kept, *extra, (b"content-length", str(len(page)).encode())]})
+                await send({"type": "http.response.body", "body": page})
+                return
+            await send(message)
+
+        await self.app(inner, receive, sending)
+
+
 # --- sign-in and sign-out routes -----------------------------------------------------------------
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
@@ -252,4 +465,4 @@ def routes() -> list[Route]:
 
 def middleware() -> list[Middleware]:
     """The dashboard's own middleware, outermost first."""
-    return [Middleware(BrowserMiddleware)]
+    return [Middleware(CompressedStatic), Middleware(DocumentLanguage), Middleware(BrowserMiddleware)]

@@ -117,8 +117,12 @@ def listening(port: int) -> bool:
 
 
 @contextmanager
-def running_nginx(ports: Sequence[int]) -> Iterator[Nginx]:
-    """nginx rendered from deploy/ in front of ``ports``, on free ports of 127.0.0.1, stopped at exit."""
+def running_nginx(ports: Sequence[int], static: bool = False) -> Iterator[Nginx]:
+    """nginx rendered from deploy/ in front of ``ports``, on free ports of 127.0.0.1, stopped at exit.
+
+    ``static``: nginx sends Streamlit's static files itself, from a compressed copy in its folder (as
+    ``deploy/render.py`` renders it); otherwise the dashboard processes send them.
+    """
     nginx = nginx_or_skip()
     # Workers of an nginx started by root run as "nobody": the folder must be theirs to enter.
     prefix = Path(tempfile.mkdtemp(prefix="dasbor-nginx-"))
@@ -127,7 +131,9 @@ def running_nginx(ports: Sequence[int]) -> Iterator[Nginx]:
         certificate, key = self_signed_certificate(prefix)
         http_port, https_port = free_port(), free_port()
         config = render.rendered(ports=ports, prefix=prefix, certificate=certificate, certificate_key=key,
-                                 listen="127.0.0.1", http_port=http_port, https_port=https_port)
+                                 listen="127.0.0.1", http_port=http_port, https_port=https_port,
+                                 static=render.static_copy(prefix) if static else None,
+                                 brotli_module=render.installed_brotli_module())
         render.prepare_prefix(prefix)
         (prefix / "nginx.conf").write_text(config, encoding="utf-8")
         args = [str(nginx), "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-e", str(prefix / "logs/error.log")]
