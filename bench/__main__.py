@@ -6,6 +6,9 @@ generated data lives in a temporary folder that is removed afterwards unless
 ``--keep``. The load stage (simulated users over Streamlit's websocket) runs at
 one of the sizes, ``--load-size`` (100 thousand), or against ``--target``;
 ``--only load`` runs nothing else and rewrites only its section of the report.
+The deployed stage (``bench/deployed.py``: two processes on a throwaway PostgreSQL
+behind nginx, the same simulated users) runs on the load stage's data;
+``--only deployed`` likewise.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import deployed
 from bench.load import DEFAULT_LEVELS
 from bench.report import write_load_section, write_report
 
@@ -28,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 PLAN_SIZE = 2_000  # the pages' lib calls are recorded on a small copy of the data
 LOAD_SIZE = 100_000  # the size the load stage runs at
-STAGES = ("cold-csv", "compute", "apptest", "browser", "load")
+STAGES = ("cold-csv", "compute", "apptest", "browser", "load", "deployed")
 
 
 def _sizes(text: str) -> list[int]:
@@ -56,8 +60,8 @@ def parser() -> argparse.ArgumentParser:
                    help="filter changes per page through AppTest and in the browser (default: 3)")
     p.add_argument("--skip", type=_stages, default=set(),
                    help=f"stages to leave out, comma-separated: {', '.join(STAGES)}")
-    p.add_argument("--only", choices=("load",), default=None,
-                   help="run only this stage and rewrite only its section of --out (the load stage)")
+    p.add_argument("--only", choices=("load", "deployed"), default=None,
+                   help="run only this stage and rewrite only its section of --out (load, deployed)")
     load = p.add_argument_group("load stage (simulated users speaking Streamlit's websocket protocol)")
     load.add_argument("--load-size", type=int, default=LOAD_SIZE,
                       help="enrollments of the load stage's data (default: 100000)")
@@ -74,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--target", default=None,
                       help="measure a dashboard already running there (host:port or http(s)://host:port/prefix) "
                            "instead of starting one; no soak")
+    load.add_argument("--deployed-users", type=_levels, default=list(deployed.DEFAULT_LEVELS),
+                      help="simulated users per level of the deployed stage (two processes behind nginx), "
+                           "comma-separated (default: 1,10,25,50)")
     load.add_argument("--pids", default="", help="with --target: its server process ids, for CPU and memory")
     load.add_argument("--insecure", action="store_true", help="with an https --target: accept any certificate")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "performance.md",
@@ -147,6 +154,21 @@ def run_only_load(args, log=sys.stdout) -> dict:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def run_only_deployed(args, log=sys.stdout) -> dict:
+    """Only the deployed stage: its data, then two processes behind nginx under the simulated users."""
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="dasbor-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        folder = workdir / f"n{args.load_size}"
+        print(f"{args.load_size:,} enrollments", file=log, flush=True)
+        run_stage("generate", folder, workdir / f"{args.load_size}-generate.json", log, size=args.load_size)
+        return deployed.run_stage(folder, workdir / "deployed.json", args.deployed_users, args.window, args.ramp,
+                                  args.load_size, log)
+    finally:
+        if not args.keep and not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
 def run(args, log=sys.stdout) -> dict:
     """Every stage for every size; returns all figures (what the report is written from)."""
     started = dt.datetime.now().astimezone()
@@ -179,6 +201,9 @@ def run(args, log=sys.stdout) -> dict:
                                                runs=args.ui_runs)
             if "load" not in args.skip and size == args.load_size and not args.target:
                 results["load"] = run_load(args, folder, workdir / f"{size}-load.json", log)
+            if "deployed" not in args.skip and size == args.load_size:
+                results["deployed"] = deployed.run_stage(folder, workdir / f"{size}-deployed.json",
+                                                         args.deployed_users, args.window, args.ramp, size, log)
             results["sizes"][str(size)] = figures
             if not args.keep:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -201,10 +226,21 @@ def main(argv: list[str] | None = None) -> int:
         write_load_section(figures, args.out)
         print(f"wrote the load section of {args.out} ({figures['stage_s'] / 60:.1f} min)")
         return 0
+    if args.only == "deployed":  # beside the one-process figures of an earlier --json, when it holds them
+        one_process = deployed.earlier_load(args.json)
+        figures = run_only_deployed(args)
+        if args.json:
+            args.json.write_text(json.dumps({"load": one_process, "deployed": figures}, indent=1, default=str),
+                                 encoding="utf-8")
+        deployed.write_section(figures, args.out, one_process)
+        print(f"wrote the deployed section of {args.out} ({figures['stage_s'] / 60:.1f} min)")
+        return 0
     results = run(args)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     write_report(results, args.out)
+    if results.get("deployed"):
+        deployed.write_section(results["deployed"], args.out, results.get("load"))
     print(f"wrote {args.out} ({results['duration_s'] / 60:.1f} min)")
     return 0
 

@@ -1,7 +1,9 @@
 """Many people at once, without browsers: simulated users speaking Streamlit's own websocket protocol.
 
 Each simulated user is what one browser tab sends and receives, nothing more:
-it opens ``/_stcore/stream``, asks for one analysis page (a ``BackMsg`` whose
+it loads the page's HTML (which gives it the dashboard's browser cookie, as
+every browser gets one; nginx keeps a browser on one dashboard process by it),
+opens ``/_stcore/stream`` with that cookie, asks for one analysis page (a ``BackMsg`` whose
 ``rerun_script`` carries a ``ClientState``: query string, page, widget states,
 the hashes of the messages it holds), logs in through the login form if the
 dashboard asks, and reads ``ForwardMsg``s until the run has finished
@@ -17,7 +19,7 @@ the figures of the village before.
 Users arrive spread over a ramp-up, then a measuring window counts: changes
 served per second, p50/p95/max from change to finished rerun, first-page
 latency, errors and time-outs, the server's CPU time and memory (psutil on its
-process ids, when it runs on this machine) and bytes per rerun.
+process ids, when it runs on this machine; in sum and per process) and bytes per rerun.
 
     python -m bench.load --folder DATA --users 1,10,25 --out load.json   # one server per level on DATA
     python -m bench.load --target https://host:8443/dasbor --users 25 --pids 1234,1235 --out load.json
@@ -34,6 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 import contextlib
 import datetime as dt
 import hashlib
+import http.cookies
 import json
 import math
 import os
@@ -44,6 +47,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -93,6 +97,33 @@ class Target:
 
     def page_url(self, path: str) -> str:
         return self.url.rstrip("/") + "/" + path
+
+    def tls_context(self) -> ssl.SSLContext | None:
+        """The TLS settings of an https address (None for http): the certificate checked unless told not to."""
+        if urlsplit(self.url).scheme != "https":
+            return None
+        context = ssl.create_default_context()
+        if not self.verify_tls:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
+
+
+def browser_cookies(where: Target, timeout_s: float = 60.0) -> str:
+    """The cookies the dashboard's page sets, as a ``Cookie`` header ("" when it sets none).
+
+    A browser loads the page before opening its websocket; the dashboard gives it
+    a random cookie of its own then (``pages/server.py``), and nginx's sticky
+    sessions hash on that cookie. Without it every simulated user behind one
+    address would reach the same dashboard process.
+    """
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=where.tls_context()))
+    with opener.open(where.page_url(""), timeout=timeout_s) as response:
+        response.read()
+        jar = http.cookies.SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            jar.load(header)
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
 
 
 def target(text: str, verify_tls: bool = True) -> Target:
@@ -186,6 +217,7 @@ class Tab:
         self.target = where
         self.locale = locale
         self.ws: ClientConnection | None = None
+        self.cookies: str | None = None  # the browser's cookies, once its first page load has set them
         self.page_script_hash = ""
         self.query_string = ""
         self.pages: dict[str, str] = {}  # URL path -> page script hash, from the navigation message
@@ -196,15 +228,13 @@ class Tab:
         self._max_age = 2
 
     async def open(self, timeout_s: float = 60.0) -> None:
-        context = None
-        if self.target.stream_url.startswith("wss://"):
-            context = ssl.create_default_context()
-            if not self.target.verify_tls:
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
+        if self.cookies is None:  # a browser's first visit loads the page, and keeps its cookies afterwards
+            self.cookies = await asyncio.to_thread(browser_cookies, self.target, timeout_s)
         # Browsers send no websocket pings and wait as long as a run takes: neither does this tab.
         self.ws = await connect(self.target.stream_url, subprotocols=["streamlit"], max_size=None,
-                                ping_interval=None, open_timeout=timeout_s, proxy=None, ssl=context)
+                                ping_interval=None, open_timeout=timeout_s, proxy=None,
+                                ssl=self.target.tls_context(),
+                                additional_headers={"Cookie": self.cookies} if self.cookies else None)
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -529,6 +559,18 @@ def peak_rss_mb(pids: Sequence[int]) -> float:
 
 # --- one load run -------------------------------------------------------------------------------
 @dataclass
+class ProcessFigures:
+    """One server process's part of a load run (with its children): CPU in the window, memory in MB."""
+
+    pid: int
+    cpu_s: float
+    cpu_percent: float      # of one core, over the window
+    rss_start_mb: float
+    rss_end_mb: float
+    peak_rss_mb: float      # the highest it reached since it started (VmHWM)
+
+
+@dataclass
 class LoadFigures:
     """What one load run measured (times in seconds, memory in MB)."""
 
@@ -558,6 +600,7 @@ class LoadFigures:
     users_without_page: int
     error_examples: list[str] = field(default_factory=list)
     memory_samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds into the window, MB)
+    processes: list[ProcessFigures] = field(default_factory=list)  # each of the server's process ids, in order
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -570,7 +613,8 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 def summary(plan: Plan, records: Sequence[UserRecord], window: Window, *, cpu_s: float | None,
             rss_start: float | None, rss_end: float | None, peak: float | None, generator_cpu_s: float,
-            samples: Sequence[tuple[float, float]] = ()) -> LoadFigures:
+            samples: Sequence[tuple[float, float]] = (), processes: Sequence[ProcessFigures] = ()
+            ) -> LoadFigures:
     """The figures of a load run from its users' records: only changes sent inside the measuring window count."""
     start, end = window.start, window.end
     measured = [c for r in records for c in r.changes if start <= c.sent_at < end]
@@ -596,7 +640,7 @@ def summary(plan: Plan, records: Sequence[UserRecord], window: Window, *, cpu_s:
         rss_start_mb=rss_start, rss_end_mb=rss_end, peak_rss_mb=peak,
         generator_cpu_percent=generator_cpu_s / plan.window_s * 100,
         ramp_s=start, users_without_page=sum(1 for r in records if r.first_page_s is None),
-        error_examples=examples, memory_samples=list(samples),
+        error_examples=examples, memory_samples=list(samples), processes=list(processes),
     )
 
 
@@ -628,12 +672,17 @@ async def load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every
             await asyncio.gather(*(e.wait() for e in readies))
     window.open(plan.window_s)
     cpu_start, rss_start = (cpu_seconds(pids), rss_mb(pids)) if pids else (None, None)
+    each_start = [(cpu_seconds([pid]), rss_mb([pid])) for pid in pids]
     own_start = sum(me.cpu_times()[:2])
     samples: list[tuple[float, float]] = []
     sampler = asyncio.create_task(_sample_memory(pids, window, sample_every_s, samples)) \
         if pids and sample_every_s else None
     await asyncio.sleep(plan.window_s)
     cpu_end, rss_end, peak = (cpu_seconds(pids), rss_mb(pids), peak_rss_mb(pids)) if pids else (None, None, None)
+    processes = []
+    for pid, (cpu, rss) in zip(pids, each_start):
+        used = cpu_seconds([pid]) - cpu
+        processes.append(ProcessFigures(pid, used, used / plan.window_s * 100, rss, rss_mb([pid]), peak_rss_mb([pid])))
     own = sum(me.cpu_times()[:2]) - own_start
     if sampler is not None:
         sampler.cancel()
@@ -641,7 +690,8 @@ async def load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every
     # Changes still on their way finish (or time out) before the tabs close; they are not in the window's count.
     await asyncio.gather(*users, return_exceptions=True)
     return summary(plan, records, window, cpu_s=None if cpu_start is None else cpu_end - cpu_start,
-                   rss_start=rss_start, rss_end=rss_end, peak=peak, generator_cpu_s=own, samples=samples)
+                   rss_start=rss_start, rss_end=rss_end, peak=peak, generator_cpu_s=own, samples=samples,
+                   processes=processes)
 
 
 def run_coroutine(coroutine):
