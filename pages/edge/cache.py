@@ -3,23 +3,25 @@
 - the loaded dataset and its prepared form: ``st.cache_resource``, once per
   process and shared by every session, keyed by the data folder and the id of
   the imported version in use (a new import shows without a restart) and the
-  privacy rules (the budget is shared by published enrollments);
-- the rows of one scope (what a village-limited account may read), and what the
-  filters offer there;
-- the rows a filter selects: ``st.cache_resource`` keyed by the filters, only
-  the last few (at national scale a selection can hold hundreds of megabytes,
-  and making it again takes a few hundredths of a second);
-- each raw indicator table: ``st.cache_data`` keyed by filters, table and
-  breakdown, so figures showing different measures of one table compute it once;
-- each published table: keyed by the same and the measures. Changing the
-  language recomputes nothing; changing a filter recomputes only its tables;
-- each figure as it is sent (``lib.drawn``: chart, note, table): ``st.cache_resource``
-  keyed by the same, the measure shown, the language and the day, so a rerun showing
-  a figure already drawn for anyone builds nothing. Published tables are small and
-  kept as objects too: a hit costs neither a pickle nor a copy. Nothing changes a
-  cached value (lib functions return new frames).
+  privacy rules (the budget is shared by published enrollments); the first
+  visitor sees the spinner while they are made;
+- everything after that is asked again by every rerun and kept by ``lib.memo``
+  (keyed by the arguments themselves, most recently used kept, each missing
+  value computed once however many sessions ask): the rows of one scope (what
+  a village-limited account may read) and what the filters offer there; the
+  rows a filter selects (only the last few: at national scale a selection can
+  hold hundreds of megabytes); each raw indicator table by filters, table and
+  breakdown, so figures showing different measures of one table compute it
+  once; each published table, by the same and the measures; each figure as it
+  is sent (``lib.drawn``: chart, note, table, text alternative) and whatever a
+  page computes from its view alone (tiles, targets), by the view's data,
+  rules, scope, filters, language and day. Changing the language recomputes no
+  table; changing a filter recomputes only its tables; a rerun showing what
+  anyone was already shown builds nothing.
 
-The functions taking a View read nothing else: no session state, no settings.
+Values are shared by every session and never changed (lib functions return
+new frames). The functions taking a View read nothing else: no session state,
+no settings.
 """
 
 from __future__ import annotations
@@ -33,12 +35,13 @@ import pandas as pd
 import streamlit as st
 
 from lib import figures, keys
-from lib.drawn import Drawn, Overlay, drawn
 from lib import store as data_store
 from lib.demo import DEMO_DIR, REGENCIES_FILE, regencies
+from lib.drawn import Drawn, Overlay, drawn
 from lib.filters import Filters, Offer, Scope, filtered, offers, scoped, with_tables
 from lib.indicators import TABLE_READS, indicator_table
 from lib.loading import load_folder
+from lib.memo import memo
 from lib.prepare import prepared
 from lib.privacy import Rules
 from lib.schema import (
@@ -53,9 +56,6 @@ from pages.edge.view import DataKey, View
 
 T = TypeVar("T")
 BASEMAP_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "basemap_indonesia.csv"
-# How the caches key the view's frozen values: by their repr (exact, a few microseconds), where Streamlit's
-# own hashing walks each dataclass field by field (up to a millisecond per argument, on every call).
-BY_REPR = {Rules: repr, Scope: repr, Filters: repr, figures.FigureSpec: repr, figures.TilesSpec: repr}
 
 
 def reference_file(folder: Path) -> Path:
@@ -64,7 +64,7 @@ def reference_file(folder: Path) -> Path:
     return path if path.exists() else DEFAULT_REFERENCE_FILE
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=BY_REPR)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def loaded(data: DataKey) -> Dataset:
     """The dataset in use: the imported version when there is one, else the bundled demo."""
     root = Path(data.folder)
@@ -75,7 +75,7 @@ def loaded(data: DataKey) -> Dataset:
     return load_folder(demo, reference, label="demo", is_demo=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4, hash_funcs=BY_REPR)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def prepared_data(data: DataKey, rules: Rules) -> Dataset:
     """The dataset in use, prepared once: derived columns, record and person keys, the budget shared out."""
     # The demo data has a secret of its own; imported versions share the installation's.
@@ -83,13 +83,13 @@ def prepared_data(data: DataKey, rules: Rules) -> Dataset:
     return prepared(loaded(data), keys.installation_secret(Path(data.folder), name), rules)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_REPR)
+@memo(16)
 def scoped_data(data: DataKey, rules: Rules, scope: Scope) -> Dataset:
     """Only the rows of ``scope``: all a village-limited account may ever read."""
     return scoped(prepared_data(data, rules), scope)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_REPR)  # read on every run: kept, not copied
+@memo(16)
 def offered(data: DataKey, rules: Rules, scope: Scope) -> tuple[Offer, ...]:
     """What each filter offers within ``scope`` on the data in use."""
     return offers(scoped_data(data, rules, scope), scope)
@@ -97,7 +97,7 @@ def offered(data: DataKey, rules: Rules, scope: Scope) -> tuple[Offer, ...]:
 
 # One entry per (filter state, table): a page that reads only the budget never selects enrollments.
 # A selection of a million enrollments can take hundreds of megabytes, so few are kept.
-@st.cache_resource(show_spinner=False, max_entries=12, hash_funcs=BY_REPR)
+@memo(12)
 def selected_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: TableName) -> pd.DataFrame:
     """The rows of ``table`` the filters select within the scope."""
     return filtered(scoped_data(data, rules, scope), filters, (table,)).table(table)
@@ -109,21 +109,21 @@ def selection(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table
                        {t: selected_table(data, rules, scope, filters, t) for t in tables})
 
 
-@st.cache_data(show_spinner=False, max_entries=512, hash_funcs=BY_REPR)
+@memo(512)
 def raw_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: str,
               by: tuple[str, ...]) -> pd.DataFrame:
     """Indicator table ``table`` by ``by`` over the selection, before anything is published: never shown."""
     return indicator_table(selection(data, rules, scope, filters, TABLE_READS[table]), table, by)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2048, hash_funcs=BY_REPR)
+@memo(2048)
 def published_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters, table: str, by: tuple[str, ...],
                     measures: tuple[str, ...]) -> pd.DataFrame:
     """Indicator table ``table`` by ``by`` with ``measures`` (and the counts they rest on), as it may be shown."""
     return figures.published(raw_table(data, rules, scope, filters, table, by), measures, rules)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024, hash_funcs=BY_REPR)
+@memo(1024, unkeyed=(10,))
 def drawn_figure(data: DataKey, rules: Rules, scope: Scope, filters: Filters, spec: figures.FigureSpec, shown: str,
                  lang: str, title: str, today: dt.date, overlaid: bool, _overlay: Overlay | None) -> Drawn:
     """``spec`` drawn under the filters showing ``shown``, titled ``title``; ``overlaid``: whether ``_overlay``
@@ -135,7 +135,7 @@ def drawn_figure(data: DataKey, rules: Rules, scope: Scope, filters: Filters, sp
                  filters_label=filters.label(lang), day=today, layers=layers, overlay=_overlay if overlaid else None)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024, hash_funcs=BY_REPR)
+@memo(1024, unkeyed=(8,))
 def _of_view(data: DataKey, rules: Rules, scope: Scope, filters: Filters, lang: str, today: dt.date, what: str,
              args: tuple, _make: Callable[[], T]) -> T:
     return _make()
@@ -173,14 +173,14 @@ def has_rows(view: View, needs: str = "any") -> bool:
     return len(data.participants) > 0 or len(data.budget) > 0
 
 
-@st.cache_resource(show_spinner=False, hash_funcs=BY_REPR)
+@st.cache_resource(show_spinner=False)
 def coordinates(folder: str) -> pd.DataFrame:
     """Regency, province, lat, lon of the origin regencies the map knows."""
     path = Path(folder) / "regencies.csv"
     return regencies(path if path.exists() else REGENCIES_FILE)
 
 
-@st.cache_resource(show_spinner=False, hash_funcs=BY_REPR)
+@st.cache_resource(show_spinner=False)
 def basemap() -> pd.DataFrame:
     """Land outlines (shape, lon, lat) drawn under the map of origins; empty if the file is missing."""
     try:
