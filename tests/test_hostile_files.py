@@ -329,7 +329,7 @@ def test_csv_in_utf16_or_windows_1252_reads_exactly_like_utf8(reference, separat
 
 
 def test_a_csv_in_another_encoding_is_refused_with_advice_to_save_as_csv_utf8(reference):
-    result = read_files({"anggaran.csv": "Mesin jahit – Juki".encode("utf-8").join([b"\x81", b""])}, reference)
+    result = read_files({"anggaran.csv": "Mesin jahit – Juki".encode().join([b"\x81", b""])}, reference)
     assert result.errors["problem"].str.contains("pengodean yang tidak dikenali").all()
     assert result.errors["allowed"].str.contains('"CSV UTF-8 (Comma delimited) (*.csv)"', regex=False).all()
 
@@ -338,9 +338,9 @@ def test_an_honest_directory_beyond_the_unpacked_limit_is_refused_before_inflati
     small = dataclasses.replace(UNPACKED_BYTES, value=100_000)
     monkeypatch.setattr(xlsx, "UNPACKED_BYTES", small)
     result = read_files({"peserta.xlsx": huge_inline_cell(1)}, reference)
-    assert result.errors["problem"].tolist() == [
+    assert result.errors["problem"].tolist() == [(
         "Berkas ditolak seluruhnya karena melampaui batas 100.000 byte isi berkas (XLSX setelah dibuka, atau CSV): "
-        "isi berkas XLSX ini 1 MB setelah dibuka. Tidak ada isi berkas yang dipakai."]
+        "isi berkas XLSX ini 1 MB setelah dibuka. Tidak ada isi berkas yang dipakai.")]
 
 
 def test_inflated_bytes_are_counted_while_reading_as_well(monkeypatch):
@@ -364,9 +364,9 @@ def test_more_different_texts_than_the_limit_are_refused_as_they_are_read(monkey
     # Five million entries take half a minute to parse on a busy machine: the limit is made smaller here.
     monkeypatch.setattr(xlsx, "TEXTS", dataclasses.replace(TEXTS, value=1_000))
     result = read_files({"peserta.xlsx": many_shared_texts(1_001)}, reference)
-    assert result.errors["problem"].tolist() == [
+    assert result.errors["problem"].tolist() == [(
         "Berkas ditolak seluruhnya karena melampaui batas 1.000 teks berbeda per berkas XLSX: berkas ini berisi "
-        "lebih dari 1.000 teks berbeda. Tidak ada isi berkas yang dipakai."]
+        "lebih dari 1.000 teks berbeda. Tidak ada isi berkas yang dipakai.")]
     assert read_files({"peserta.xlsx": many_shared_texts(1_000)}, reference).ok
 
 

@@ -200,7 +200,7 @@ def test_personal_identifiers_never_reach_the_store(store, tiny, reference):
     assert not any(b"Siti" in data for data in snapshot(store.root).values())
 
 
-@pytest.mark.parametrize("files", [{}, {"catatan.csv": "judul;isi\r\nrapat;anggaran\r\n".encode()}])
+@pytest.mark.parametrize("files", [{}, {"catatan.csv": b"judul;isi\r\nrapat;anggaran\r\n"}])
 def test_files_without_any_table_are_refused(store, reference, files):
     plan = plan_import(files, store, reference, today=TODAY)
     assert not plan.ok and len(plan.errors)

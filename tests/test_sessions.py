@@ -37,7 +37,7 @@ with warnings.catch_warnings():  # it would rather have httpx2; httpx is what th
     from starlette.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
-T0 = dt.datetime(2024, 5, 1, 3, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2024, 5, 1, 3, 0, tzinfo=dt.UTC)
 ADMIN, ADMIN_PW = "ani", "kuda-lumping-2024"
 VIEWER, VIEWER_PW = "budi", "tahu-kuning-kediri"
 BROWSER = "b" * 43
@@ -352,7 +352,7 @@ def test_a_live_session_cookie_opens_the_dashboard_without_a_password(conn, serv
 
 @pytest.mark.parametrize("state", ["expired", "revoked", "unknown"])
 def test_a_dead_session_cookie_asks_for_the_password(conn, served, monkeypatch, state):
-    token = store.new_session(conn, ADMIN, 8, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=9))
+    token = store.new_session(conn, ADMIN, 8, now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=9))
     if state != "expired":
         token = store.new_session(conn, ADMIN, 8)
     if state == "revoked":

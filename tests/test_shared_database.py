@@ -24,6 +24,7 @@ from lib.importer import EXIT_BUSY, EXIT_OK
 from tests.postgres import POSTGRES, Backend
 from tests.support.uploads import upload
 
+pytestmark = pytest.mark.slow  # dashboard processes started and stopped per test
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-01-31"
 SEEN_WITHIN_S = 10

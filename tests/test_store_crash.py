@@ -188,6 +188,7 @@ def test_kill_at_each_step_leaves_old_or_new(make_old_store, expected_new, kind,
     assert current == ("0002" if step == "pointer replaced" else "0001")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_kill_at_random_moments_leaves_old_or_new(make_old_store, expected_new, kind):
     rng = random.Random(20261122)

@@ -167,6 +167,7 @@ def valid_tables(draw):
 
 
 @needs_reader
+@pytest.mark.slow
 @pytest.mark.parametrize("writer,extension", [(T.template_xlsx, "xlsx"), (T.template_csv, "csv")])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables=valid_tables())
