@@ -133,7 +133,20 @@ Connection = sqlite3.Connection | backend.Database
 
 
 class AccountError(ValueError):
-    """An account cannot be created or changed; the message says why, in Indonesian."""
+    """An account cannot be created or changed: ``key`` names why (a message of ``lib.texts``), ``values`` fill it in.
+
+    ``message(lang)`` says it in the reader's language; ``str()`` says it in Indonesian (the command line).
+    """
+
+    def __init__(self, key: str, **values: object):
+        self.key, self.values = key, values
+        super().__init__(self.message("id"))
+
+    def message(self, lang: str = "id") -> str:
+        """Why, in ``lang``."""
+        from lib.texts import text  # here: lib.texts pulls in pandera, which the command line does without
+
+        return text(self.key, lang, **self.values)
 
 
 class LoginRefused(Exception):
@@ -265,7 +278,7 @@ def _row(conn: Connection, username: str):
 def _existing_row(conn: Connection, username: str):
     row = _row(conn, normalised_username(username))
     if row is None:
-        raise AccountError(f"Akun {username!r} tidak ada.")
+        raise AccountError("account_unknown", name=username)
     return row
 
 
@@ -288,27 +301,24 @@ def checked_username(username: str) -> str:
     """The normalised username, or AccountError when it breaks the naming rule."""
     name = normalised_username(username)
     if not _USERNAME.fullmatch(name):
-        raise AccountError(
-            "Nama pengguna harus 3 sampai 64 karakter: huruf kecil, angka, titik, garis bawah, "
-            "@ atau tanda hubung, diawali huruf atau angka."
-        )
+        raise AccountError("account_bad_name")
     return name
 
 
 def checked_password(password: str, username: str = "") -> str:
     """The password unchanged, or AccountError when it is too short, too long or the username."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Kata sandi terlalu pendek: minimal {MIN_PASSWORD_LENGTH} karakter.")
+        raise AccountError("account_password_short", n=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"Kata sandi terlalu panjang: maksimal {MAX_PASSWORD_LENGTH} karakter.")
+        raise AccountError("account_password_long", n=MAX_PASSWORD_LENGTH)
     if username and password.strip().lower() == normalised_username(username):
-        raise AccountError("Kata sandi tidak boleh sama dengan nama pengguna.")
+        raise AccountError("account_password_is_name")
     return password
 
 
 def checked_role(role: str) -> str:
     if role not in ACCOUNT_ROLES:
-        raise AccountError(f"Peran {role!r} tidak dikenal; pilih 'admin' atau 'viewer'.")
+        raise AccountError("account_role_unknown", role=role)
     return role
 
 
@@ -320,15 +330,16 @@ def checked_villages(villages: Iterable[str], known: Iterable[str] | None = None
         for village in chosen:
             if village not in known:
                 nearest = difflib.get_close_matches(village, known, n=1, cutoff=0.5)
-                hint = f" Maksud Anda {nearest[0]!r}?" if nearest else f" Pilihan: {', '.join(known)}."
-                raise AccountError(f"Desa {village!r} tidak ada di data acuan.{hint}")
+                if nearest:
+                    raise AccountError("account_village_near", village=village, nearest=nearest[0])
+                raise AccountError("account_village_choices", village=village, choices=", ".join(known))
     return chosen
 
 
 def _checked_scope(role: str, villages: Iterable[str]) -> tuple[str, ...]:
     villages = checked_villages(villages)
     if checked_role(role) == ADMIN and villages:
-        raise AccountError("Admin selalu melihat semua desa; batas desa hanya untuk peran 'viewer'.")
+        raise AccountError("account_admin_unlimited")
     return villages
 
 
@@ -368,9 +379,9 @@ def create_account(
     hashed = _HASHER.hash(password)
     with _transaction(conn):
         if _row(conn, name) is not None:
-            raise AccountError(f"Akun {name!r} sudah ada.")
+            raise AccountError("account_exists", name=name)
         if role != ADMIN and not has_accounts(conn):
-            raise AccountError("Akun pertama harus admin, agar ada yang dapat mengelola akun dan data.")
+            raise AccountError("account_first_admin")
         conn.execute(
             "INSERT INTO accounts (username, password_hash, role, villages, created_at) VALUES (?, ?, ?, ?, ?)",
             (name, hashed, role, json.dumps(villages, ensure_ascii=False), _iso(_utc(now))),
@@ -410,7 +421,7 @@ def set_role_and_villages(
     with _transaction(conn):
         row = _existing_row(conn, username)
         if row["role"] == ADMIN and role != ADMIN and _admin_count(conn) == 1:
-            raise AccountError("Ini admin terakhir; jadikan akun lain admin dahulu.")
+            raise AccountError("account_last_admin_role")
         conn.execute(
             "UPDATE accounts SET role = ?, villages = ? WHERE username = ?",
             (role, json.dumps(villages, ensure_ascii=False), row["username"]),
@@ -435,7 +446,7 @@ def delete_account(conn: Connection, username: str, *, actor: str, audit: AuditL
     with _transaction(conn):
         row = _existing_row(conn, username)
         if row["role"] == ADMIN and _admin_count(conn) == 1:
-            raise AccountError("Ini admin terakhir dan tidak dapat dihapus; buat admin lain dahulu.")
+            raise AccountError("account_last_admin_delete")
         conn.execute("DELETE FROM accounts WHERE username = ?", (row["username"],))
     _record(audit, actor, ACCOUNT_DELETE, username=row["username"])
 
@@ -623,7 +634,7 @@ def _password_from_user(args: argparse.Namespace) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Kata sandi baru: ")
     if getpass.getpass("Ulangi kata sandi: ") != first:
-        raise AccountError("Kedua kata sandi tidak sama.")
+        raise AccountError("akun_mismatch")
     return first
 
 

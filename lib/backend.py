@@ -51,7 +51,21 @@ POOL_TIMEOUT_S = 15   # waiting longer for a connection means the database is un
 
 
 class DatabaseUnavailable(RuntimeError):
-    """The database of DASBOR_DATABASE_URL cannot be reached; the message says so without the password."""
+    """The database of DASBOR_DATABASE_URL cannot be reached; the message says so without the password.
+
+    ``shown_url`` (the URL without its password) and ``kind`` (the driver's error class) fill in the message
+    ``database_unreachable`` of ``lib.texts``; ``message(lang)`` says it in ``lang``, ``str()`` in Indonesian.
+    """
+
+    def __init__(self, shown_url: str, kind: str):
+        self.shown_url, self.kind = shown_url, kind
+        super().__init__(self.message("id"))
+
+    def message(self, lang: str = "id") -> str:
+        """Which database cannot be reached and what to check, in ``lang``."""
+        from lib.texts import text  # here: lib.texts pulls in pandas, which this module's users may do without
+
+        return text("database_unreachable", lang, url=self.shown_url, kind=self.kind)
 
 
 # --- the choice -------------------------------------------------------------------
@@ -144,9 +158,7 @@ def is_database_error(exc: BaseException) -> bool:
 
 
 def _unavailable(url: str, exc: BaseException) -> DatabaseUnavailable:
-    return DatabaseUnavailable(
-        f"Basis data {redacted(url)} tidak dapat dihubungi ({type(exc).__name__}). "
-        "Periksa DASBOR_DATABASE_URL dan server PostgreSQL, lalu coba lagi.")
+    return DatabaseUnavailable(redacted(url), type(exc).__name__)
 
 
 def _configure(conn) -> None:

@@ -34,7 +34,9 @@ import pandas as pd
 from lib import fmt, settings
 from lib.audit import IMPORT, open_audit
 from lib import store as st
-from lib.ingest import ERROR, PROBLEM_COLUMNS, TABLE_LABELS, WARNING, concat_problems, problem, problem_frame
+from lib.fmt import Lang
+from lib.ingest import (ERROR, PROBLEM_COLUMNS, TABLE_LABELS, WARNING, concat_problems, problem, problem_frame,
+                        table_label)
 from lib.loading import DataError, read_files
 from lib.schema import (
     ALL_TABLES,
@@ -55,6 +57,7 @@ from lib.schema import (
 )
 from lib.schema import ReferenceDataError
 from lib.export import csv_bytes
+from lib.texts import admin_word, text
 from lib.validate import Validation
 
 # Columns of ImportPlan.changes.
@@ -71,7 +74,8 @@ MEASURE_LABELS = {
 }
 ACTION_LABELS = {ACTION_REPLACE: "diganti", ACTION_KEEP: "tetap"}
 
-# The problems list as people read it (command line, CSV of problems).
+# The problems list as people read it (command line, CSV of problems), in Indonesian; ``problem_table`` gives the
+# English of each word (``lib.texts.admin_word``).
 PROBLEM_HEADERS = {
     "severity": "jenis", "file": "berkas", "sheet": "lembar", "table": "tabel", "row": "baris",
     "column": "kolom", "value": "nilai", "problem": "masalah", "allowed": "yang diterima",
@@ -182,34 +186,30 @@ def _tables_of(dataset: Dataset | None, reference: Reference) -> dict[TableName,
     return {table: dataset.table(table) for table in ALL_TABLES}
 
 
-# What stays empty on the dashboard while a table has no rows.
-EMPTY_TABLE_EFFECTS: dict[TableName, str] = {
-    PARTICIPANTS: "dasbor tidak menampilkan angka peserta, hasil, maupun biaya per peserta",
-    OUTCOMES_TABLE: "angka hasil pemantauan (bekerja, kembali ke lokalisasi, pendapatan) kosong",
-    BUDGET: "halaman Anggaran kosong, pagu dan realisasi tampil Rp 0, biaya per peserta tidak ada",
-}
+# What stays empty on the dashboard while a table has no rows (the words of lib.texts, in Indonesian).
+EMPTY_TABLE_EFFECTS: dict[TableName, str] = {table: text(f"import_empty_effect_{table}")
+                                             for table in (PARTICIPANTS, OUTCOMES_TABLE, BUDGET)}
 
 
-def _empty_table_warning(files: Sequence[str], table: TableName) -> dict:
+def _empty_table_warning(files: Sequence[str], table: TableName, lang: Lang = "id") -> dict:
+    label = table_label(table, lang)
     return problem(
         WARNING, ", ".join(files) or "-",
-        f"Versi baru tidak akan berisi baris {TABLE_LABELS[table]}. Sampai tabel itu diimpor, "
-        f"{EMPTY_TABLE_EFFECTS[table]}.",
-        table=table, suggestion=f"Unggah juga berkas {TABLE_LABELS[table]} (lihat templat), sekarang atau nanti.")
+        text("import_empty_table", lang, table=label, effect=text(f"import_empty_effect_{table}", lang)),
+        table=table, suggestion=text("import_empty_table_do", lang, table=label))
 
 
 def plan_import(files: Mapping[str, bytes], store: st.StoreLike, reference: Reference,
-                today: dt.date | None = None) -> ImportPlan:
-    """Read and check ``files`` (name -> content) against the version in use, and preview the result."""
+                today: dt.date | None = None, lang: Lang = "id") -> ImportPlan:
+    """Read and check ``files`` (name -> content) against the version in use, and preview the result; problems in
+    ``lang``."""
     base = st.current_version_id(store)
     existing = None if base is None else st.read_version(store, base, reference)
-    validation = read_files(files, reference, today=today, existing=existing)
+    validation = read_files(files, reference, today=today, existing=existing, lang=lang)
     uploaded = tuple(table for table in ALL_TABLES if table in validation.frames)
     if not uploaded and validation.ok:
         validation = Validation(validation.frames, concat_problems([validation.problems, problem_frame([problem(
-            ERROR, ", ".join(files) or "-",
-            "Tidak ada tabel peserta, hasil pemantauan, anggaran atau target di berkas ini.",
-            "Berkas CSV atau XLSX dengan baris judul kolom salah satu tabel (lihat templat).")])]))
+            ERROR, ", ".join(files) or "-", text("import_no_tables", lang), text("import_no_tables_do", lang))])]))
     before = _tables_of(existing, reference)
     if validation.ok:
         after = {table: validation.frames[table] if table in uploaded else before[table] for table in ALL_TABLES}
@@ -217,7 +217,7 @@ def plan_import(files: Mapping[str, bytes], store: st.StoreLike, reference: Refe
         empty = [table for table in TABLES if after[table].empty]
         if empty:
             validation = Validation(validation.frames, concat_problems([validation.problems, problem_frame(
-                [_empty_table_warning(files, table) for table in empty])]))
+                [_empty_table_warning(files, table, lang) for table in empty])]))
     else:
         # Nothing of a file with errors may be stored, so nothing is previewed either.
         after = {}
@@ -284,15 +284,19 @@ def _print_frame(frame: pd.DataFrame, out) -> None:
         print(frame.to_string(index=False), file=out)
 
 
-def problem_table(problems: pd.DataFrame) -> pd.DataFrame:
-    """Problems (PROBLEM_COLUMNS) with Indonesian headers and words: jenis, berkas, lembar, tabel, baris, ..."""
-    words = problems[PROBLEM_COLUMNS].assign(
-        severity=problems["severity"].map(SEVERITY_LABELS).fillna(problems["severity"]),
-        table=problems["table"].map(TABLE_LABELS).fillna(problems["table"]),
+def problem_table(problems: pd.DataFrame, lang: Lang = "id") -> pd.DataFrame:
+    """Problems (PROBLEM_COLUMNS) with headers and words in ``lang``: jenis, berkas, lembar, tabel, baris, ...
+    (en: severity, file, sheet, table, row, ...)."""
+    def words(labels: Mapping[str, str]) -> dict[str, str]:
+        return {code: admin_word(label, lang) for code, label in labels.items()}
+
+    shown = problems[PROBLEM_COLUMNS].assign(
+        severity=problems["severity"].map(words(SEVERITY_LABELS)).fillna(problems["severity"]),
+        table=problems["table"].map(words(TABLE_LABELS)).fillna(problems["table"]),
         # Where a problem has no place (a CSV file has no sheets, a file-wide problem no row): nothing, not "None".
         **{c: problems[c].astype("object").where(problems[c].notna(), "") for c in ("sheet", "row")},
     )
-    return words.rename(columns=PROBLEM_HEADERS)
+    return shown.rename(columns=words(PROBLEM_HEADERS))
 
 
 # A formula start after a separator or line break inside a text: a spreadsheet that splits the line
@@ -305,12 +309,12 @@ def split_safe(value: object) -> object:
     return _INNER_FORMULA.sub(r"\1'", value) if isinstance(value, str) else value
 
 
-def problems_csv(problems: pd.DataFrame) -> bytes:
+def problems_csv(problems: pd.DataFrame, lang: Lang = "id") -> bytes:
     """The problems as the downloads' CSV (``lib.export.csv_bytes``: UTF-8 with BOM, every text quoted, a
-    leading formula character neutralised), Indonesian headers, and no formula start after a separator inside
-    a text, so that no cell runs as a formula whether the file is split at ',' or at ';'."""
+    leading formula character neutralised), headers and words in ``lang``, and no formula start after a separator
+    inside a text, so that no cell runs as a formula whether the file is split at ',' or at ';'."""
     # The values come from the user's file; a spreadsheet must not run them as formulas.
-    return csv_bytes(problem_table(problems).astype("object").map(split_safe))
+    return csv_bytes(problem_table(problems, lang).astype("object").map(split_safe))
 
 
 def _print_preview(plan: ImportPlan, out) -> None:

@@ -8,6 +8,8 @@ rows, so title rows above it are skipped; the table (participants, outcomes,
 budget or targets) is recognised from which headers match best. Empty rows, empty columns
 and a total row at the bottom are dropped, cells are stripped.
 
+Problems are worded in the reader's language (``lang``, Indonesian by default).
+
 Nothing here checks values against the contract (that is ``lib.validate``),
 with one exception: a file that holds personal identifiers (a name, NIK,
 address or phone column, or a column of 16-digit codes) is refused here, so
@@ -28,8 +30,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from lib.fmt import count
-from lib.limits import CELL_CHARS, CELLS, COLUMNS, ROWS, UNPACKED_BYTES, LimitExceeded
+from lib import texts
+from lib.fmt import Lang, count
+from lib.limits import CELL_CHARS, CELLS, COLUMNS, ROWS, UNPACKED_BYTES, LimitExceeded, limit_text
 from lib.schema import (
     ALL_TABLES,
     BUDGET,
@@ -111,6 +114,11 @@ class Sheet:
 
 
 # --- problems -----------------------------------------------------------------
+def table_label(table: TableName, lang: Lang = "id") -> str:
+    """How problems name a table: ``peserta``, ``hasil pemantauan`` (en: ``participants``, ``follow-ups``)."""
+    return texts.admin_word(TABLE_LABELS[table], lang)
+
+
 def problem(severity: str, file: str, text: str, allowed: str = "", *, sheet: str | None = None,
             table: str | None = None, row: int | None = None, column: str = "", value: str = "",
             suggestion: str = "") -> dict:
@@ -148,39 +156,40 @@ def concat_problems(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
 
 
 # --- entry point ----------------------------------------------------------------
-def read_sheets(name: str, content: bytes) -> tuple[list[Sheet], pd.DataFrame]:
-    """Every table found in one uploaded file (CSV or XLSX), plus file-level problems (PROBLEM_COLUMNS)."""
+def read_sheets(name: str, content: bytes, lang: Lang = "id") -> tuple[list[Sheet], pd.DataFrame]:
+    """Every table found in one uploaded file (CSV or XLSX), plus file-level problems (PROBLEM_COLUMNS) in ``lang``."""
     suffix = PurePath(name).suffix.casefold()
     hint = table_hint(name)
     if not _NOT_BLANK.search(content):  # (not content.strip(): no copy of a large file)
         return [], problem_frame([problem(
-            ERROR, name, "Berkas kosong.",
-            "Berkas CSV atau XLSX berisi baris judul kolom dan sedikitnya satu baris data.")])
+            ERROR, name, texts.text("ingest_empty", lang), texts.text("ingest_empty_do", lang))])
     if content.startswith(_OLE_MAGIC) or suffix == ".xls":
         return [], problem_frame([problem(
-            ERROR, name, "Berkas ini berformat Excel lama (.xls) atau dilindungi kata sandi, "
-            "sehingga tidak dapat dibaca.",
-            "Buka di Excel, hapus kata sandinya bila ada, lalu simpan sebagai .xlsx atau CSV.")])
+            ERROR, name, texts.text("ingest_old_excel", lang), texts.text("ingest_old_excel_do", lang))])
     try:
         if len(content) > UNPACKED_BYTES.value:
             raise LimitExceeded(UNPACKED_BYTES, f"berkas ini berukuran {megabytes(len(content))}")
         if content.startswith(_ZIP_MAGIC):
-            return _read_xlsx(name, content, hint)
+            return _read_xlsx(name, content, hint, lang)
         if suffix in (".xlsx", ".xlsm"):
-            return [], problem_frame([_broken_xlsx(name)])
-        return _read_csv(name, content, hint)
+            return [], problem_frame([_broken_xlsx(name, lang)])
+        return _read_csv(name, content, hint, lang)
     except LimitExceeded as exc:
-        return [], problem_frame([limit_problem(name, exc)])
+        return [], problem_frame([limit_problem(name, exc, lang)])
     except Exception as exc:  # noqa: BLE001 - an upload no reader foresaw is still the user's to fix, not a crash
         return [], problem_frame([problem(
-            ERROR, name, f"Berkas tidak dapat dibaca ({type(exc).__name__}).",
-            "Simpan ulang dari Excel sebagai .xlsx atau CSV lalu unggah lagi.")])
+            ERROR, name, texts.text("ingest_unreadable", lang, kind=type(exc).__name__),
+            texts.text("ingest_unreadable_do", lang))])
 
 
-def limit_problem(file: str, exc: LimitExceeded) -> dict:
-    """The problem of a file beyond one of ``lib.limits``: which limit, what was met, and what to do."""
-    return problem(ERROR, file, exc.text, exc.limit.advice["id"], sheet=exc.sheet, row=exc.row,
-                   column=exc.column)
+def limit_problem(file: str, exc: LimitExceeded, lang: Lang = "id") -> dict:
+    """The problem of a file beyond one of ``lib.limits``: which limit, what was met, and what to do, in ``lang``.
+
+    What was met (``exc.found``) is written in Indonesian where the limit is met; English names the limit only,
+    and the problem's sheet, row and column say where.
+    """
+    words = exc.text if lang == "id" else texts.text("ingest_limit", lang, limit=limit_text(exc.limit, lang))
+    return problem(ERROR, file, words, exc.limit.advice[lang], sheet=exc.sheet, row=exc.row, column=exc.column)
 
 
 def table_hint(name: str) -> TableName | None:
@@ -192,33 +201,25 @@ def table_hint(name: str) -> TableName | None:
     return None
 
 
-def _broken_xlsx(name: str) -> dict:
+def _broken_xlsx(name: str, lang: Lang = "id") -> dict:
+    return problem(ERROR, name, texts.text("ingest_broken_xlsx", lang), texts.text("ingest_broken_xlsx_do", lang))
+
+
+SAVE_AS_CSV_UTF8 = texts.text("ingest_save_as_csv")
+
+
+def _not_a_spreadsheet(name: str, lang: Lang = "id") -> dict:
     return problem(
-        ERROR, name, "Berkas XLSX rusak atau tidak lengkap (mungkin terpotong saat diunggah), "
-        "atau bukan berkas Excel.",
-        "Buka berkasnya di Excel, simpan ulang sebagai .xlsx atau CSV, lalu unggah lagi.")
+        ERROR, name, texts.text("ingest_not_a_table", lang),
+        texts.text("ingest_not_a_table_do", lang) + " " + texts.text("ingest_save_as_csv", lang))
 
 
-SAVE_AS_CSV_UTF8 = 'Di Excel: File > Save As, pilih jenis "CSV UTF-8 (Comma delimited) (*.csv)", lalu unggah lagi.'
+def _unknown_encoding(name: str, lang: Lang = "id") -> dict:
+    return problem(ERROR, name, texts.text("ingest_encoding", lang), texts.text("ingest_save_as_csv", lang))
 
 
-def _not_a_spreadsheet(name: str) -> dict:
-    return problem(
-        ERROR, name, "Berkas ini bukan tabel CSV atau XLSX yang dapat dibaca.",
-        "Berkas .xlsx dari Excel, atau .csv (dipisah koma atau titik koma). " + SAVE_AS_CSV_UTF8)
-
-
-def _unknown_encoding(name: str) -> dict:
-    return problem(
-        ERROR, name, "Huruf di berkas CSV ini memakai pengodean yang tidak dikenali (bukan UTF-8, UTF-16 "
-        "atau Windows-1252), sehingga tidak dapat dibaca dengan benar.", SAVE_AS_CSV_UTF8)
-
-
-def _title_only(name: str) -> dict:
-    return problem(
-        ERROR, name, "Berkas ini hanya berisi judul, tanpa baris judul kolom dan baris data.",
-        "Baris judul kolom tabel peserta, hasil pemantauan atau anggaran (lihat templat), dan sedikitnya "
-        "satu baris data di bawahnya.")
+def _title_only(name: str, lang: Lang = "id") -> dict:
+    return problem(ERROR, name, texts.text("ingest_title_only", lang), texts.text("ingest_title_only_do", lang))
 
 
 def is_title_only(rows: Sequence[Sequence[str | None]]) -> bool:
@@ -334,12 +335,14 @@ def _line_offset(data: bytes, lines: int) -> int:
     return position
 
 
-def _read_csv(name: str, content: bytes, hint: TableName | None) -> tuple[list[Sheet], pd.DataFrame]:
+def _read_csv(name: str, content: bytes, hint: TableName | None,
+              lang: Lang = "id") -> tuple[list[Sheet], pd.DataFrame]:
     data = as_utf8(content)
     if data is None:
-        return [], problem_frame([_not_a_spreadsheet(name) if _looks_binary(content) else _unknown_encoding(name)])
+        return [], problem_frame([_not_a_spreadsheet(name, lang) if _looks_binary(content)
+                                  else _unknown_encoding(name, lang)])
     if _looks_binary(data):
-        return [], problem_frame([_not_a_spreadsheet(name)])
+        return [], problem_frame([_not_a_spreadsheet(name, lang)])
     if b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # classic Mac line ends
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
@@ -355,25 +358,25 @@ def _read_csv(name: str, content: bytes, hint: TableName | None) -> tuple[list[S
                            ends, found))
     _, delimiter, records, ends, found = max(candidates, key=lambda c: c[0])
     if found is None:
-        pii = _unrecognised_pii(name, None, records)
+        pii = _unrecognised_pii(name, None, records, lang)
         if pii:
             return [], problem_frame(pii)
         header_at = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
         if header_at is None:
-            return [], problem_frame([_not_a_spreadsheet(name)])
+            return [], problem_frame([_not_a_spreadsheet(name, lang)])
         if len(records) < HEADER_SEARCH_ROWS and is_title_only(records):
-            return [], problem_frame([_title_only(name)])
+            return [], problem_frame([_title_only(name, lang)])
         header = [c.strip() for c in records[header_at]]
         return [Sheet(name, None, None, pd.DataFrame(columns=header, dtype="str"), [])], problem_frame()
     width = len(found.cells)
     _check_csv_size(data, lines, width, delimiter, found.index + 1)
     _check_cell_lengths(pd.DataFrame([found.cells]), found.index + 1)
     body, ragged = _csv_body(data, _line_offset(data, ends[found.index]), delimiter, width, found.index + 2,
-                             name)
+                             name, lang)
     if ragged:
         return [], problem_frame(ragged)
     _check_cell_lengths(body, found.index + 2)
-    return _finish_sheet(name, None, found.table, found.cells, found.index + 1, body)
+    return _finish_sheet(name, None, found.table, found.cells, found.index + 1, body, lang=lang)
 
 
 def _check_csv_size(data: bytes, lines: int, width: int, delimiter: str, header_row: int) -> None:
@@ -402,7 +405,7 @@ _NOT_BLANK = re.compile(rb"\S")
 
 
 def _csv_body(data: bytes, offset: int, delimiter: str, width: int, first_row: int,
-              name: str) -> tuple[pd.DataFrame, list[dict]]:
+              name: str, lang: Lang = "id") -> tuple[pd.DataFrame, list[dict]]:
     """The cells below the header (from byte ``offset``) as strings; rows with more cells than headers are
     problems."""
     if not _NOT_BLANK.search(data, offset):
@@ -424,9 +427,8 @@ def _csv_body(data: bytes, offset: int, delimiter: str, width: int, first_row: i
         for number, record in enumerate(reader, start=first_row):
             if len(record) > width and any(c.strip() for c in record[width:]):
                 problems.append(problem(
-                    ERROR, name, f"Baris ini berisi {len(record)} sel, padahal judul kolom hanya {width}.",
-                    "Satu sel per judul kolom. Teks yang berisi koma atau titik koma harus diapit tanda kutip "
-                    '("...").', row=number))
+                    ERROR, name, texts.text("ingest_wide_row", lang, n=len(record), width=width),
+                    texts.text("ingest_wide_row_do", lang), row=number))
             rows.append((record + [""] * width)[:width])
     except csv.Error as exc:
         if "field larger than field limit" not in str(exc):
@@ -438,18 +440,19 @@ def _csv_body(data: bytes, offset: int, delimiter: str, width: int, first_row: i
 
 
 # --- XLSX -------------------------------------------------------------------------
-def _read_xlsx(name: str, content: bytes, hint: TableName | None) -> tuple[list[Sheet], pd.DataFrame]:
+def _read_xlsx(name: str, content: bytes, hint: TableName | None,
+               lang: Lang = "id") -> tuple[list[Sheet], pd.DataFrame]:
     try:
         grids = workbook_grids(content)
     except BrokenWorkbook:
-        return [], problem_frame([_broken_xlsx(name)])  # truncated, or a zip that is no workbook
+        return [], problem_frame([_broken_xlsx(name, lang)])  # truncated, or a zip that is no workbook
 
     sheets, problems, unrecognised, titles = [], [], [], 0
     for grid in grids:
         rows = grid.rows
         found = find_header(rows[:HEADER_SEARCH_ROWS], hint)
         if found is None:
-            problems.append(problem_frame(_unrecognised_pii(name, grid.title, rows)))
+            problems.append(problem_frame(_unrecognised_pii(name, grid.title, rows, lang)))
             if is_title_only(rows):
                 titles += 1
                 continue
@@ -461,7 +464,7 @@ def _read_xlsx(name: str, content: bytes, hint: TableName | None) -> tuple[list[
         body = pd.DataFrame(rows[found.index + 1:], columns=range(len(found.cells)), dtype="str")
         formulas = {(row + 1, column): text for (row, column), text in grid.formulas.items()}
         found_sheets, found_problems = _finish_sheet(name, grid.title, found.table, found.cells, found.index + 1,
-                                                     body, formulas)
+                                                     body, formulas, lang)
         sheets += found_sheets
         problems.append(found_problems)
     problems = concat_problems(problems)
@@ -469,9 +472,9 @@ def _read_xlsx(name: str, content: bytes, hint: TableName | None) -> tuple[list[
         return [], problems  # personal identifiers anywhere refuse the whole workbook
     if not sheets and not unrecognised:
         if titles:
-            return [], problem_frame([_title_only(name)])
-        return [], problem_frame([problem(ERROR, name, "Berkas XLSX tidak berisi data di lembar mana pun.",
-                                          "Lembar dengan baris judul kolom dan baris data.")])
+            return [], problem_frame([_title_only(name, lang)])
+        return [], problem_frame([problem(ERROR, name, texts.text("ingest_no_sheet", lang),
+                                          texts.text("ingest_no_sheet_do", lang))])
     return (sheets or unrecognised), problems
 
 
@@ -531,35 +534,37 @@ def is_pii_header(text: object) -> bool:
     return normalise_header(text) in _PII_WORDS
 
 
-def _pii_problems(file: str, sheet: str | None, header: Sequence[str | None], row: int) -> list[dict]:
+def _pii_problems(file: str, sheet: str | None, header: Sequence[str | None], row: int,
+                  lang: Lang = "id") -> list[dict]:
     return [problem(
-        ERROR, file, f"Kolom '{str(cell).strip()}' berisi data pribadi. Berkas ditolak seluruhnya: dasbor hanya "
-        "menyimpan kode samaran peserta, bukan nama, NIK, alamat atau nomor telepon.",
-        "Hapus kolom ini dari berkas, lalu unggah lagi. Identitas peserta cukup berupa kode peserta.",
-        sheet=sheet, row=row, column=str(cell).strip())
+        ERROR, file, texts.text("ingest_personal_column", lang, column=str(cell).strip()),
+        texts.text("ingest_personal_column_do", lang), sheet=sheet, row=row, column=str(cell).strip())
         for cell in header if cell and is_pii_header(cell)]
 
 
-def _nik_column_problem(file: str, sheet: str | None, header: str, row: int | None) -> dict:
+def _nik_column_problem(file: str, sheet: str | None, header: str, row: int | None, lang: Lang = "id") -> dict:
     return problem(
-        ERROR, file, f"Kolom '{header}' berisi angka 16 digit yang tampak seperti NIK. Berkas ditolak "
-        "seluruhnya: dasbor hanya menyimpan kode samaran peserta, bukan nomor identitas.",
-        "Hapus kolom ini, atau ganti isinya dengan kode samaran peserta.",
-        sheet=sheet, row=row, column=header, value="(16 digit, disembunyikan)")
+        ERROR, file, texts.text("ingest_nik_column", lang, column=header), texts.text("ingest_nik_column_do", lang),
+        sheet=sheet, row=row, column=header, value=texts.text("ingest_nik_value", lang))
 
 
-def _unrecognised_pii(file: str, sheet: str, grid: list[list[str | None]]) -> list[dict]:
+def column_name(position: int, lang: Lang = "id") -> str:
+    """How a problem names a column without a header: ``kolom C`` (en: ``column C``)."""
+    return texts.text("ingest_column_letter", lang, letter=column_letter(position))
+
+
+def _unrecognised_pii(file: str, sheet: str, grid: list[list[str | None]], lang: Lang = "id") -> list[dict]:
     """Personal identifiers in a sheet that is not one of our tables: a header-like row naming one,
     or any cell holding a 16-digit code."""
     for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
         texts = [c for c in cells if c]
         if len(texts) >= 2 and not any(_NUMBER.fullmatch(c.strip()) for c in texts):
-            if problems := _pii_problems(file, sheet, cells, index + 1):
+            if problems := _pii_problems(file, sheet, cells, index + 1, lang):
                 return problems
     for index, cells in enumerate(grid):
         for position, cell in enumerate(cells):
             if cell and _NIK.match(cell.strip()):
-                return [_nik_column_problem(file, sheet, f"kolom {column_letter(position)}", index + 1)]
+                return [_nik_column_problem(file, sheet, column_name(position, lang), index + 1, lang)]
     return []
 
 
@@ -569,13 +574,13 @@ _NIK = re.compile(NIK_PATTERN)
 
 # --- from raw cells to a Sheet --------------------------------------------------------
 def _finish_sheet(file: str, sheet: str | None, table: TableName, header: Sequence[str | None],
-                  header_row: int, body: pd.DataFrame,
-                  formulas: Mapping[tuple[int, int], str] | None = None) -> tuple[list[Sheet], pd.DataFrame]:
+                  header_row: int, body: pd.DataFrame, formulas: Mapping[tuple[int, int], str] | None = None,
+                  lang: Lang = "id") -> tuple[list[Sheet], pd.DataFrame]:
     """The cleaned Sheet of ``body`` (cells below ``header``, on spreadsheet row ``header_row``),
-    or the problems that refuse the file. ``formulas``: (spreadsheet row, column position) -> formula of
-    each cell whose result was never saved."""
+    or the problems that refuse the file (in ``lang``). ``formulas``: (spreadsheet row, column position) ->
+    formula of each cell whose result was never saved."""
     rows = np.arange(header_row + 1, header_row + 1 + len(body))
-    pii = _pii_problems(file, sheet, header, header_row)
+    pii = _pii_problems(file, sheet, header, header_row, lang)
     if pii:
         return [], problem_frame(pii)
     body = body.apply(_stripped)
@@ -596,17 +601,18 @@ def _finish_sheet(file: str, sheet: str | None, table: TableName, header: Sequen
         # A code column of NIKs, or any other column holding one, refuses the file; a few NIK-like
         # codes among pseudonymous ones are reported cell by cell instead (lib.validate).
         if nik.any() and (name != Participants.participant_id or nik[values.notna()].all()):
-            problems.append(_nik_column_problem(file, sheet, text or f"kolom {column_letter(position)}",
-                                                header_row))
+            problems.append(_nik_column_problem(file, sheet, text or column_name(position, lang), header_row,
+                                                lang))
             continue
         if name is None:
-            ignored.append(text or f"kolom {column_letter(position)}")
+            ignored.append(text or column_name(position, lang))
         elif name in columns:
             if values.notna().any() and columns[name].notna().any():
                 problems.append(problem(
-                    ERROR, file, f"Kolom {name} muncul dua kali ('{headers[name]}' dan '{text}').",
-                    "Setiap kolom cukup satu kali; hapus salah satunya.",
-                    sheet=sheet, table=table, row=header_row, column=text))
+                    ERROR, file, texts.text("ingest_column_twice", lang, column=name, first=headers[name],
+                                            second=text),
+                    texts.text("ingest_column_twice_do", lang), sheet=sheet, table=table, row=header_row,
+                    column=text))
             elif values.notna().any():
                 columns[name], headers[name] = values, text
                 found_formulas[name] = _frame_positions(unsaved, position, rows)

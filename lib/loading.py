@@ -37,14 +37,14 @@ def summary(problems: pd.DataFrame) -> str:
 
 
 def read_files(files: Mapping[str, bytes], reference: Reference, today: dt.date | None = None,
-               existing: Dataset | None = None) -> Validation:
-    """Every table in the uploaded files (name -> bytes), checked together; problems of all files."""
+               existing: Dataset | None = None, lang: str = "id") -> Validation:
+    """Every table in the uploaded files (name -> bytes), checked together; problems of all files, in ``lang``."""
     sheets, found = [], []
     for name, content in files.items():
-        file_sheets, problems = read_sheets(name, content)
+        file_sheets, problems = read_sheets(name, content, lang)
         sheets += file_sheets
         found.append(problems)
-    checked = validate_sheets(sheets, reference, today=today, existing=existing)
+    checked = validate_sheets(sheets, reference, today=today, existing=existing, lang=lang)
     return Validation(checked.frames, concat_problems(found + [checked.problems]))
 
 

@@ -55,6 +55,7 @@ import pyarrow.parquet as pq
 
 from lib import backend, settings
 from lib.audit import IMPORT, ROLLBACK
+from lib.fmt import Lang
 from lib.schema import (
     ALL_TABLES,
     OPTIONAL_TABLES,
@@ -66,6 +67,7 @@ from lib.schema import (
     column_specs,
     typed_frame,
 )
+from lib.texts import text
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
@@ -90,16 +92,23 @@ HISTORY_COLUMNS = ["at", "version", "author", "action"]
 
 # --- errors --------------------------------------------------------------------
 class StoreError(Exception):
-    """Something about the store prevents the operation; the message says what to do."""
+    """Something about the store prevents the operation: ``key`` names the message of ``lib.texts`` that says what
+    to do, ``values`` fill it in. ``message(lang)`` says it in the reader's language; ``str()`` in Indonesian."""
+
+    def __init__(self, key: str, **values: object):
+        self.key, self.values = key, values
+        super().__init__(self.message("id"))
+
+    def message(self, lang: Lang = "id") -> str:
+        """What prevents the operation and what to do, in ``lang``."""
+        return text(self.key, lang, **self.values)
 
 
 class StoreBusy(StoreError):
     """Another import or rollback holds the store right now."""
 
-    def __init__(self, message: str | None = None):
-        super().__init__(message or (
-            "Data sedang diperbarui oleh pengguna lain. Tidak ada yang berubah; "
-            "coba lagi sebentar lagi."))
+    def __init__(self, key: str = "store_busy", **values: object):
+        super().__init__(key, **values)
 
 
 class StaleImport(StoreBusy):
@@ -108,10 +117,10 @@ class StaleImport(StoreBusy):
     def __init__(self, planned: str | None, current: str | None):
         self.planned = planned
         self.current = current
-        super().__init__(
-            f"Data yang dipakai sudah berganti ({_describe(planned)} menjadi {_describe(current)}) "
-            "sejak berkas ini diperiksa. Tidak ada yang berubah; coba lagi: unggah dan periksa "
-            "berkasnya sekali lagi.")
+        super().__init__("store_stale")
+
+    def message(self, lang: Lang = "id") -> str:
+        return text(self.key, lang, planned=_describe(self.planned, lang), current=_describe(self.current, lang))
 
 
 class UnknownVersion(StoreError):
@@ -119,7 +128,7 @@ class UnknownVersion(StoreError):
 
     def __init__(self, version_id: str):
         self.version_id = version_id
-        super().__init__(f"Versi {version_id!r} tidak ada. Lihat daftar versi untuk nomor yang benar.")
+        super().__init__("store_unknown_version", version=version_id)
 
 
 class StoreCorrupt(StoreError):
@@ -128,6 +137,11 @@ class StoreCorrupt(StoreError):
 
 class StoreUnavailable(StoreError):
     """The shared database cannot be reached or answered with an error; nothing was changed."""
+
+    @classmethod
+    def unreachable(cls, exc: backend.DatabaseUnavailable) -> StoreUnavailable:
+        """The database of ``exc`` cannot be reached at all."""
+        return cls("database_unreachable", url=exc.shown_url, kind=exc.kind)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -139,11 +153,13 @@ class StoreWriteFailed(StoreError):
 
     def __init__(self, cause: BaseException):
         self.errno = getattr(cause, "errno", None)
-        disk_full = self.errno == errno.ENOSPC or getattr(cause, "sqlstate", None) == "53100"
-        reason = "disk penuh" if disk_full else (getattr(cause, "strerror", None) or _first_line(cause))
-        super().__init__(
-            f"Data gagal disimpan ({reason}). Data yang dipakai tidak berubah; "
-            "kosongkan ruang disk atau hubungi admin, lalu coba lagi.")
+        self.disk_full = self.errno == errno.ENOSPC or getattr(cause, "sqlstate", None) == "53100"
+        self.cause = "" if self.disk_full else str(getattr(cause, "strerror", None) or _first_line(cause))
+        super().__init__("store_write_failed")
+
+    def message(self, lang: Lang = "id") -> str:
+        reason = text("store_disk_full", lang) if self.disk_full else self.cause
+        return text(self.key, lang, reason=reason)
 
 
 class ReferenceMismatch(StoreError):
@@ -155,13 +171,13 @@ class ReferenceMismatch(StoreError):
         listed = "; ".join(
             f"{table}.{column}: {', '.join(values)}"
             for table, columns in missing.items() for column, values in columns.items())
-        super().__init__(
-            f"Versi {version_number(version_id)} memakai nilai yang tidak ada di data acuan "
-            f"({listed}). Kembalikan nilai itu ke data acuan, atau impor ulang data yang sudah diperbaiki.")
+        super().__init__("store_reference_mismatch", n=version_number(version_id), listed=listed)
 
 
-def _describe(version_id: str | None) -> str:
-    return "belum ada data" if version_id is None else f"versi {version_number(version_id)}"
+def _describe(version_id: str | None, lang: Lang = "id") -> str:
+    if version_id is None:
+        return text("store_no_data_yet", lang)
+    return text("data_version_short", lang, n=version_number(version_id))
 
 
 # --- the store -------------------------------------------------------------------
@@ -282,13 +298,11 @@ def _database(store: DatabaseStore) -> Iterator[backend.Database]:
         with backend.connect(store.url, POSTGRES_SCHEMA) as db:
             yield db
     except backend.DatabaseUnavailable as exc:
-        raise StoreUnavailable(str(exc)) from exc
+        raise StoreUnavailable.unreachable(exc) from exc
     except Exception as exc:
         if not backend.is_database_error(exc):
             raise
-        raise StoreUnavailable(
-            f"Basis data data tidak dapat dibaca ({_first_line(exc)}). Data yang dipakai tidak berubah; "
-            "coba lagi atau hubungi admin.") from exc
+        raise StoreUnavailable("store_database_failed", reason=_first_line(exc)) from exc
 
 
 @contextmanager
@@ -354,7 +368,7 @@ def _read_pointer(store: Store | DatabaseStore, db: backend.Database | None = No
         data = json.loads(raw)
         return _Pointer(current=str(data["current"]), history=tuple(data["history"]))
     except (ValueError, KeyError, TypeError) as exc:
-        raise StoreCorrupt(f"Berkas penunjuk versi {store.pointer} rusak: {exc}.") from exc
+        raise StoreCorrupt("store_pointer_broken", path=store.pointer, reason=exc) from exc
 
 
 def _switch_pointer(store: Store, pointer: _Pointer | None, version_id: str,
@@ -610,8 +624,7 @@ def _rollback_in_database(store: DatabaseStore, version_id: str, author: str) ->
                                      (version_id,)).fetchall())
             for table in _tables_of(manifest):
                 if stored.get(table) != manifest["tables"][table]["sha256"]:
-                    raise StoreCorrupt(f"Tabel {table} versi {version_id} di basis data berubah atau rusak "
-                                       "sejak disimpan (sidik sha256 tidak cocok).")
+                    raise StoreCorrupt("store_table_changed", table=table, version=version_id)
             if pointer.current != version_id:
                 _record_switch(db, version_id, author, ACTION_ROLLBACK)
     except StoreUnavailable as exc:
@@ -639,12 +652,13 @@ def read_manifest(store: StoreLike, version_id: str) -> dict:
     except FileNotFoundError as exc:
         raise UnknownVersion(version_id) from exc
     except ValueError as exc:
-        raise StoreCorrupt(f"Manifes versi {version_id} rusak: {exc}.") from exc
+        raise StoreCorrupt("store_manifest_broken", version=version_id, reason=exc) from exc
 
 
-def _checked(data: bytes, entry: Mapping, where: str) -> bytes:
+def _checked(data: bytes, entry: Mapping, key: str, **where: object) -> bytes:
+    """``data`` when its sha256 is the manifest ``entry``'s; else StoreCorrupt with message ``key`` of ``where``."""
     if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        raise StoreCorrupt(f"{where} berubah atau rusak sejak disimpan (sidik sha256 tidak cocok).")
+        raise StoreCorrupt(key, **where)
     return data
 
 
@@ -654,8 +668,8 @@ def _verified_bytes(store: Store, manifest: Mapping, table: TableName) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise StoreCorrupt(f"Berkas {path} hilang dari versi {manifest['id']}.") from exc
-    return _checked(data, entry, f"Berkas {path}")
+        raise StoreCorrupt("store_file_missing", path=path, version=manifest["id"]) from exc
+    return _checked(data, entry, "store_file_changed", path=path)
 
 
 def _verified_tables(store: Store | DatabaseStore, manifest: Mapping) -> dict[TableName, bytes]:
@@ -670,9 +684,9 @@ def _verified_tables(store: Store | DatabaseStore, manifest: Mapping) -> dict[Ta
     tables = {}
     for table in _tables_of(manifest):
         if table not in found:
-            raise StoreCorrupt(f"Tabel {table} hilang dari versi {manifest['id']} di basis data.")
-        tables[table] = _checked(found[table], manifest["tables"][table],
-                                 f"Tabel {table} versi {manifest['id']} di basis data")
+            raise StoreCorrupt("store_table_missing", table=table, version=manifest["id"])
+        tables[table] = _checked(found[table], manifest["tables"][table], "store_table_changed", table=table,
+                                 version=manifest["id"])
     return tables
 
 

@@ -712,6 +712,397 @@ TEXTS: dict[str, dict[str, str]] = {
                                                                                "every page."},
 }
 
+# The messages lib writes for the reader, keyed and worded like TEXTS (``text`` reads both): why an account, the
+# store or the database refuses (``lib.accounts``, ``lib.store``, ``lib.backend``), each problem of an import
+# (``lib.ingest``, ``lib.validate``, ``lib.importer``). The Indonesian is what lib wrote before it spoke English too.
+MESSAGES: dict[str, dict[str, str]] = {
+    # --- accounts (lib.accounts.AccountError)
+    "account_unknown": {"id": "Akun {name!r} tidak ada.", "en": "There is no account {name!r}."},
+    "account_exists": {"id": "Akun {name!r} sudah ada.", "en": "The account {name!r} exists already."},
+    "account_bad_name": {
+        "id": "Nama pengguna harus 3 sampai 64 karakter: huruf kecil, angka, titik, garis bawah, @ atau tanda "
+              "hubung, diawali huruf atau angka.",
+        "en": "A user name has 3 to 64 characters: lower-case letters, digits, dot, underscore, @ or hyphen, "
+              "starting with a letter or a digit.",
+    },
+    "account_password_short": {"id": "Kata sandi terlalu pendek: minimal {n} karakter.",
+                               "en": "The password is too short: at least {n} characters."},
+    "account_password_long": {"id": "Kata sandi terlalu panjang: maksimal {n} karakter.",
+                              "en": "The password is too long: at most {n} characters."},
+    "account_password_is_name": {"id": "Kata sandi tidak boleh sama dengan nama pengguna.",
+                                 "en": "The password must not be the user name."},
+    "account_role_unknown": {"id": "Peran {role!r} tidak dikenal; pilih 'admin' atau 'viewer'.",
+                             "en": "Unknown role {role!r}; choose 'admin' or 'viewer'."},
+    "account_village_near": {"id": "Desa {village!r} tidak ada di data acuan. Maksud Anda {nearest!r}?",
+                             "en": "The village {village!r} is not in the reference data. Did you mean {nearest!r}?"},
+    "account_village_choices": {"id": "Desa {village!r} tidak ada di data acuan. Pilihan: {choices}.",
+                                "en": "The village {village!r} is not in the reference data. Choices: {choices}."},
+    "account_admin_unlimited": {
+        "id": "Admin selalu melihat semua desa; batas desa hanya untuk peran 'viewer'.",
+        "en": "An admin always sees every village; a village limit is for the 'viewer' role only.",
+    },
+    "account_first_admin": {
+        "id": "Akun pertama harus admin, agar ada yang dapat mengelola akun dan data.",
+        "en": "The first account must be an admin, so that someone can manage the accounts and the data.",
+    },
+    "account_last_admin_role": {"id": "Ini admin terakhir; jadikan akun lain admin dahulu.",
+                                "en": "This is the last admin; make another account an admin first."},
+    "account_last_admin_delete": {
+        "id": "Ini admin terakhir dan tidak dapat dihapus; buat admin lain dahulu.",
+        "en": "This is the last admin and cannot be deleted; make another admin first.",
+    },
+    "admin_only": {"id": "Halaman ini hanya untuk admin.", "en": "This page is for admins only."},
+    # --- the data store and the shared database (lib.store.StoreError, lib.backend.DatabaseUnavailable)
+    "store_busy": {
+        "id": "Data sedang diperbarui oleh pengguna lain. Tidak ada yang berubah; coba lagi sebentar lagi.",
+        "en": "Another user is updating the data right now. Nothing was changed; try again in a moment.",
+    },
+    "store_stale": {
+        "id": "Data yang dipakai sudah berganti ({planned} menjadi {current}) sejak berkas ini diperiksa. Tidak ada "
+              "yang berubah; coba lagi: unggah dan periksa berkasnya sekali lagi.",
+        "en": "The data in use changed ({planned} became {current}) since these files were checked. Nothing was "
+              "changed; try again: upload and check the files once more.",
+    },
+    "store_no_data_yet": {"id": "belum ada data", "en": "no data yet"},
+    "store_unknown_version": {
+        "id": "Versi {version!r} tidak ada. Lihat daftar versi untuk nomor yang benar.",
+        "en": "There is no version {version!r}. See the list of versions for the right number.",
+    },
+    "store_database_failed": {
+        "id": "Basis data data tidak dapat dibaca ({reason}). Data yang dipakai tidak berubah; coba lagi atau "
+              "hubungi admin.",
+        "en": "The data's database cannot be read ({reason}). The data in use is unchanged; try again or contact "
+              "the administrator.",
+    },
+    "database_unreachable": {
+        "id": "Basis data {url} tidak dapat dihubungi ({kind}). Periksa DASBOR_DATABASE_URL dan server PostgreSQL, "
+              "lalu coba lagi.",
+        "en": "The database {url} cannot be reached ({kind}). Check DASBOR_DATABASE_URL and the PostgreSQL server, "
+              "then try again.",
+    },
+    "store_pointer_broken": {"id": "Berkas penunjuk versi {path} rusak: {reason}.",
+                             "en": "The version pointer file {path} is damaged: {reason}."},
+    "store_manifest_broken": {"id": "Manifes versi {version} rusak: {reason}.",
+                              "en": "The manifest of version {version} is damaged: {reason}."},
+    "store_file_missing": {"id": "Berkas {path} hilang dari versi {version}.",
+                           "en": "The file {path} is missing from version {version}."},
+    "store_file_changed": {
+        "id": "Berkas {path} berubah atau rusak sejak disimpan (sidik sha256 tidak cocok).",
+        "en": "The file {path} changed or was damaged since it was saved (its sha256 fingerprint does not match).",
+    },
+    "store_table_missing": {"id": "Tabel {table} hilang dari versi {version} di basis data.",
+                            "en": "The table {table} is missing from version {version} in the database."},
+    "store_table_changed": {
+        "id": "Tabel {table} versi {version} di basis data berubah atau rusak sejak disimpan (sidik sha256 tidak "
+              "cocok).",
+        "en": "The table {table} of version {version} in the database changed or was damaged since it was saved "
+              "(its sha256 fingerprint does not match).",
+    },
+    "store_write_failed": {
+        "id": "Data gagal disimpan ({reason}). Data yang dipakai tidak berubah; kosongkan ruang disk atau hubungi "
+              "admin, lalu coba lagi.",
+        "en": "The data could not be saved ({reason}). The data in use is unchanged; free some disk space or "
+              "contact the administrator, then try again.",
+    },
+    "store_disk_full": {"id": "disk penuh", "en": "the disk is full"},
+    "store_reference_mismatch": {
+        "id": "Versi {n} memakai nilai yang tidak ada di data acuan ({listed}). Kembalikan nilai itu ke data acuan, "
+              "atau impor ulang data yang sudah diperbaiki.",
+        "en": "Version {n} uses values that are not in the reference data ({listed}). Put those values back into "
+              "the reference data, or import corrected data again.",
+    },
+    # --- reading an uploaded file (lib.ingest); each problem, then what is accepted or what to do (_do)
+    "ingest_empty": {"id": "Berkas kosong.", "en": "The file is empty."},
+    "ingest_empty_do": {"id": "Berkas CSV atau XLSX berisi baris judul kolom dan sedikitnya satu baris data.",
+                        "en": "A CSV or XLSX file holding a header row and at least one row of data."},
+    "ingest_old_excel": {
+        "id": "Berkas ini berformat Excel lama (.xls) atau dilindungi kata sandi, sehingga tidak dapat dibaca.",
+        "en": "This file is in the old Excel format (.xls) or protected by a password, so it cannot be read.",
+    },
+    "ingest_old_excel_do": {"id": "Buka di Excel, hapus kata sandinya bila ada, lalu simpan sebagai .xlsx atau CSV.",
+                            "en": "Open it in Excel, remove its password if it has one, then save it as .xlsx or "
+                                  "CSV."},
+    "ingest_unreadable": {"id": "Berkas tidak dapat dibaca ({kind}).", "en": "The file cannot be read ({kind})."},
+    "ingest_unreadable_do": {"id": "Simpan ulang dari Excel sebagai .xlsx atau CSV lalu unggah lagi.",
+                             "en": "Save it again from Excel as .xlsx or CSV and upload it again."},
+    "ingest_limit": {
+        "id": "Berkas ditolak seluruhnya karena melampaui batas {limit}. Tidak ada isi berkas yang dipakai.",
+        "en": "The file is refused whole: it goes beyond the limit of {limit}. Nothing of the file is used.",
+    },
+    "ingest_broken_xlsx": {
+        "id": "Berkas XLSX rusak atau tidak lengkap (mungkin terpotong saat diunggah), atau bukan berkas Excel.",
+        "en": "The XLSX file is damaged or incomplete (perhaps cut off while uploading), or not an Excel file.",
+    },
+    "ingest_broken_xlsx_do": {"id": "Buka berkasnya di Excel, simpan ulang sebagai .xlsx atau CSV, lalu unggah lagi.",
+                              "en": "Open the file in Excel, save it again as .xlsx or CSV, then upload it again."},
+    "ingest_save_as_csv": {
+        "id": 'Di Excel: File > Save As, pilih jenis "CSV UTF-8 (Comma delimited) (*.csv)", lalu unggah lagi.',
+        "en": 'In Excel: File > Save As, choose the type "CSV UTF-8 (Comma delimited) (*.csv)", then upload again.',
+    },
+    "ingest_not_a_table": {"id": "Berkas ini bukan tabel CSV atau XLSX yang dapat dibaca.",
+                           "en": "This file is not a CSV or XLSX table that can be read."},
+    "ingest_not_a_table_do": {"id": "Berkas .xlsx dari Excel, atau .csv (dipisah koma atau titik koma).",
+                              "en": "An .xlsx file from Excel, or a .csv (separated by commas or semicolons)."},
+    "ingest_encoding": {
+        "id": "Huruf di berkas CSV ini memakai pengodean yang tidak dikenali (bukan UTF-8, UTF-16 atau "
+              "Windows-1252), sehingga tidak dapat dibaca dengan benar.",
+        "en": "The letters of this CSV file use an encoding that is not recognised (not UTF-8, UTF-16 or "
+              "Windows-1252), so it cannot be read correctly.",
+    },
+    "ingest_title_only": {"id": "Berkas ini hanya berisi judul, tanpa baris judul kolom dan baris data.",
+                          "en": "This file holds only a title, with no header row and no rows of data."},
+    "ingest_title_only_do": {
+        "id": "Baris judul kolom tabel peserta, hasil pemantauan atau anggaran (lihat templat), dan sedikitnya "
+              "satu baris data di bawahnya.",
+        "en": "The header row of the participants, follow-ups or budget table (see the templates), and at least "
+              "one row of data below it.",
+    },
+    "ingest_wide_row": {"id": "Baris ini berisi {n} sel, padahal judul kolom hanya {width}.",
+                        "en": "This row holds {n} cells, but there are only {width} column headers."},
+    "ingest_wide_row_do": {
+        "id": 'Satu sel per judul kolom. Teks yang berisi koma atau titik koma harus diapit tanda kutip ("...").',
+        "en": 'One cell per column header. A text holding a comma or a semicolon must be put in quotes ("...").',
+    },
+    "ingest_no_sheet": {"id": "Berkas XLSX tidak berisi data di lembar mana pun.",
+                        "en": "The XLSX file holds no data on any sheet."},
+    "ingest_no_sheet_do": {"id": "Lembar dengan baris judul kolom dan baris data.",
+                           "en": "A sheet with a header row and rows of data."},
+    "ingest_personal_column": {
+        "id": "Kolom '{column}' berisi data pribadi. Berkas ditolak seluruhnya: dasbor hanya menyimpan kode samaran "
+              "peserta, bukan nama, NIK, alamat atau nomor telepon.",
+        "en": "The column '{column}' holds personal data. The file is refused whole: the dashboard keeps only "
+              "pseudonymous participant codes, never names, NIK, addresses or phone numbers.",
+    },
+    "ingest_personal_column_do": {
+        "id": "Hapus kolom ini dari berkas, lalu unggah lagi. Identitas peserta cukup berupa kode peserta.",
+        "en": "Remove this column from the file, then upload it again. A participant code is all the identity "
+              "needed.",
+    },
+    "ingest_nik_column": {
+        "id": "Kolom '{column}' berisi angka 16 digit yang tampak seperti NIK. Berkas ditolak seluruhnya: dasbor "
+              "hanya menyimpan kode samaran peserta, bukan nomor identitas.",
+        "en": "The column '{column}' holds 16-digit numbers that look like a NIK. The file is refused whole: the "
+              "dashboard keeps only pseudonymous participant codes, never identity numbers.",
+    },
+    "ingest_nik_column_do": {"id": "Hapus kolom ini, atau ganti isinya dengan kode samaran peserta.",
+                             "en": "Remove this column, or replace its contents with pseudonymous participant "
+                                   "codes."},
+    "ingest_nik_value": {"id": "(16 digit, disembunyikan)", "en": "(16 digits, hidden)"},
+    "ingest_column_letter": {"id": "kolom {letter}", "en": "column {letter}"},
+    "ingest_column_twice": {"id": "Kolom {column} muncul dua kali ('{first}' dan '{second}').",
+                            "en": "The column {column} appears twice ('{first}' and '{second}')."},
+    "ingest_column_twice_do": {"id": "Setiap kolom cukup satu kali; hapus salah satunya.",
+                               "en": "Each column once is enough; remove one of them."},
+    # --- the data contract's rules (lib.validate)
+    "vocabulary_programs": {"id": "program", "en": "programs"},
+    "vocabulary_sites": {"id": "desa (lokasi)", "en": "villages (sites)"},
+    "vocabulary_organizers": {"id": "penyelenggara", "en": "organizers"},
+    "vocabulary_roles": {"id": "peran", "en": "roles"},
+    "vocabulary_statuses": {"id": "status", "en": "statuses"},
+    "vocabulary_outcomes": {"id": "hasil", "en": "outcomes"},
+    "vocabulary_categories": {"id": "kategori", "en": "categories"},
+    "vocabulary_funding_sources": {"id": "sumber dana", "en": "funding sources"},
+    "vocabulary_indicators": {"id": "indikator yang dapat diberi target", "en": "indicators that can carry a target"},
+    "check_optional": {"id": "Boleh kosong.", "en": "May be empty."},
+    "check_one_of": {"id": "Salah satu dari: {values}.", "en": "One of: {values}."},
+    "check_one_of_indicators": {"id": "Salah satu dari: {labels} (atau nama Inggrisnya).",
+                                "en": "One of: {labels} (or its Indonesian name)."},
+    "check_reference_first": {"id": "Nilai baru harus ditambahkan lebih dulu ke data acuan.",
+                              "en": "A new value must first be added to the reference data."},
+    "check_not_in_list": {"id": "'{value}' tidak ada dalam daftar {list}.", "en": "'{value}' is not in the list of {list}."},
+    "check_figure_without_target": {"id": "'{value}' adalah angka dasbor yang tidak dapat diberi target.",
+                                    "en": "'{value}' is a figure of the dashboard that cannot carry a target."},
+    "check_not_an_indicator": {"id": "'{value}' bukan indikator yang dapat diberi target.",
+                               "en": "'{value}' is not an indicator that can carry a target."},
+    "check_not_a_number": {"id": "'{value}' bukan angka yang dapat dibaca.", "en": "'{value}' is not a number that can be read."},
+    "check_negative": {"id": "Nilai {value} negatif; hanya 0 atau lebih yang diterima.",
+                       "en": "The value {value} is negative; only 0 or more is accepted."},
+    "check_target_number": {
+        "id": "Angka 0 atau lebih dalam satuan indikatornya: jumlah orang (100), persen (80, 80% atau 80,5) atau "
+              "rupiah (5000000 atau Rp 5.000.000).",
+        "en": "A number, 0 or more, in its indicator's unit: people (100), percent (80, 80% or 80.5) or rupiah "
+              "(5000000 or Rp 5.000.000).",
+    },
+    "check_rupiah": {
+        "id": "Rupiah tanpa desimal, 0 atau lebih, misalnya 125000000, 125.000.000, Rp 125.000.000 atau 125,000,000.",
+        "en": "Rupiah without decimals, 0 or more, e.g. 125000000, 125.000.000, Rp 125.000.000 or 125,000,000.",
+    },
+    "check_not_rupiah": {"id": "'{value}' bukan jumlah rupiah yang dapat dibaca.",
+                         "en": "'{value}' is not a rupiah amount that can be read."},
+    "check_whole_between": {"id": "Bilangan bulat dari {low} sampai {high}.", "en": "A whole number from {low} to {high}."},
+    "check_whole": {"id": "Bilangan bulat 0 atau lebih.", "en": "A whole number, 0 or more."},
+    "check_years_ahead": {"id": "Target boleh ditetapkan sampai {n} tahun ke depan.",
+                          "en": "Targets may be set up to {n} years ahead."},
+    "check_not_whole": {"id": "'{value}' bukan bilangan bulat.", "en": "'{value}' is not a whole number."},
+    "check_year_outside": {"id": "Tahun {value} di luar rentang {low} sampai {high}.",
+                           "en": "The year {value} is outside the range {low} to {high}."},
+    "check_age_outside": {"id": "Usia {value} di luar rentang {low} sampai {high} tahun.",
+                          "en": "The age {value} is outside the range {low} to {high} years."},
+    "check_not_a_date": {"id": "'{value}' bukan tanggal yang dikenali.", "en": "'{value}' is not a date that can be recognised."},
+    "check_future_date": {"id": "Tanggal {value} ada di masa depan (hari ini {today}).",
+                          "en": "The date {value} is in the future (today is {today})."},
+    "check_date": {
+        "id": "Tanggal seperti 2024-03-31 atau 31/03/2024, atau sel tanggal Excel; dari 1 Januari tahun pelatihan "
+              "sampai hari ini.",
+        "en": "A date such as 2024-03-31 or 31/03/2024, or an Excel date cell; from 1 January of the training year "
+              "to today.",
+    },
+    "check_nik_code": {
+        "id": "Kode peserta 16 angka tampak seperti NIK. Dasbor hanya menyimpan kode samaran peserta, bukan nomor "
+              "identitas.",
+        "en": "A participant code of 16 digits looks like a NIK. The dashboard keeps only pseudonymous participant "
+              "codes, never identity numbers.",
+    },
+    "check_participant_code": {"id": "Kode samaran peserta, misalnya P-0001 (bukan NIK, bukan nama).",
+                               "en": "A pseudonymous participant code, e.g. P-0001 (not a NIK, not a name)."},
+    "check_regency_example": {"id": "Kabupaten Blitar atau Kota Surabaya", "en": "Kabupaten Blitar or Kota Surabaya"},
+    "check_region": {"id": "Nama daerah, misalnya {example}; isi {unknown} bila tidak diketahui.",
+                     "en": "The region's name, e.g. {example}; write {unknown} when it is not known."},
+    "check_item": {"id": "Teks, misalnya Mesin jahit.", "en": "Text, e.g. Mesin jahit."},
+    "check_text": {"id": "Teks.", "en": "Text."},
+    "check_header_only": {"id": "Tabel {table} hanya berisi judul kolom, tanpa baris data.",
+                          "en": "The {table} table holds only its header row, with no rows of data."},
+    "check_header_only_do": {"id": "Sedikitnya satu baris data di bawah baris judul kolom.",
+                             "en": "At least one row of data below the header row."},
+    "check_empty_cell": {"id": "Kolom {column} wajib diisi, tetapi sel ini kosong.",
+                         "en": "The column {column} must be filled in, but this cell is empty."},
+    "check_unsaved_formula": {
+        "id": "Sel ini berisi rumus yang hasilnya belum pernah disimpan: berkas ini dibuat oleh program, bukan "
+              "disimpan dari Excel, sehingga nilainya tidak ada di berkas.",
+        "en": "This cell holds a formula whose result was never saved: the file was made by a program, not saved "
+              "from Excel, so its value is not in the file.",
+    },
+    "check_unsaved_formula_do": {
+        "id": "Buka dan simpan berkas di Excel (atau LibreOffice), lalu unggah lagi; nilai rumus ikut tersimpan.",
+        "en": "Open and save the file in Excel (or LibreOffice), then upload it again; the formulas' values are "
+              "saved with it.",
+    },
+    "check_missing_column": {"id": "Kolom wajib {alias} ({name}) tidak ada di tabel {table}.",
+                             "en": "The required column {name} ({alias}) is missing from the {table} table."},
+    "check_typo": {"id": "Kolom '{column}' mungkin salah ketik.", "en": "The column '{column}' may be a typo."},
+    "check_missing_column_do": {
+        "id": "Judul kolom '{alias}' atau '{name}' (huruf besar/kecil, spasi dan garis bawah bebas).",
+        "en": "A column header '{name}' or '{alias}' (in any case, with or without spaces and underscores).",
+    },
+    "check_ignored_column": {"id": "Kolom '{column}' tidak termasuk format data dan diabaikan.",
+                             "en": "The column '{column}' is not part of the data format and is ignored."},
+    "check_ignored_column_do": {"id": "Kolom tabel {table}: {names}.", "en": "Columns of the {table} table: {names}."},
+    "check_unrecognised": {
+        "id": "Tabel tidak dikenali: judul kolomnya tidak cocok dengan tabel peserta, hasil pemantauan, anggaran, "
+              "atau target.",
+        "en": "Table not recognised: its column headers match none of the participants, follow-ups, budget or "
+              "targets tables.",
+    },
+    "check_unrecognised_do": {"id": "Baris judul kolom dengan nama kolom format data ({tables}).",
+                              "en": "A header row with the data format's column names ({tables})."},
+    "check_sheet_named": {"id": "lembar {sheet}", "en": "sheet {sheet}"},
+    "check_twice_enrolled": {
+        "id": "Peserta {code} tercatat lebih dari sekali untuk tahun {year}, program {program}: sama dengan baris "
+              "{rows}.",
+        "en": "Participant {code} is recorded more than once for year {year}, program {program}: as in row {rows}.",
+    },
+    "check_twice_enrolled_do": {"id": "Satu baris per peserta, tahun dan program.",
+                                "en": "One row per participant, year and program."},
+    "check_twice_followed": {
+        "id": "Pemantauan ganda: peserta {code}, tahun {year}, program {program}, tanggal {date} juga ada di baris "
+              "{rows}.",
+        "en": "Follow-up twice: participant {code}, year {year}, program {program}, date {date} is also in row "
+              "{rows}.",
+    },
+    "check_twice_followed_do": {
+        "id": "Satu hasil per pendaftaran per tanggal pemantauan; hapus salah satu atau perbaiki tanggalnya.",
+        "en": "One outcome per enrollment per follow-up date; remove one of them or correct its date.",
+    },
+    "check_before_training_year": {"id": "Tanggal pemantauan {date} sebelum 1 Januari {year}, tahun pelatihannya.",
+                                   "en": "The follow-up date {date} is before 1 January {year}, its training year."},
+    "check_before_training_year_do": {"id": "Tanggal dari 1 Januari tahun pelatihan sampai hari ini.",
+                                      "en": "A date from 1 January of the training year to today."},
+    "check_no_participants_yet": {
+        "id": "Hasil pemantauan tidak dapat dicocokkan karena data peserta belum ada.",
+        "en": "The follow-ups cannot be matched because there is no participants table yet.",
+    },
+    "check_no_participants_yet_do": {
+        "id": "Unggah data peserta lebih dulu, atau bersamaan dengan hasil pemantauan.",
+        "en": "Upload the participants first, or together with the follow-ups.",
+    },
+    "check_not_enrolled": {"id": "Tidak ada peserta {code} tahun {year} program {program} di data peserta.",
+                           "en": "There is no participant {code} of year {year}, program {program} in the "
+                                 "participants table."},
+    "check_not_enrolled_do": {
+        "id": "Kode peserta, tahun dan program yang sama dengan satu baris di data peserta.",
+        "en": "The participant code, year and program of one row of the participants table.",
+    },
+    "check_enrolled_as": {"id": "tahun {year}, program {program}", "en": "year {year}, program {program}"},
+    "check_orphaned": {"id": "{n} hasil pemantauan yang sudah ada tidak cocok dengan peserta di berkas ini.",
+                       "en": "{n} follow-ups already in use match no participant in these files."},
+    "check_orphaned_do": {
+        "id": "Setiap hasil pemantauan merujuk ke satu pendaftaran di data peserta; unggah juga hasil pemantauan "
+              "yang sesuai.",
+        "en": "Every follow-up refers to one enrollment in the participants table; upload the matching follow-ups "
+              "too.",
+    },
+    "check_overspent": {"id": "Realisasi Rp {realised} melebihi pagu Rp {allocated}.",
+                        "en": "Realised Rp {realised} is above the allocation of Rp {allocated}."},
+    "check_overspent_do": {"id": "Diterima; periksa kembali bila realisasi memang melebihi pagu.",
+                           "en": "Accepted; check again whether the realised amount really is above the allocation."},
+    "check_twice_targeted": {"id": "Target ganda: tahun {year}, {indicator}, {place}, {program} juga ada di baris {rows}.",
+                             "en": "Target twice: year {year}, {indicator}, {place}, {program} is also in row {rows}."},
+    "check_twice_targeted_do": {"id": "Satu target per tahun, indikator, desa dan program; hapus salah satu barisnya.",
+                                "en": "One target per year, indicator, village and program; remove one of the rows."},
+    "check_target_village": {"id": "desa {village}", "en": "village {village}"},
+    "check_target_whole_area": {"id": "seluruh wilayah", "en": "the whole area"},
+    "check_target_program": {"id": "program {program}", "en": "program {program}"},
+    "check_target_every_program": {"id": "semua program", "en": "every program"},
+    "check_target_above_100": {
+        "id": "Target {value}% untuk {indicator} di atas 100%: tingkat ditulis dalam persen, dari 0 sampai 100.",
+        "en": "The target {value}% for {indicator} is above 100%: a rate is written in percent, from 0 to 100.",
+    },
+    "check_target_above_100_do": {"id": "Persen dari 0 sampai 100, misalnya 80, 80% atau 80,5.",
+                                  "en": "A percentage from 0 to 100, e.g. 80, 80% or 80.5."},
+    "check_target_fraction_people": {
+        "id": "Target {indicator} {value} bukan bilangan bulat: target ini jumlah orang.",
+        "en": "The target {value} for {indicator} is not a whole number: this target counts people.",
+    },
+    "check_target_fraction_people_do": {"id": "Jumlah orang, bilangan bulat 0 atau lebih, misalnya 100.",
+                                        "en": "A number of people, a whole number of 0 or more, e.g. 100."},
+    "check_target_cents": {"id": "Target {indicator} {value} berdesimal: target ini rupiah tanpa sen.",
+                           "en": "The target {value} for {indicator} has decimals: this target is rupiah without "
+                                 "cents."},
+    "check_target_cents_do": {"id": "Rupiah tanpa desimal, misalnya 5000000 atau Rp 5.000.000.",
+                              "en": "Rupiah without decimals, e.g. 5000000 or Rp 5.000.000."},
+    "check_target_tiny_rate": {
+        "id": "Target {value}% untuk {indicator} sangat kecil; tingkat ditulis dalam persen (80 berarti 80%), bukan "
+              "pecahan.",
+        "en": "The target {value}% for {indicator} is very small; a rate is written in percent (80 means 80%), not "
+              "as a fraction.",
+    },
+    "check_target_tiny_rate_do": {"id": "Diterima; bila yang dimaksud pecahan (0,8 untuk 80%), tulis persennya.",
+                                  "en": "Accepted; if a fraction was meant (0.8 for 80%), write its percentage."},
+    # --- an import as a whole (lib.importer)
+    "import_no_tables": {"id": "Tidak ada tabel peserta, hasil pemantauan, anggaran atau target di berkas ini.",
+                         "en": "There is no participants, follow-ups, budget or targets table in these files."},
+    "import_no_tables_do": {"id": "Berkas CSV atau XLSX dengan baris judul kolom salah satu tabel (lihat templat).",
+                            "en": "A CSV or XLSX file with the header row of one of the tables (see the templates)."},
+    "import_empty_table": {"id": "Versi baru tidak akan berisi baris {table}. Sampai tabel itu diimpor, {effect}.",
+                           "en": "The new version will hold no {table} rows. Until that table is imported, {effect}."},
+    "import_empty_table_do": {"id": "Unggah juga berkas {table} (lihat templat), sekarang atau nanti.",
+                              "en": "Upload a {table} file too (see the templates), now or later."},
+    "import_empty_effect_participants": {
+        "id": "dasbor tidak menampilkan angka peserta, hasil, maupun biaya per peserta",
+        "en": "the dashboard shows no figures of participants, of outcomes or of cost per participant",
+    },
+    "import_empty_effect_outcomes": {
+        "id": "angka hasil pemantauan (bekerja, kembali ke lokalisasi, pendapatan) kosong",
+        "en": "the follow-up figures (working, back in sex work, income) are empty",
+    },
+    "import_empty_effect_budget": {
+        "id": "halaman Anggaran kosong, pagu dan realisasi tampil Rp 0, biaya per peserta tidak ada",
+        "en": "the Budget page is empty, allocated and realised read Rp 0, and there is no cost per participant",
+    },
+}
+TEXTS.update(MESSAGES)  # one lookup for ``text``: a message is an interface string too
+
+
 # Measure kinds, as the guide names them.
 KIND_LABELS: dict[str, dict[str, str]] = {
     "count": {"id": "jumlah orang", "en": "count of people"},

@@ -3,8 +3,9 @@
 Column rules (required, vocabularies, integers, rupiah, dates, NIK-like codes)
 are made from the table declarations of ``lib.schema`` and run as one lazy
 pandera schema per sheet over the raw text cells; its failure cases become
-Indonesian problem rows. A formula cell whose result was never saved is named
-as such, not as an empty cell. The typed frames of a valid file satisfy
+problem rows in the reader's language. A formula cell whose result was never saved is named
+as such, not as an empty cell. Problems are written in the reader's language (``lang``, Indonesian by
+default), their words taken from ``lib.texts``. The typed frames of a valid file satisfy
 ``lib.schema.frame_schema``, made from the same declarations. Rules that span rows or tables (keys,
 an outcome's enrollment, an observation date against the enrollment year,
 realisation above allocation, a target that does not fit its indicator) are
@@ -19,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,16 +29,18 @@ import pandas as pd
 import pandera.pandas as pa
 from babel.numbers import format_decimal
 
+from lib import fmt, texts
+from lib.fmt import Lang
 from lib.ingest import (
     ERROR,
     QUIET_HEADERS,
-    TABLE_LABELS,
     WARNING,
     Sheet,
     concat_problems,
     nik_cells,
     problem,
     problem_frame,
+    table_label,
 )
 from lib.measures import BY_NAME, MEASURES
 from lib.schema import (
@@ -70,18 +74,11 @@ from lib.schema import (
 EXCEL_SERIAL_RANGE = (36526, 2958465)
 EXCEL_EPOCH = "1899-12-30"
 MAX_DIGITS = 15  # an amount beyond 10^15 rupiah is a typo, and stays exact in float64
-NIK_VALUE = "(16 digit, disembunyikan)"  # a NIK is never echoed back, not even in a problem list
-VOCABULARY_LABELS = {
-    "programs": "program",
-    "sites": "desa (lokasi)",
-    "organizers": "penyelenggara",
-    "roles": "peran",
-    "statuses": "status",
-    "outcomes": "hasil",
-    "categories": "kategori",
-    "funding_sources": "sumber dana",
-    "indicators": "indikator yang dapat diberi target",
-}
+NIK_VALUE = texts.text("ingest_nik_value")  # a NIK is never echoed back, not even in a problem list
+VOCABULARIES = ("programs", "sites", "organizers", "roles", "statuses", "outcomes", "categories", "funding_sources",
+                "indicators")
+# How a problem names each vocabulary: "desa (lokasi)" (en: "village (site)").
+VOCABULARY_LABELS = {vocab: texts.text(f"vocabulary_{vocab}") for vocab in VOCABULARIES}
 REFERENCE_VOCABULARIES = ("programs", "sites", "organizers")
 
 
@@ -225,10 +222,16 @@ def indicators(text: pd.Series) -> pd.Series:
     return pd.Series([_INDICATOR_SPELLINGS.get(_indicator_key(v)) for v in text], index=text.index, dtype="str")
 
 
-def _indicator_problem(value: str) -> str:
+def _indicator_problem(value: str, lang: Lang = "id") -> str:
     if _indicator_key(value) in _OTHER_FIGURES:
-        return f"'{value}' adalah angka dasbor yang tidak dapat diberi target."
-    return f"'{value}' bukan indikator yang dapat diberi target."
+        return texts.text("check_figure_without_target", lang, value=value)
+    return texts.text("check_not_an_indicator", lang, value=value)
+
+
+def indicator_name(label: str, lang: Lang = "id") -> str:
+    """A target indicator as the reader names it: its Indonesian label as stored, or its English label."""
+    name = _TARGET_LABELS.get(label)
+    return BY_NAME[name].label_en if lang == "en" and name is not None else label
 
 
 def _closest_indicator(value: str) -> str:
@@ -277,35 +280,38 @@ class ColumnRules:
     value: Callable[[pd.Series], pd.Series]  # raw cells -> loaded values (missing when invalid)
 
 
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+def _thousands(n: int, lang: Lang = "id") -> str:
+    """``1000000`` -> ``1.000.000`` (en: ``1,000,000``)."""
+    return f"{n:,}".replace(",", "." if lang == "id" else ",")
 
 
-def column_rules(spec: ColumnSpec, reference: Reference, today: dt.date) -> ColumnRules:
-    """The checks, the accepted-values sentence and the typing of one contract column."""
-    optional = "" if spec.required else " Boleh kosong."
+def column_rules(spec: ColumnSpec, reference: Reference, today: dt.date, lang: Lang = "id") -> ColumnRules:
+    """The checks, the accepted-values sentence and the typing of one contract column, worded in ``lang``."""
+    def words(key: str, **values: object) -> str:
+        return texts.text(key, lang, **values)
+
+    optional = "" if spec.required else " " + words("check_optional")
     if spec.vocab == "indicators":
-        labels = ", ".join(reference.vocabulary(spec.vocab))
-        rule = Rule("vocabulary", lambda cells, values: values.notna(), _indicator_problem, _closest_indicator)
-        return ColumnRules(spec, f"Salah satu dari: {labels} (atau nama Inggrisnya).", (rule,),
+        labels = ", ".join(indicator_name(label, lang) for label in reference.vocabulary(spec.vocab))
+        rule = Rule("vocabulary", lambda cells, values: values.notna(), lambda v: _indicator_problem(v, lang),
+                    _closest_indicator)
+        return ColumnRules(spec, words("check_one_of_indicators", labels=labels), (rule,),
                            lambda s: by_distinct(s, indicators, categorical=True))
     if spec.kind == "number":
         rules = (Rule("number", lambda cells, values: values.notna(),
-                      lambda v: f"'{v}' bukan angka yang dapat dibaca."),
+                      lambda v: words("check_not_a_number", value=v)),
                  Rule("bounds", lambda cells, values: (values >= 0).fillna(True).astype(bool),
-                      lambda v: f"Nilai {v} negatif; hanya 0 atau lebih yang diterima."))
-        return ColumnRules(spec, "Angka 0 atau lebih dalam satuan indikatornya: jumlah orang (100), persen (80, 80% "
-                           "atau 80,5) atau rupiah (5000000 atau Rp 5.000.000)." + optional, rules,
+                      lambda v: words("check_negative", value=v)))
+        return ColumnRules(spec, words("check_target_number") + optional, rules,
                            lambda s: by_distinct(s, numbers))
     if spec.vocab:
         allowed_values = reference.vocabulary(spec.vocab)
-        label = VOCABULARY_LABELS[spec.vocab]
-        extra = (" Nilai baru harus ditambahkan lebih dulu ke data acuan."
-                 if spec.vocab in REFERENCE_VOCABULARIES else "")
+        label = words(f"vocabulary_{spec.vocab}")
+        extra = " " + words("check_reference_first") if spec.vocab in REFERENCE_VOCABULARIES else ""
         rule = Rule("vocabulary", lambda cells, values: values.notna(),
-                    lambda v, lbl=label: f"'{v}' tidak ada dalam daftar {lbl}.",
+                    lambda v, lbl=label: words("check_not_in_list", value=v, list=lbl),
                     lambda v, a=allowed_values: closest(v, a))
-        return ColumnRules(spec, f"Salah satu dari: {', '.join(allowed_values)}.{extra}{optional}", (rule,),
+        return ColumnRules(spec, words("check_one_of", values=", ".join(allowed_values)) + extra + optional, (rule,),
                            lambda s, a=allowed_values: by_distinct(s, lambda u: canonical(u, a), categorical=True))
     if spec.kind in ("int", "rupiah"):
         currency = spec.kind == "rupiah"
@@ -313,21 +319,20 @@ def column_rules(spec: ColumnSpec, reference: Reference, today: dt.date) -> Colu
         low, high = spec.bounds(today)
         low = 0 if low is None else low
         if currency:
-            allowed = ("Rupiah tanpa desimal, 0 atau lebih, misalnya 125000000, 125.000.000, "
-                       "Rp 125.000.000 atau 125,000,000.")
-            unreadable = lambda v: f"'{v}' bukan jumlah rupiah yang dapat dibaca."  # noqa: E731
+            allowed = words("check_rupiah")
+            unreadable = lambda v: words("check_not_rupiah", value=v)  # noqa: E731
         else:
-            allowed = (f"Bilangan bulat dari {low} sampai {high}." if high is not None
-                       else "Bilangan bulat 0 atau lebih.")
+            allowed = (words("check_whole_between", low=low, high=high) if high is not None
+                       else words("check_whole"))
             if spec.high == PLAN_YEAR:
-                allowed += f" Target boleh ditetapkan sampai {TARGET_YEARS_AHEAD} tahun ke depan."
-            unreadable = lambda v: f"'{v}' bukan bilangan bulat."  # noqa: E731
+                allowed += " " + words("check_years_ahead", n=TARGET_YEARS_AHEAD)
+            unreadable = lambda v: words("check_not_whole", value=v)  # noqa: E731
         if spec.name == Participants.year:
-            out_of_range = lambda v: f"Tahun {v} di luar rentang {low} sampai {high}."  # noqa: E731
+            out_of_range = lambda v: words("check_year_outside", value=v, low=low, high=high)  # noqa: E731
         elif spec.name == Participants.age:
-            out_of_range = lambda v: f"Usia {v} di luar rentang {low} sampai {high} tahun."  # noqa: E731
+            out_of_range = lambda v: words("check_age_outside", value=v, low=low, high=high)  # noqa: E731
         else:
-            out_of_range = lambda v: f"Nilai {v} negatif; hanya 0 atau lebih yang diterima."  # noqa: E731
+            out_of_range = lambda v: words("check_negative", value=v)  # noqa: E731
 
         def within_bounds(cells: pd.Series, number: pd.Series) -> pd.Series:
             inside = number >= low if high is None else number.between(low, high)
@@ -340,28 +345,23 @@ def column_rules(spec: ColumnSpec, reference: Reference, today: dt.date) -> Colu
         parse = (lambda s: by_distinct(s, dates))
         limit = pd.Timestamp(today)
         rules = (
-            Rule("date", lambda cells, values: values.notna(), lambda v: f"'{v}' bukan tanggal yang dikenali."),
+            Rule("date", lambda cells, values: values.notna(), lambda v: words("check_not_a_date", value=v)),
             Rule("future", lambda cells, values: values.isna() | (values <= limit),
-                 lambda v: f"Tanggal {v} ada di masa depan (hari ini {today:%d/%m/%Y})."),
+                 lambda v: words("check_future_date", value=v, today=f"{today:%d/%m/%Y}")),
         )
-        allowed = ("Tanggal seperti 2024-03-31 atau 31/03/2024, atau sel tanggal Excel; dari 1 Januari "
-                   "tahun pelatihan sampai hari ini.")
-        return ColumnRules(spec, allowed + optional, rules, parse)
+        return ColumnRules(spec, words("check_date") + optional, rules, parse)
     if spec.name == Participants.participant_id:
-        nik = Rule("nik", lambda cells, values: ~nik_cells(cells),
-                   lambda v: "Kode peserta 16 angka tampak seperti NIK. Dasbor hanya menyimpan kode samaran "
-                             "peserta, bukan nomor identitas.", hide_value=True)
-        return ColumnRules(spec, "Kode samaran peserta, misalnya P-0001 (bukan NIK, bukan nama).", (nik,),
-                           lambda s: s)
+        nik = Rule("nik", lambda cells, values: ~nik_cells(cells), lambda v: words("check_nik_code"),
+                   hide_value=True)
+        return ColumnRules(spec, words("check_participant_code"), (nik,), lambda s: s)
     if spec.name in (Participants.origin_regency, Participants.origin_province):
         known = [UNKNOWN] + (sorted(set(reference.sites.values()))
                              if spec.name == Participants.origin_regency else [])
-        example = ("Kabupaten Blitar atau Kota Surabaya" if spec.name == Participants.origin_regency
-                   else "Jawa Timur")
+        example = words("check_regency_example") if spec.name == Participants.origin_regency else "Jawa Timur"
         # An open list: only the spellings the dashboard compares against are made canonical.
-        return ColumnRules(spec, f"Nama daerah, misalnya {example}; isi {UNKNOWN} bila tidak diketahui.", (),
+        return ColumnRules(spec, words("check_region", example=example, unknown=UNKNOWN), (),
                            lambda s: by_distinct(s, lambda u: canonical(u, known).fillna(u), categorical=True))
-    return ColumnRules(spec, "Teks, misalnya Mesin jahit." if spec.name == Budget.item else "Teks." + optional,
+    return ColumnRules(spec, words("check_item") if spec.name == Budget.item else words("check_text") + optional,
                        (), lambda s: s)
 
 
@@ -405,11 +405,12 @@ def _per_value(values: pd.Series, words: Callable[[str], str]) -> pd.Series:
     return values.map(distinct)
 
 
-def check_sheet(sheet: Sheet, reference: Reference, today: dt.date) -> tuple[Located, pd.DataFrame]:
-    """The sheet's typed columns and its column problems (missing, empty, unreadable, not allowed)."""
+def check_sheet(sheet: Sheet, reference: Reference, today: dt.date,
+                lang: Lang = "id") -> tuple[Located, pd.DataFrame]:
+    """The sheet's typed columns and its column problems (missing, empty, unreadable, not allowed), in ``lang``."""
     table = sheet.table
     raw = sheet.frame.reset_index(drop=True)
-    columns = {spec.name: column_rules(spec, reference, today) for spec in column_specs(table)}
+    columns = {spec.name: column_rules(spec, reference, today, lang) for spec in column_specs(table)}
     # Each column is parsed once; its rules then judge cells and values together.
     typed = pd.DataFrame({name: c.value(raw[name]) for name, c in columns.items() if name in raw},
                          index=raw.index)
@@ -423,14 +424,14 @@ def check_sheet(sheet: Sheet, reference: Reference, today: dt.date) -> tuple[Loc
     except pa.errors.SchemaErrors as exc:
         failures = exc.failure_cases
 
-    found = [_ignored_columns(sheet), _unsaved_formulas(sheet, columns)]
+    found = [_ignored_columns(sheet, lang), _unsaved_formulas(sheet, columns, lang)]
     if raw.empty:
         found.append(problem_frame([problem(
-            ERROR, sheet.file, f"Tabel {TABLE_LABELS[table]} hanya berisi judul kolom, tanpa baris data.",
-            "Sedikitnya satu baris data di bawah baris judul kolom.", sheet=sheet.sheet, table=table)]))
+            ERROR, sheet.file, texts.text("check_header_only", lang, table=table_label(table, lang)),
+            texts.text("check_header_only_do", lang), sheet=sheet.sheet, table=table)]))
     rejected: dict[str, np.ndarray] = {}
     if failures is not None:
-        found.append(_translate(failures, sheet, columns))
+        found.append(_translate(failures, sheet, columns, lang))
         # A cell that broke a rule is not loaded (a NIK-like code never is).
         cells = failures[failures["column"].notna() & failures["index"].notna()]
         for name, index in cells.groupby("column")["index"]:
@@ -447,13 +448,14 @@ def _check(rule: Rule, values: pd.Series) -> pa.Check:
     return pa.Check(contract_rule, name=rule.name)
 
 
-def _translate(failures: pd.DataFrame, sheet: Sheet, columns: dict[str, ColumnRules]) -> pd.DataFrame:
-    """pandera failure cases as problem rows a clerk can act on."""
+def _translate(failures: pd.DataFrame, sheet: Sheet, columns: dict[str, ColumnRules],
+               lang: Lang = "id") -> pd.DataFrame:
+    """pandera failure cases as problem rows a clerk can act on, in ``lang``."""
     table = sheet.table
     out = []
     for (name, check), cases in failures.groupby(["column", "check"], sort=False, dropna=False):
         if check == "column_in_dataframe":
-            out += [_missing_column(sheet, columns[missing].spec) for missing in cases["failure_case"]]
+            out += [_missing_column(sheet, columns[missing].spec, lang) for missing in cases["failure_case"]]
             continue
         if cases["index"].isna().any():  # a rule raised instead of answering: a bug, not bad data
             raise RuntimeError(f"Rule {check} of {name} failed: {cases['failure_case'].iloc[0]}")
@@ -465,18 +467,19 @@ def _translate(failures: pd.DataFrame, sheet: Sheet, columns: dict[str, ColumnRu
             empty = ~cases["index"].astype("int64").isin(list(sheet.formulas.get(name, {}))).to_numpy()
             where = where[empty]
             out.append(problem_rows(ERROR, where, table, header, pd.Series([""] * len(where)),
-                                    f"Kolom {header} wajib diisi, tetapi sel ini kosong.", c.allowed))
+                                    texts.text("check_empty_cell", lang, column=header), c.allowed))
             continue
         rule = next(r for r in c.rules if r.name == check)
         values = cases["failure_case"].astype(str).reset_index(drop=True)
         out.append(problem_rows(ERROR, where, table, header,
-                                pd.Series([NIK_VALUE] * len(values)) if rule.hide_value else values,
+                                pd.Series([texts.text("ingest_nik_value", lang)] * len(values)) if rule.hide_value
+                                else values,
                                 _per_value(values, rule.problem), c.allowed,
                                 _per_value(values, rule.suggestion)))
     return concat_problems([f if isinstance(f, pd.DataFrame) else problem_frame([f]) for f in out])
 
 
-def _unsaved_formulas(sheet: Sheet, columns: dict[str, ColumnRules]) -> pd.DataFrame:
+def _unsaved_formulas(sheet: Sheet, columns: dict[str, ColumnRules], lang: Lang = "id") -> pd.DataFrame:
     """An error for each formula cell whose result was never saved: its value is not in the file."""
     out = []
     for name, cells in sheet.formulas.items():
@@ -485,41 +488,44 @@ def _unsaved_formulas(sheet: Sheet, columns: dict[str, ColumnRules]) -> pd.DataF
         out.append(problem_rows(
             ERROR, _where(sheet, pd.Index(positions)), sheet.table, header,
             pd.Series([cells[p][:200] for p in positions]),
-            "Sel ini berisi rumus yang hasilnya belum pernah disimpan: berkas ini dibuat oleh program, bukan "
-            "disimpan dari Excel, sehingga nilainya tidak ada di berkas.",
-            "Buka dan simpan berkas di Excel (atau LibreOffice), lalu unggah lagi; nilai rumus ikut tersimpan."))
+            texts.text("check_unsaved_formula", lang), texts.text("check_unsaved_formula_do", lang)))
     return concat_problems(out)
 
 
-def _missing_column(sheet: Sheet, spec: ColumnSpec) -> dict:
+def _missing_column(sheet: Sheet, spec: ColumnSpec, lang: Lang = "id") -> dict:
     """A required column the sheet lacks, with the header that was probably meant if one is close."""
     names = [normalise_header(spec.alias), normalise_header(spec.name)]
     near = next((h for h in sheet.ignored
                  if difflib.get_close_matches(normalise_header(h), names, n=1, cutoff=0.75)), None)
-    hint = f" Kolom '{near}' mungkin salah ketik." if near else ""
+    hint = " " + texts.text("check_typo", lang, column=near) if near else ""
     return problem(
-        ERROR, sheet.file, f"Kolom wajib {spec.alias} ({spec.name}) tidak ada di tabel "
-        f"{TABLE_LABELS[sheet.table]}.{hint}",
-        f"Judul kolom '{spec.alias}' atau '{spec.name}' (huruf besar/kecil, spasi dan garis bawah bebas).",
+        ERROR, sheet.file, texts.text("check_missing_column", lang, alias=spec.alias, name=spec.name,
+                                      table=table_label(sheet.table, lang)) + hint,
+        texts.text("check_missing_column_do", lang, alias=spec.alias, name=spec.name),
         sheet=sheet.sheet, table=sheet.table, column=spec.alias, suggestion=spec.alias if near else "")
 
 
-def _ignored_columns(sheet: Sheet) -> pd.DataFrame:
+def _column_names(table: TableName, lang: Lang = "id") -> str:
+    """The data format's column names of ``table``: the Indonesian ones (en: the English ones), both accepted."""
+    return ", ".join(s.name if lang == "en" else s.alias for s in column_specs(table))
+
+
+def _ignored_columns(sheet: Sheet, lang: Lang = "id") -> pd.DataFrame:
     """A warning for each column the contract does not know (dropped, not loaded)."""
-    names = ", ".join(s.alias for s in column_specs(sheet.table))
+    names = _column_names(sheet.table, lang)
     return problem_frame(problem(
-        WARNING, sheet.file, f"Kolom '{header}' tidak termasuk format data dan diabaikan.",
-        f"Kolom tabel {TABLE_LABELS[sheet.table]}: {names}.", sheet=sheet.sheet, table=sheet.table,
-        column=header)
+        WARNING, sheet.file, texts.text("check_ignored_column", lang, column=header),
+        texts.text("check_ignored_column_do", lang, table=table_label(sheet.table, lang), names=names),
+        sheet=sheet.sheet, table=sheet.table, column=header)
         for header in sheet.ignored if normalise_header(header) not in QUIET_HEADERS)
 
 
-def _unrecognised(sheet: Sheet) -> pd.DataFrame:
-    tables = "; ".join(f"{TABLE_LABELS[t]}: {', '.join(s.alias for s in column_specs(t))}" for t in ALL_TABLES)
+def _unrecognised(sheet: Sheet, lang: Lang = "id") -> pd.DataFrame:
+    tables = "; ".join(f"{table_label(t, lang)}: {_column_names(t, lang)}" for t in ALL_TABLES)
     return problem_frame([problem(
-        ERROR, sheet.file, "Tabel tidak dikenali: judul kolomnya tidak cocok dengan tabel peserta, hasil "
-        "pemantauan, anggaran, atau target.",
-        f"Baris judul kolom dengan nama kolom format data ({tables}).", sheet=sheet.sheet)])
+        ERROR, sheet.file, texts.text("check_unrecognised", lang), texts.text("check_unrecognised_do", lang,
+                                                                                tables=tables),
+        sheet=sheet.sheet)])
 
 
 # --- rules across rows and tables ------------------------------------------------------------
@@ -536,12 +542,23 @@ def _combined(parts: list[Located]) -> Located:
     return Located(frame, where, headers, rejected)
 
 
-def _place(where: pd.Series, of: pd.Series) -> str:
+def _place(where: pd.Series, of: pd.Series, lang: Lang = "id") -> str:
     """'12', or '12 (peserta_b.csv)' when the row is in another file or sheet than ``of``."""
     if where["file"] == of["file"] and where["sheet"] == of["sheet"]:
         return str(where["row"])
-    sheet = f", lembar {where['sheet']}" if isinstance(where["sheet"], str) else ""
+    sheet = ", " + texts.text("check_sheet_named", lang, sheet=where["sheet"]) if isinstance(where["sheet"], str) else ""
     return f"{where['row']} ({where['file']}{sheet})"
+
+
+def _each_row(template: str, **values: pd.Series) -> pd.Series:
+    """``template`` (``str.format`` fields) filled in from ``values``, one row each, without a loop over rows."""
+    index = next(iter(values.values())).index
+    out = pd.Series("", index=index, dtype="object")
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out = out + literal
+        if name is not None:
+            out = out + values[name].astype(str)
+    return out
 
 
 def key_codes(frames: Sequence[pd.DataFrame], key: Sequence[str]) -> list[np.ndarray]:
@@ -563,13 +580,13 @@ def is_in(frame: pd.DataFrame, known: pd.DataFrame, key: Sequence[str]) -> pd.Se
     return pd.Series(np.isin(codes, known_codes[known_codes >= 0]) & (codes >= 0), index=frame.index)
 
 
-def duplicate_keys(table: TableName, located: Located) -> pd.DataFrame:
+def duplicate_keys(table: TableName, located: Located, lang: Lang = "id") -> pd.DataFrame:
     """An error for every row whose key another row repeats, naming the other rows."""
     key = list(KEYS[table])
     if not key:
         return problem_frame()
     if table == TARGETS:
-        return duplicate_targets(located)
+        return duplicate_targets(located, lang)
     # pandera's unique= reports the repeated rows but not which rows they repeat; groupby does.
     codes = pd.Series(key_codes([located.frame], key)[0], index=located.frame.index)
     repeated = codes.duplicated(keep=False) & (codes >= 0)
@@ -581,26 +598,25 @@ def duplicate_keys(table: TableName, located: Located) -> pd.DataFrame:
     members: dict[int, list[int]] = {}
     for index, group in groups.items():
         members.setdefault(group, []).append(index)
-    texts = []
+    said = []
     for index, group in groups.items():
-        others = ", ".join(_place(located.where.loc[o], located.where.loc[index])
+        others = ", ".join(_place(located.where.loc[o], located.where.loc[index], lang)
                            for o in members[group] if o != index)
         r = rows.loc[index]
         if table == PARTICIPANTS:
-            texts.append(f"Peserta {r[Participants.participant_id]} tercatat lebih dari sekali untuk tahun "
-                         f"{r[Participants.year]}, program {r[Participants.program]}: sama dengan baris {others}.")
+            said.append(texts.text("check_twice_enrolled", lang, code=r[Participants.participant_id],
+                                   year=r[Participants.year], program=r[Participants.program], rows=others))
         else:
-            texts.append(f"Pemantauan ganda: peserta {r[Outcomes.participant_id]}, tahun {r[Outcomes.year]}, "
-                         f"program {r[Outcomes.program]}, tanggal {r[Outcomes.observed_on]:%d/%m/%Y} juga ada "
-                         f"di baris {others}.")
-    allowed = ("Satu baris per peserta, tahun dan program." if table == PARTICIPANTS else
-               "Satu hasil per pendaftaran per tanggal pemantauan; hapus salah satu atau perbaiki tanggalnya.")
+            said.append(texts.text("check_twice_followed", lang, code=r[Outcomes.participant_id],
+                                   year=r[Outcomes.year], program=r[Outcomes.program],
+                                   date=f"{r[Outcomes.observed_on]:%d/%m/%Y}", rows=others))
+    allowed = texts.text("check_twice_enrolled_do" if table == PARTICIPANTS else "check_twice_followed_do", lang)
     header = located.headers.get(Participants.participant_id, "kode_peserta")
-    return problem_rows(ERROR, where, table, header, rows[Participants.participant_id].astype(str), pd.Series(texts),
+    return problem_rows(ERROR, where, table, header, rows[Participants.participant_id].astype(str), pd.Series(said),
                         allowed)
 
 
-def observed_before_year(located: Located) -> pd.DataFrame:
+def observed_before_year(located: Located, lang: Lang = "id") -> pd.DataFrame:
     """An error for each follow-up dated before 1 January of its enrollment year."""
     # Two columns of one row: pandera's column checks see one column at a time.
     frame = located.frame
@@ -610,15 +626,15 @@ def observed_before_year(located: Located) -> pd.DataFrame:
     if not early.any():
         return problem_frame()
     dates_, years = frame.loc[early, Outcomes.observed_on], frame.loc[early, Outcomes.year]
-    texts = [f"Tanggal pemantauan {d:%d/%m/%Y} sebelum 1 Januari {y}, tahun pelatihannya."
-             for d, y in zip(dates_, years)]
+    said = [texts.text("check_before_training_year", lang, date=f"{d:%d/%m/%Y}", year=y)
+            for d, y in zip(dates_, years)]
     header = located.headers.get(Outcomes.observed_on, "tanggal_pemantauan")
     return problem_rows(ERROR, located.where[early], OUTCOMES_TABLE, header,
-                        dates_.dt.strftime("%Y-%m-%d"), pd.Series(texts),
-                        "Tanggal dari 1 Januari tahun pelatihan sampai hari ini.")
+                        dates_.dt.strftime("%Y-%m-%d"), pd.Series(said),
+                        texts.text("check_before_training_year_do", lang))
 
 
-def unmatched_outcomes(located: Located, enrollments: pd.DataFrame | None) -> pd.DataFrame:
+def unmatched_outcomes(located: Located, enrollments: pd.DataFrame | None, lang: Lang = "id") -> pd.DataFrame:
     """An error for each follow-up whose (participant_id, year, program) is not an enrollment."""
     # A rule across two tables: a join, not a column check.
     key = list(ENROLLMENT_KEY)
@@ -627,28 +643,26 @@ def unmatched_outcomes(located: Located, enrollments: pd.DataFrame | None) -> pd
         return problem_frame()
     if enrollments is None:
         return problem_frame([problem(
-            ERROR, located.where["file"].iloc[0], "Hasil pemantauan tidak dapat dicocokkan karena data peserta "
-            "belum ada.", "Unggah data peserta lebih dulu, atau bersamaan dengan hasil pemantauan.",
-            table=OUTCOMES_TABLE)])
+            ERROR, located.where["file"].iloc[0], texts.text("check_no_participants_yet", lang),
+            texts.text("check_no_participants_yet_do", lang), table=OUTCOMES_TABLE)])
     missing = ~is_in(frame, enrollments, key) & frame[key].notna().all(axis=1)
     if not missing.any():
         return problem_frame()
     rows = frame[missing]
     first = enrollments.drop_duplicates(Participants.participant_id).set_index(Participants.participant_id)
-    other = ("tahun " + first[Participants.year].astype(str) + ", program "
-             + first[Participants.program].astype(str))
+    other = _each_row(texts.text("check_enrolled_as", lang), year=first[Participants.year],
+                      program=first[Participants.program])
     suggestions = rows[Outcomes.participant_id].astype(str).map(other).fillna("")
-    texts = ("Tidak ada peserta " + rows[Outcomes.participant_id].astype(str) + " tahun "
-             + rows[Outcomes.year].astype(str) + " program " + rows[Outcomes.program].astype(str)
-             + " di data peserta.")
+    said = _each_row(texts.text("check_not_enrolled", lang), code=rows[Outcomes.participant_id],
+                     year=rows[Outcomes.year], program=rows[Outcomes.program])
     header = located.headers.get(Outcomes.participant_id, "kode_peserta")
     return problem_rows(ERROR, located.where[missing], OUTCOMES_TABLE, header,
-                        rows[Outcomes.participant_id].astype(str), texts,
-                        "Kode peserta, tahun dan program yang sama dengan satu baris di data peserta.",
-                        suggestions)
+                        rows[Outcomes.participant_id].astype(str), said,
+                        texts.text("check_not_enrolled_do", lang), suggestions)
 
 
-def orphaned_outcomes(participants: pd.DataFrame, outcomes: pd.DataFrame, file: str) -> pd.DataFrame:
+def orphaned_outcomes(participants: pd.DataFrame, outcomes: pd.DataFrame, file: str,
+                      lang: Lang = "id") -> pd.DataFrame:
     """A warning when follow-ups already in use no longer match the new participants (none for a table
     without rows: that is an error of its own)."""
     key = list(ENROLLMENT_KEY)
@@ -658,12 +672,11 @@ def orphaned_outcomes(participants: pd.DataFrame, outcomes: pd.DataFrame, file: 
     if not lost:
         return problem_frame()
     return problem_frame([problem(
-        WARNING, file, f"{lost} hasil pemantauan yang sudah ada tidak cocok dengan peserta di berkas ini.",
-        "Setiap hasil pemantauan merujuk ke satu pendaftaran di data peserta; unggah juga hasil pemantauan "
-        "yang sesuai.", table=PARTICIPANTS)])
+        WARNING, file, texts.text("check_orphaned", lang, n=lost), texts.text("check_orphaned_do", lang),
+        table=PARTICIPANTS)])
 
 
-def overspent_lines(located: Located) -> pd.DataFrame:
+def overspent_lines(located: Located, lang: Lang = "id") -> pd.DataFrame:
     """A warning (not an error) for each budget line whose realisation exceeds its allocation."""
     frame = located.frame
     if Budget.realized_idr not in frame or Budget.allocated_idr not in frame:
@@ -673,11 +686,11 @@ def overspent_lines(located: Located) -> pd.DataFrame:
     if not over.any():
         return problem_frame()
     rows = frame[over]
-    texts = [f"Realisasi Rp {_thousands(r)} melebihi pagu Rp {_thousands(a)}."
-             for r, a in zip(rows[Budget.realized_idr], rows[Budget.allocated_idr])]
+    said = [texts.text("check_overspent", lang, realised=_thousands(r, lang), allocated=_thousands(a, lang))
+            for r, a in zip(rows[Budget.realized_idr], rows[Budget.allocated_idr])]
     header = located.headers.get(Budget.realized_idr, "realisasi")
     return problem_rows(WARNING, located.where[over], BUDGET, header, rows[Budget.realized_idr].astype(str),
-                        pd.Series(texts), "Diterima; periksa kembali bila realisasi memang melebihi pagu.")
+                        pd.Series(said), texts.text("check_overspent_do", lang))
 
 
 def _place_names(frame: pd.DataFrame) -> pd.DataFrame:
@@ -686,7 +699,7 @@ def _place_names(frame: pd.DataFrame) -> pd.DataFrame:
                            for c in (Targets.village, Targets.program) if c in frame})
 
 
-def duplicate_targets(located: Located) -> pd.DataFrame:
+def duplicate_targets(located: Located, lang: Lang = "id") -> pd.DataFrame:
     """An error for every target whose year, indicator, village and program another row repeats."""
     key = list(KEYS[TARGETS])
     frame = _place_names(located.frame)
@@ -699,27 +712,30 @@ def duplicate_targets(located: Located) -> pd.DataFrame:
     repeated = codes.duplicated(keep=False) & (codes >= 0)
     if not repeated.any():
         return problem_frame()
-    texts = []
+    said = []
     for index in frame.index[repeated]:
-        others = ", ".join(_place(located.where.loc[o], located.where.loc[index])
+        others = ", ".join(_place(located.where.loc[o], located.where.loc[index], lang)
                            for o in frame.index[repeated & (codes == codes[index])] if o != index)
         r = frame.loc[index]
-        texts.append(f"Target ganda: tahun {r[Targets.year]}, {r[Targets.indicator]}, "
-                     f"{'desa ' + r[Targets.village] if r[Targets.village] else 'seluruh wilayah'}, "
-                     f"{'program ' + r[Targets.program] if r[Targets.program] else 'semua program'} juga ada di "
-                     f"baris {others}.")
+        place = (texts.text("check_target_village", lang, village=r[Targets.village]) if r[Targets.village]
+                 else texts.text("check_target_whole_area", lang))
+        program = (texts.text("check_target_program", lang, program=r[Targets.program]) if r[Targets.program]
+                   else texts.text("check_target_every_program", lang))
+        said.append(texts.text("check_twice_targeted", lang, year=r[Targets.year],
+                               indicator=indicator_name(r[Targets.indicator], lang), place=place, program=program,
+                               rows=others))
     header = located.headers.get(Targets.indicator, "indikator")
     return problem_rows(ERROR, located.where[repeated], TARGETS, header,
-                        frame.loc[repeated, Targets.indicator].astype(str), pd.Series(texts),
-                        "Satu target per tahun, indikator, desa dan program; hapus salah satu barisnya.")
+                        frame.loc[repeated, Targets.indicator].astype(str), pd.Series(said),
+                        texts.text("check_twice_targeted_do", lang))
 
 
-def _number_text(value: float) -> str:
-    """``2.5`` -> ``2,5``; ``1000000`` -> ``1.000.000``."""
-    return format_decimal(value, locale="id")
+def _number_text(value: float, lang: Lang = "id") -> str:
+    """``2.5`` -> ``2,5``; ``1000000`` -> ``1.000.000`` (en: ``2.5``, ``1,000,000``)."""
+    return format_decimal(value, locale=fmt.locale(lang))
 
 
-def target_values(located: Located) -> pd.DataFrame:
+def target_values(located: Located, lang: Lang = "id") -> pd.DataFrame:
     """Targets that do not fit their indicator: a percentage above 100 for a rate, a fraction of a person or of
     a rupiah (errors), and a rate target below 1, which is likely a fraction written for a percentage (a warning)."""
     # Two columns of one row: the unit of ``target`` depends on ``indicator``.
@@ -732,21 +748,12 @@ def target_values(located: Located) -> pd.DataFrame:
     rate = kinds.isin(["rate", "money_rate"])
     whole = (target.round() == target).fillna(True).astype(bool)
     header = located.headers.get(Targets.target, "target")
-    checks = (
-        (ERROR, rate & (target > 100).fillna(False),
-         lambda v, i: f"Target {_number_text(v)}% untuk {i} di atas 100%: tingkat ditulis dalam persen, "
-                      "dari 0 sampai 100.",
-         "Persen dari 0 sampai 100, misalnya 80, 80% atau 80,5."),
-        (ERROR, kinds.eq("count") & ~whole,
-         lambda v, i: f"Target {i} {_number_text(v)} bukan bilangan bulat: target ini jumlah orang.",
-         "Jumlah orang, bilangan bulat 0 atau lebih, misalnya 100."),
-        (ERROR, kinds.isin(["money", "money_per_person"]) & ~whole,
-         lambda v, i: f"Target {i} {_number_text(v)} berdesimal: target ini rupiah tanpa sen.",
-         "Rupiah tanpa desimal, misalnya 5000000 atau Rp 5.000.000."),
-        (WARNING, rate & (target > 0).fillna(False) & (target < 1).fillna(False),
-         lambda v, i: f"Target {_number_text(v)}% untuk {i} sangat kecil; tingkat ditulis dalam persen "
-                      f"(80 berarti 80%), bukan pecahan.",
-         "Diterima; bila yang dimaksud pecahan (0,8 untuk 80%), tulis persennya."),
+    checks = (  # (severity, which rows, the problem's words, the accepted values' words)
+        (ERROR, rate & (target > 100).fillna(False), "check_target_above_100", "check_target_above_100_do"),
+        (ERROR, kinds.eq("count") & ~whole, "check_target_fraction_people", "check_target_fraction_people_do"),
+        (ERROR, kinds.isin(["money", "money_per_person"]) & ~whole, "check_target_cents", "check_target_cents_do"),
+        (WARNING, rate & (target > 0).fillna(False) & (target < 1).fillna(False), "check_target_tiny_rate",
+         "check_target_tiny_rate_do"),
     )
     out = []
     for severity, wrong, words, allowed in checks:
@@ -754,44 +761,45 @@ def target_values(located: Located) -> pd.DataFrame:
         if not wrong.any():
             continue
         rows = frame[wrong]
-        texts = [words(float(v), str(i)) for v, i in zip(rows[Targets.target], rows[Targets.indicator])]
+        said = [texts.text(words, lang, value=_number_text(float(v), lang), indicator=indicator_name(str(i), lang))
+                for v, i in zip(rows[Targets.target], rows[Targets.indicator])]
         out.append(problem_rows(severity, located.where[wrong], TARGETS, header,
-                                rows[Targets.target].map(lambda v: _number_text(float(v))), pd.Series(texts),
-                                allowed))
+                                rows[Targets.target].map(lambda v: _number_text(float(v), lang)), pd.Series(said),
+                                texts.text(allowed, lang)))
     return concat_problems(out)
 
 
 # --- entry point ------------------------------------------------------------------------------
 def validate_sheets(sheets: list[Sheet], reference: Reference, today: dt.date | None = None,
-                    existing: Dataset | None = None) -> Validation:
-    """Checks all rules; cross-table rules (an outcome must match an enrollment) use `existing`'s
-    table when that table is not among the sheets."""
+                    existing: Dataset | None = None, lang: Lang = "id") -> Validation:
+    """Checks all rules, problems worded in ``lang``; cross-table rules (an outcome must match an enrollment) use
+    `existing`'s table when that table is not among the sheets."""
     today = today or dt.date.today()
     found: list[pd.DataFrame] = []
     parts: dict[TableName, list[Located]] = {}
     for sheet in sheets:
         if sheet.table is None:
-            found.append(_unrecognised(sheet))
+            found.append(_unrecognised(sheet, lang))
             continue
-        located, problems = check_sheet(sheet, reference, today)
+        located, problems = check_sheet(sheet, reference, today, lang)
         parts.setdefault(sheet.table, []).append(located)
         found.append(problems)
     tables = {table: _combined(p) for table, p in parts.items()}
 
     for table, located in tables.items():
-        found.append(duplicate_keys(table, located))
+        found.append(duplicate_keys(table, located, lang))
     if OUTCOMES_TABLE in tables:
-        found.append(observed_before_year(tables[OUTCOMES_TABLE]))
+        found.append(observed_before_year(tables[OUTCOMES_TABLE], lang))
         enrollments = (tables[PARTICIPANTS].frame if PARTICIPANTS in tables
                        else existing.participants if existing is not None else None)
-        found.append(unmatched_outcomes(tables[OUTCOMES_TABLE], enrollments))
+        found.append(unmatched_outcomes(tables[OUTCOMES_TABLE], enrollments, lang))
     elif PARTICIPANTS in tables and existing is not None:
         files = ", ".join(dict.fromkeys(s.file for s in sheets if s.table == PARTICIPANTS))
-        found.append(orphaned_outcomes(tables[PARTICIPANTS].frame, existing.outcomes, files))
+        found.append(orphaned_outcomes(tables[PARTICIPANTS].frame, existing.outcomes, files, lang))
     if BUDGET in tables:
-        found.append(overspent_lines(tables[BUDGET]))
+        found.append(overspent_lines(tables[BUDGET], lang))
     if TARGETS in tables:
-        found.append(target_values(tables[TARGETS]))
+        found.append(target_values(tables[TARGETS], lang))
 
     frames = {table: typed_frame(table, located.frame, reference) for table, located in tables.items()}
     checked = Validation(frames, concat_problems(found))
