@@ -63,7 +63,7 @@ _SESSION_LINE = re.compile(rf'"GET /{re.escape(STREAM_PATH)}" 101 .*\bupstream=\
 def _command(module: str, args: Sequence[str], env: Mapping[str, str], stdin: str | None = None) -> str:
     """``python -m <module> <args>`` as an administrator runs it on the server; its output (fails loudly)."""
     done = subprocess.run([sys.executable, "-m", module, *args], input=stdin, cwd=ROOT, env=dict(env),
-                          capture_output=True, text=True, timeout=3600)
+                          capture_output=True, text=True, timeout=3600, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"python -m {module} {' '.join(args[:3])} ... failed ({done.returncode}):\n"
                            f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -218,7 +218,7 @@ def _enrollments(folder: Path) -> int | None:
 def _nginx_version() -> str:
     from tests.support.nginx import NGINX
 
-    done = subprocess.run([str(NGINX), "-v"], capture_output=True, text=True, timeout=30)
+    done = subprocess.run([str(NGINX), "-v"], capture_output=True, text=True, timeout=30, check=False)
     return (done.stderr or done.stdout).strip().removeprefix("nginx version: ")
 
 
@@ -268,7 +268,7 @@ def run_stage(folder: Path, out: Path, users: Sequence[int], window_s: float, ra
     print(f"  deployed ({folder.name}) ...", file=log, flush=True)
     began = time.perf_counter()
     done = subprocess.run(stage_command(folder, out, users, window_s, ramp_s), cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     print(f"  deployed: {time.perf_counter() - began:.0f} s", file=log, flush=True)
     if done.returncode != 0:
         raise RuntimeError(f"the deployed stage failed (exit code {done.returncode}; its messages are above)")
@@ -351,18 +351,56 @@ def comparison(deployed: dict, one_process: dict | None) -> list[str]:
     return out
 
 
-def section(deployed: dict, one_process: dict | None = None) -> str:
-    """The report's section, between the markers ``python -m bench`` keeps."""
+COMMAND = (".venv/bin/python -m bench --only load --json bench.json && "
+           ".venv/bin/python -m bench --only deployed --json bench.json")
+
+
+def heading(processes: int) -> str:
+    """The section's heading for ``processes`` dashboard processes."""
+    if processes == 2:
+        return "## Dua proses di belakang nginx / Two processes behind nginx"
+    return f"## {processes} proses di belakang nginx / {processes} processes behind nginx"
+
+
+def pending_section() -> str:
+    """The section before the stage has run on a quiet machine: what it measures and how to run it."""
+    return "\n".join([
+        BEGIN,
+        heading(PROCESSES),
+        "",
+        *textwrap.wrap(
+            "Belum diukur. Tahap `deployed` (`bench/deployed.py`) memasang docs/deploy.md di mesin ini: PostgreSQL "
+            "sementara, data 100 ribu pendaftaran diimpor dari baris perintah, dua proses `streamlit run "
+            "dashboard.py` dengan `DASBOR_DATABASE_URL` di belakang nginx dari `deploy/`, lalu pengguna tiruan "
+            "tahap `load` (1, 10, 25 dan 50) datang lewat nginx seperti peramban. Angkanya (sesi per proses, "
+            "perubahan dilayani per detik, p50/p95/maks, galat dan time-out, CPU dan memori puncak setiap proses, "
+            "di samping satu proses pada tingkat yang sama) ditulis di sini oleh perintah berikut, pada mesin "
+            "yang tenang (load average di bawah 2):", 110, break_on_hyphens=False),
+        "",
+        f"    {COMMAND}",
+        "",
+        "*Not measured yet: the command above writes this section on a quiet machine.*",
+        END,
+        "",
+    ])
+
+
+def section(deployed: dict | None, one_process: dict | None = None) -> str:
+    """The report's section, between the markers ``python -m bench`` keeps (``pending_section`` without figures)."""
+    if not deployed:
+        return pending_section()
     opts = deployed.get("options", {})
     count = opts.get("processes", PROCESSES)
     think = opts.get("think_s", [2, 5])
     size = deployed.get("size") or deployed.get("enrollments")
+    postgres = str(deployed.get("postgres", DASH)).split()[0]  # "15.18 (Debian 15.18-0+deb12u1)"
+    nginx = str(deployed.get("nginx", DASH)).removeprefix("nginx/")
     words = (
         f"Pemasangan docs/deploy.md di mesin ini, dibuang setelahnya (`bench/deployed.py`): PostgreSQL sementara "
-        f"({deployed.get('postgres', DASH)}, soket Unix), tabelnya dibuat dengan `python -m lib.backend init`, data "
+        f"({postgres}, soket Unix), tabelnya dibuat dengan `python -m lib.backend init`, data "
         f"{_n(size)} pendaftaran diimpor dari baris perintah (`python -m lib.importer --yes`, "
         f"{deployed.get('import_s', 0):.0f} detik), {count} proses `streamlit run dashboard.py` dengan "
-        f"`DASBOR_DATABASE_URL` dan nginx {deployed.get('nginx', '')} dari `deploy/` di depannya (TLS, sesi lengket "
+        f"`DASBOR_DATABASE_URL` dan nginx {nginx} dari `deploy/` di depannya (TLS, sesi lengket "
         "pada kuki peramban dasbor). Setiap tingkat memakai proses baru, masing-masing dipanaskan oleh satu "
         "pengunjung langsung ke port-nya; lalu pengguna tiruan `bench/load.py` datang lewat nginx (https) seperti "
         "peramban: memuat halaman (dan mendapat kuki peramban), membuka websocket Streamlit, masuk, lalu setiap "
@@ -374,14 +412,15 @@ def section(deployed: dict, one_process: dict | None = None) -> str:
     )
     lines = [
         BEGIN,
-        f"## Dua proses di belakang nginx / {count} processes behind nginx",
+        heading(count),
         "",
         *textwrap.wrap(words, 110, break_on_hyphens=False),
         "",
-        f"*The installation of docs/deploy.md on this machine: a throwaway PostgreSQL, the data imported from the "
-        f"command line, {count} dashboard processes on it behind nginx (TLS, sticky sessions); the simulated users "
-        "of the load stage come through nginx as browsers do. Rows \"1 proses\" are the load stage's one process "
-        "at the same level, when the run measured it.*",
+        *textwrap.wrap(
+            f"*The installation of docs/deploy.md on this machine: a throwaway PostgreSQL, the data imported from "
+            f"the command line, {count} dashboard processes on it behind nginx (TLS, sticky sessions); the simulated "
+            "users of the load stage come through nginx as browsers do. Rows \"1 proses\" are the load stage's one "
+            "process at the same level, when the run measured it.*", 110, break_on_hyphens=False),
         "",
         *table(deployed, one_process),
     ]
@@ -389,8 +428,8 @@ def section(deployed: dict, one_process: dict | None = None) -> str:
     if compared:
         lines += ["**Dibanding satu proses / Against one process.** " + " ".join(compared), ""]
     else:
-        lines += ["Angka satu proses tidak ada dalam JSON jalan ini (`python -m bench` penuh mengukur keduanya; "
-                  "`--only deployed --json F` memakai angka `--only load --json F` sebelumnya).", ""]
+        lines += [("Angka satu proses tidak ada dalam JSON jalan ini (`python -m bench` penuh mengukur keduanya; "
+                   "`--only deployed --json F` memakai angka `--only load --json F` sebelumnya)."), ""]
     helpers = [lv.get("helpers_cpu_percent") for lv in deployed["levels"]]
     started = deployed.get("started", "")
     lines += [
@@ -404,14 +443,14 @@ def section(deployed: dict, one_process: dict | None = None) -> str:
             + f"; lama tahap ini {deployed.get('stage_s', 0) / 60:.0f} menit; beban mesin (load average 1/5/15 "
             f"menit) di awal {', '.join(f'{v:.1f}' for v in deployed.get('load_average_start', []))}, di akhir "
             f"{', '.join(f'{v:.1f}' for v in deployed.get('load_average', []))}.", 110, break_on_hyphens=False),
-        "Perintah: `.venv/bin/python -m bench --only deployed` (juga bagian dari `python -m bench`).",
+        f"Perintah: `{COMMAND}` (juga bagian dari `python -m bench`).",
         END,
         "",
     ]
     return "\n".join(lines)
 
 
-def write_section(deployed: dict, path: Path, one_process: dict | None = None) -> None:
+def write_section(deployed: dict | None, path: Path, one_process: dict | None = None) -> None:
     """Rewrite only this stage's section of the report at ``path`` (added at the end when missing)."""
     path = Path(path)
     text = path.read_text(encoding="utf-8") if path.exists() else "# Kinerja / Performance\n\n"

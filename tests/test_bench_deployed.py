@@ -83,6 +83,16 @@ def test_the_section_replaces_its_earlier_text_and_survives_a_rewritten_report(t
     assert kept_sections(text) == [D.section(DEPLOYED, ONE_PROCESS)]
 
 
+def test_until_it_is_measured_the_section_says_how_to_measure_it(tmp_path):
+    report = tmp_path / "performance.md"
+    D.write_section(None, report)
+    text = report.read_text(encoding="utf-8")
+    assert "Belum diukur" in text and D.COMMAND in text and "| pengguna |" not in text
+    D.write_section(DEPLOYED, report, ONE_PROCESS)
+    text = report.read_text(encoding="utf-8")
+    assert "Belum diukur" not in text and text.count(D.BEGIN) == 1 and "| 10 | 2 proses + nginx |" in text
+
+
 def test_the_one_process_figures_are_found_in_either_json_the_benchmark_writes(tmp_path):
     full, only_load, other = tmp_path / "full.json", tmp_path / "load.json", tmp_path / "other.json"
     full.write_text('{"sizes": {}, "load": {"levels": [{"users": 1}]}}', encoding="utf-8")
