@@ -210,9 +210,14 @@ def open_audit(path: Path | None = None, clock: Callable[[], dt.datetime] = utc_
     return AuditLog(path, clock)
 
 
-def audit_download_frame(events: pd.DataFrame) -> pd.DataFrame:
-    """Events as text for a CSV download: columns Waktu (UTC), Pengguna, Aksi, Rincian."""
-    return pd.DataFrame(
+def audit_download_frame(events: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """Events as text for the Audit page and its downloads: columns Waktu (UTC), Pengguna, Aksi, Rincian.
+
+    In English (``lang="en"``) the columns are Time (UTC), User, Action, Details, and the log's own words in
+    the user and the details (``anonim``, a refusal's reason ``salah``, ...) are English too (``detail_in``);
+    the actions are their codes (``login``) in both.
+    """
+    frame = pd.DataFrame(
         {
             "Waktu (UTC)": events[AT].dt.strftime("%Y-%m-%d %H:%M:%S"),
             "Pengguna": events[ACTOR],
@@ -220,3 +225,36 @@ def audit_download_frame(events: pd.DataFrame) -> pd.DataFrame:
             "Rincian": events[DETAIL],
         }
     ).reset_index(drop=True)
+    if lang == "id":
+        return frame
+    from lib.texts import admin_word, audit_word  # here: lib.texts pulls in pandera, which accounts do without
+
+    return frame.assign(
+        Pengguna=frame["Pengguna"].map(lambda actor: audit_word(actor, lang), na_action="ignore"),
+        Rincian=frame["Rincian"].map(lambda detail: detail_in(detail, lang), na_action="ignore"),
+    ).rename(columns=lambda column: admin_word(column, lang))
+
+
+def detail_in(detail: str, lang: str = "id") -> str:
+    """An event's detail (JSON) with the words the log itself writes in ``lang``, its structure unchanged.
+
+    ``{"known_user": false, "reason": "salah"}`` -> ``{"known_user": false, "reason": "wrong"}`` (en). Only
+    whole keys and values the dashboard records are worded (``lib.texts.AUDIT_WORDS_EN``); what a user named
+    (a file, a figure's title as it was shown) stays as recorded.
+    """
+    if lang == "id":
+        return detail
+    from lib.texts import audit_word  # here: lib.texts pulls in pandera, which accounts do without
+
+    def worded(value: object) -> object:
+        if isinstance(value, dict):
+            return {audit_word(key, lang): worded(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [worded(item) for item in value]
+        return audit_word(value, lang) if isinstance(value, str) else value
+
+    try:
+        parsed = json.loads(detail)
+    except ValueError:
+        return detail
+    return json.dumps(worded(parsed), ensure_ascii=False, sort_keys=True, default=str)

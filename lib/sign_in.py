@@ -10,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 from lib import accounts
 from lib.accounts import Account
+from lib.texts import text
 
 # The login page's URL path ("Masuk"); every other page's address shows the login form too until signed in.
 LOGIN_PATH = "masuk"
@@ -18,10 +19,13 @@ ADD_ADMIN_COMMAND = "python -m lib.accounts add NAMA --role admin"
 ROLE_LABELS = {accounts.ADMIN: "Admin", accounts.VIEWER: "Pembaca"}
 
 
-def describe_account(account: Account) -> str:
-    """One line for the sidebar: name, role and village limit, e.g. ``**ani** · Admin · semua desa``."""
-    scope = ", ".join(account.villages) if account.villages and not account.is_admin else "semua desa"
-    return f"**{account.username}** · {ROLE_LABELS.get(account.role, account.role)} · {scope}"
+def describe_account(account: Account, lang: str = "id") -> str:
+    """One line for the sidebar: name, role and village limit, e.g. ``**ani** · Admin · semua desa`` (en:
+    ``**ani** · Admin · every village``)."""
+    limited = account.villages and not account.is_admin
+    scope = ", ".join(account.villages) if limited else text("account_line_every_village", lang)
+    role = text(f"role_{account.role}", lang) if account.role in ROLE_LABELS else account.role
+    return text("account_line", lang, name=account.username, role=role, villages=scope)
 
 
 def return_address(url: str, query: Iterable[tuple[str, str]]) -> str:

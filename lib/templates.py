@@ -6,6 +6,11 @@ CSV lists them too). The XLSX has a second sheet "Pilihan" listing the allowed v
 vocabulary column, and drop-down lists that use it. Given ``rows``, the same
 functions write those rows instead of the example: a file that imports back to
 exactly the same table.
+
+In English (``lang="en"``) the headers are the contract's English names, and
+the file and sheet names, the notes on each header and the drop-down messages
+are English; the values (programs, roles, outcomes, ...) are the data's own,
+as in every file. The importer reads both.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lib.fmt import Lang
 from lib.schema import (
     BUDGET,
     CATEGORY_EQUIPMENT,
@@ -42,8 +48,9 @@ from lib.schema import (
     current_year,
     typed_frame,
 )
+from lib.texts import admin_word, text
 
-CHOICES_SHEET = "Pilihan"
+CHOICES_SHEET = text("template_choices_sheet")
 # Sheet and file names staff recognise.
 TABLE_TITLES: dict[TableName, str] = {PARTICIPANTS: "peserta", OUTCOMES_TABLE: "hasil", BUDGET: "anggaran",
                                       TARGETS: "target"}
@@ -54,21 +61,24 @@ MAX_ROWS = 5000
 # OWASP CSV injection: a cell starting with one of these would run as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-_KIND_HINTS = {
-    "text": "teks",
-    "int": "bilangan bulat",
-    "rupiah": "rupiah, bilangan bulat tanpa desimal (125000000 atau 125.000.000)",
-    "date": "tanggal (2024-03-31 atau 31/03/2024)",
-    "number": "angka dalam satuan indikatornya: jumlah orang (100), persen (80 berarti 80%) atau rupiah",
-}
 # The targets template's example: next to every indicator that can carry a target, a target a regency's
 # Renstra might set for the whole area (people, percent or rupiah, as the indicator counts).
 EXAMPLE_TARGETS = dict(zip(TARGET_INDICATORS, (100, 85, 60, 10, 10, 95, 5_000_000, 8_000_000)))
 
 
-def template_filename(table: TableName, extension: str) -> str:
-    """``templat_peserta.xlsx`` and the like."""
-    return f"templat_{TABLE_TITLES[table]}.{extension}"
+def template_filename(table: TableName, extension: str, lang: Lang = "id") -> str:
+    """``templat_peserta.xlsx`` and the like (en: ``template_participants.xlsx``)."""
+    return text("template_file", lang, table=table_title(table, lang), extension=extension)
+
+
+def table_title(table: TableName, lang: Lang = "id") -> str:
+    """The name of ``table``'s sheet and file: ``peserta`` (en: ``participants``)."""
+    return admin_word(TABLE_TITLES[table], lang)
+
+
+def header(spec: ColumnSpec, lang: Lang = "id") -> str:
+    """A column's header in a template: its Indonesian alias (en: its English name); the importer reads both."""
+    return spec.name if lang == "en" else spec.alias
 
 
 def example_frame(table: TableName, reference: Reference, today: dt.date | None = None) -> pd.DataFrame:
@@ -131,35 +141,38 @@ def _rows_or_example(table: TableName, reference: Reference, rows: pd.DataFrame 
     return frame[[spec.name for spec in column_specs(table)]]
 
 
-def _hint(spec: ColumnSpec, reference: Reference) -> str:
-    need = "Wajib diisi" if spec.required else "Boleh kosong"
-    text = f"{need}; {_KIND_HINTS[spec.kind]}."
+def _hint(spec: ColumnSpec, reference: Reference, lang: Lang = "id") -> str:
+    """The note on a header: required or not, what it holds, where its choices are."""
+    words = text("template_hint", lang, need=text("template_required" if spec.required else "template_optional",
+                                                    lang), kind=text(f"template_kind_{spec.kind}", lang))
     if spec.vocab:
-        text += f" Pilih dari daftar (lembar {CHOICES_SHEET})."
+        words += " " + text("template_pick", lang, sheet=text("template_choices_sheet", lang))
     if spec.name == Participants.participant_id:
-        text += " Kode samaran, bukan nama atau NIK."
-    return text
+        words += " " + text("template_code", lang)
+    return words
 
 
 def template_xlsx(table: TableName, reference: Reference, rows: pd.DataFrame | None = None,
-                  today: dt.date | None = None) -> bytes:
-    """An XLSX workbook: sheet of ``table`` (example row, or ``rows``) and sheet "Pilihan" of allowed values."""
+                  today: dt.date | None = None, lang: Lang = "id") -> bytes:
+    """An XLSX workbook: sheet of ``table`` (example row, or ``rows``) and sheet "Pilihan" (en: "Choices") of
+    allowed values, its words in ``lang``."""
     specs = column_specs(table)
+    choices_sheet = text("template_choices_sheet", lang)
     book = Workbook()
     sheet = book.active
-    sheet.title = TABLE_TITLES[table]
-    choices = book.create_sheet(CHOICES_SHEET)
+    sheet.title = table_title(table, lang)
+    choices = book.create_sheet(choices_sheet)
 
-    sheet.append([spec.alias for spec in specs])
+    sheet.append([header(spec, lang) for spec in specs])
     sheet.freeze_panes = "A2"
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for index, spec in enumerate(specs, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=spec.required)
         cell.fill = header_fill
-        cell.comment = Comment(_hint(spec, reference), "Dasbor")
+        cell.comment = Comment(_hint(spec, reference, lang), text("template_author", lang))
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(14, len(spec.alias) + 4)
+        sheet.column_dimensions[letter].width = max(14, len(header(spec, lang)) + 4)
         # Typed cells for new rows: codes stay text (leading zeros kept), money shows thousands.
         sheet.column_dimensions[letter].number_format = {
             "text": "@", "int": "0", "rupiah": "#,##0", "date": "yyyy-mm-dd", "number": "General"}[spec.kind]
@@ -177,18 +190,19 @@ def template_xlsx(table: TableName, reference: Reference, rows: pd.DataFrame | N
     for choice_col, spec in enumerate(vocab_specs, start=1):
         allowed = reference.vocabulary(spec.vocab)
         # Not the alias itself: this sheet must never be mistaken for a table.
-        choices.cell(row=1, column=choice_col, value=f"Pilihan {spec.alias}").font = Font(bold=True)
+        choices.cell(row=1, column=choice_col,
+                     value=text("template_choices_of", lang, column=header(spec, lang))).font = Font(bold=True)
         for offset, value in enumerate(allowed, start=2):
             choices.cell(row=offset, column=choice_col, value=value).data_type = "s"
         choice_letter = get_column_letter(choice_col)
         choices.column_dimensions[choice_letter].width = max(16, *(len(v) + 2 for v in allowed))
         validation = DataValidation(
             type="list",
-            formula1=f"={CHOICES_SHEET}!${choice_letter}$2:${choice_letter}${len(allowed) + 1}",
+            formula1=f"={choices_sheet}!${choice_letter}$2:${choice_letter}${len(allowed) + 1}",
             allow_blank=True,
             showErrorMessage=True,
-            errorTitle="Nilai tidak dikenal",
-            error=f"Pilih salah satu nilai {spec.alias} dari daftar (lembar {CHOICES_SHEET}).",
+            errorTitle=text("template_unknown_value", lang),
+            error=text("template_choose", lang, column=header(spec, lang), sheet=choices_sheet),
         )
         letter = get_column_letter(specs.index(spec) + 1)
         validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
@@ -215,12 +229,13 @@ def _csv_text(value: object) -> str:
 
 
 def template_csv(table: TableName, reference: Reference, rows: pd.DataFrame | None = None,
-                 today: dt.date | None = None) -> bytes:
-    """A UTF-8 CSV with BOM, ';'-separated: the Indonesian header and the example row (or ``rows``)."""
+                 today: dt.date | None = None, lang: Lang = "id") -> bytes:
+    """A UTF-8 CSV with BOM, ';'-separated: the Indonesian header (en: the English one) and the example row (or
+    ``rows``)."""
     specs = column_specs(table)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
-    writer.writerow([spec.alias for spec in specs])
+    writer.writerow([header(spec, lang) for spec in specs])
     for values in _cell_values(table, _rows_or_example(table, reference, rows, today)):
         writer.writerow([_csv_text(value) for value in values])
     return buffer.getvalue().encode("utf-8-sig")

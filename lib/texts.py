@@ -250,6 +250,13 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "nav_analysis": {"id": "Analisis", "en": "Analysis"},
     "nav_admin": {"id": "Pengelolaan", "en": "Administration"},
+    "nav_data": {"id": "Data", "en": "Data"},
+    "nav_akun": {"id": "Akun", "en": "Accounts"},
+    "nav_audit": {"id": "Audit", "en": "Audit"},
+    "signed_in_as": {"id": "Masuk sebagai {account}", "en": "Signed in as {account}"},
+    "sign_out": {"id": "Keluar", "en": "Sign out"},
+    "account_line": {"id": "**{name}** · {role} · {villages}", "en": "**{name}** · {role} · {villages}"},
+    "account_line_every_village": {"id": "semua desa", "en": "every village"},
     "tile_hidden_help": {"id": "Angka ini tidak ditampilkan untuk melindungi privasi: {why}",
                          "en": "This figure is not shown, to protect privacy: {why}"},
     "budget_parts_by_village": {"id": "Anggaran per desa: langsung, dibagi dan tidak teratribusi",
@@ -552,6 +559,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "audit_events": {"id": "{n} kejadian", "en": "{n} events"},
     "audit_download": {"id": "Unduh {kind}", "en": "Download {kind}"},
     "audit_file": {"id": "log-audit", "en": "audit-log"},
+    "audit_what": {"id": "log audit ({kind})", "en": "audit log ({kind})"},
     # --- Akun (accounts)
     "akun_title": {"id": "Akun", "en": "Accounts"},
     "akun_caption": {
@@ -644,6 +652,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "data_errors_download": {"id": "Unduh daftar masalah (CSV)", "en": "Download the list of problems (CSV)"},
     "data_errors_file": {"id": "masalah-impor.csv", "en": "import-problems.csv"},
+    "data_errors_what": {"id": "daftar masalah impor", "en": "list of import problems"},
+    "data_template_what": {"id": "templat {table} ({kind})", "en": "template {table} ({kind})"},
     "data_warnings": {"id": "**{n} peringatan**: tidak menghalangi impor, tetapi periksa dahulu.",
                       "en": "**{n} warnings**: they do not stop the import, but check them first."},
     "data_preview": {"id": "Pratinjau perubahan", "en": "Preview of the changes"},
@@ -909,12 +919,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "One of: {labels} (or its Indonesian name)."},
     "check_reference_first": {"id": "Nilai baru harus ditambahkan lebih dulu ke data acuan.",
                               "en": "A new value must first be added to the reference data."},
-    "check_not_in_list": {"id": "'{value}' tidak ada dalam daftar {list}.", "en": "'{value}' is not in the list of {list}."},
+    "check_not_in_list": {"id": "'{value}' tidak ada dalam daftar {list}.",
+                          "en": "'{value}' is not in the list of {list}."},
     "check_figure_without_target": {"id": "'{value}' adalah angka dasbor yang tidak dapat diberi target.",
                                     "en": "'{value}' is a figure of the dashboard that cannot carry a target."},
     "check_not_an_indicator": {"id": "'{value}' bukan indikator yang dapat diberi target.",
                                "en": "'{value}' is not an indicator that can carry a target."},
-    "check_not_a_number": {"id": "'{value}' bukan angka yang dapat dibaca.", "en": "'{value}' is not a number that can be read."},
+    "check_not_a_number": {"id": "'{value}' bukan angka yang dapat dibaca.",
+                           "en": "'{value}' is not a number that can be read."},
     "check_negative": {"id": "Nilai {value} negatif; hanya 0 atau lebih yang diterima.",
                        "en": "The value {value} is negative; only 0 or more is accepted."},
     "check_target_number": {
@@ -929,7 +941,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "check_not_rupiah": {"id": "'{value}' bukan jumlah rupiah yang dapat dibaca.",
                          "en": "'{value}' is not a rupiah amount that can be read."},
-    "check_whole_between": {"id": "Bilangan bulat dari {low} sampai {high}.", "en": "A whole number from {low} to {high}."},
+    "check_whole_between": {"id": "Bilangan bulat dari {low} sampai {high}.",
+                            "en": "A whole number from {low} to {high}."},
     "check_whole": {"id": "Bilangan bulat 0 atau lebih.", "en": "A whole number, 0 or more."},
     "check_years_ahead": {"id": "Target boleh ditetapkan sampai {n} tahun ke depan.",
                           "en": "Targets may be set up to {n} years ahead."},
@@ -938,7 +951,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "The year {value} is outside the range {low} to {high}."},
     "check_age_outside": {"id": "Usia {value} di luar rentang {low} sampai {high} tahun.",
                           "en": "The age {value} is outside the range {low} to {high} years."},
-    "check_not_a_date": {"id": "'{value}' bukan tanggal yang dikenali.", "en": "'{value}' is not a date that can be recognised."},
+    "check_not_a_date": {"id": "'{value}' bukan tanggal yang dikenali.",
+                         "en": "'{value}' is not a date that can be recognised."},
     "check_future_date": {"id": "Tanggal {value} ada di masa depan (hari ini {today}).",
                           "en": "The date {value} is in the future (today is {today})."},
     "check_date": {
@@ -1045,8 +1059,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "en": "Realised Rp {realised} is above the allocation of Rp {allocated}."},
     "check_overspent_do": {"id": "Diterima; periksa kembali bila realisasi memang melebihi pagu.",
                            "en": "Accepted; check again whether the realised amount really is above the allocation."},
-    "check_twice_targeted": {"id": "Target ganda: tahun {year}, {indicator}, {place}, {program} juga ada di baris {rows}.",
-                             "en": "Target twice: year {year}, {indicator}, {place}, {program} is also in row {rows}."},
+    "check_twice_targeted": {
+        "id": "Target ganda: tahun {year}, {indicator}, {place}, {program} juga ada di baris {rows}.",
+        "en": "Target twice: year {year}, {indicator}, {place}, {program} is also in row {rows}.",
+    },
     "check_twice_targeted_do": {"id": "Satu target per tahun, indikator, desa dan program; hapus salah satu barisnya.",
                                 "en": "One target per year, indicator, village and program; remove one of the rows."},
     "check_target_village": {"id": "desa {village}", "en": "village {village}"},
@@ -1099,6 +1115,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "halaman Anggaran kosong, pagu dan realisasi tampil Rp 0, biaya per peserta tidak ada",
         "en": "the Budget page is empty, allocated and realised read Rp 0, and there is no cost per participant",
     },
+    # --- the templates to fill in (lib.templates)
+    "template_file": {"id": "templat_{table}.{extension}", "en": "template_{table}.{extension}"},
+    "template_choices_sheet": {"id": "Pilihan", "en": "Choices"},
+    "template_choices_of": {"id": "Pilihan {column}", "en": "Choices for {column}"},
+    "template_author": {"id": "Dasbor", "en": "Dashboard"},
+    "template_hint": {"id": "{need}; {kind}.", "en": "{need}; {kind}."},
+    "template_required": {"id": "Wajib diisi", "en": "Required"},
+    "template_optional": {"id": "Boleh kosong", "en": "May be empty"},
+    "template_kind_text": {"id": "teks", "en": "text"},
+    "template_kind_int": {"id": "bilangan bulat", "en": "a whole number"},
+    "template_kind_rupiah": {"id": "rupiah, bilangan bulat tanpa desimal (125000000 atau 125.000.000)",
+                             "en": "rupiah, a whole number without decimals (125000000 or 125.000.000)"},
+    "template_kind_date": {"id": "tanggal (2024-03-31 atau 31/03/2024)", "en": "a date (2024-03-31 or 31/03/2024)"},
+    "template_kind_number": {
+        "id": "angka dalam satuan indikatornya: jumlah orang (100), persen (80 berarti 80%) atau rupiah",
+        "en": "a number in its indicator's unit: people (100), percent (80 means 80%) or rupiah",
+    },
+    "template_pick": {"id": "Pilih dari daftar (lembar {sheet}).", "en": "Choose from the list (sheet {sheet})."},
+    "template_code": {"id": "Kode samaran, bukan nama atau NIK.", "en": "A pseudonymous code, not a name or a NIK."},
+    "template_unknown_value": {"id": "Nilai tidak dikenal", "en": "Unknown value"},
+    "template_choose": {"id": "Pilih salah satu nilai {column} dari daftar (lembar {sheet}).",
+                        "en": "Choose one of the values of {column} from the list (sheet {sheet})."},
 }
 TEXTS.update(MESSAGES)  # one lookup for ``text``: a message is an interface string too
 
@@ -1173,6 +1211,22 @@ ADMIN_WORDS_EN: dict[str, str] = {
 }
 
 
+# English readings of the words the audit log itself records in Indonesian (a refusal's reason, a sign-in's method,
+# the anonymous actor, the Data and Audit pages' own filter names); the Audit page shows them in English mode.
+AUDIT_WORDS_EN: dict[str, str] = {
+    "anonim": "anonymous",
+    "salah": "wrong",
+    "terkunci": "locked",
+    "tidak terdaftar": "not registered",
+    "sandi": "password",
+    "Semua": "All",
+    "Semua data": "All data",
+    "tanggal": "dates",
+    "pengguna": "user",
+    "aksi": "action",
+    "berkas": "files",
+}
+
 # English readings of the data's vocabulary; Indonesian shows the value itself.
 VALUE_LABELS_EN: dict[str, str] = {
     "Bekerja": "Employed",
@@ -1243,6 +1297,12 @@ def audit_action_label(action: str, lang: Lang | str = "id") -> str:
     """An audit action code (``login``) as the Audit page names it in ``lang``; an unknown code as itself."""
     words = AUDIT_ACTIONS.get(action)
     return (words.get(lang) or words["id"]) if words else action
+
+
+def audit_word(word: object, lang: Lang | str = "id") -> str:
+    """A word the audit log records (``salah``, ``anonim``), in ``lang``; any other word as itself."""
+    shown = str(word)
+    return AUDIT_WORDS_EN.get(shown, shown) if lang == "en" else shown
 
 
 def admin_word(word: object, lang: Lang | str = "id") -> str:

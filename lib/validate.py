@@ -546,7 +546,8 @@ def _place(where: pd.Series, of: pd.Series, lang: Lang = "id") -> str:
     """'12', or '12 (peserta_b.csv)' when the row is in another file or sheet than ``of``."""
     if where["file"] == of["file"] and where["sheet"] == of["sheet"]:
         return str(where["row"])
-    sheet = ", " + texts.text("check_sheet_named", lang, sheet=where["sheet"]) if isinstance(where["sheet"], str) else ""
+    named = isinstance(where["sheet"], str)
+    sheet = ", " + texts.text("check_sheet_named", lang, sheet=where["sheet"]) if named else ""
     return f"{where['row']} ({where['file']}{sheet})"
 
 

@@ -19,9 +19,9 @@ through_entrypoint()  # never run on its own, outside dashboard.py's checks
 _MESSAGE_KEY = "akun_pesan"
 _SHOWN_KEY = "akun_form_untuk"  # whose role and villages the change form currently holds
 
-admin = auth.require_admin()
-log = auth.audit_log()
 lang, _ = sidebar.language(sidebar.asked())
+admin = auth.require_admin(lang)
+log = auth.audit_log()
 reference = auth.reference()
 villages = reference.villages
 # A viewer sees every village, one village, or one named group of villages (data/reference.toml): never an
@@ -119,7 +119,7 @@ with create:
                         actor=admin.username, audit=log,
                     )
             except AccountError as exc:
-                st.error(str(exc))
+                st.error(exc.message(lang))
             else:
                 for key in ("akun_buat_nama", "akun_buat_sandi", "akun_buat_sandi_ulang", "akun_buat_desa"):
                     st.session_state.pop(key, None)
@@ -155,7 +155,7 @@ with change:
                     accounts.set_role_and_villages(conn, account.username, new_role, limit_villages(new_limit),
                                                    actor=admin.username, audit=log)
             except AccountError as exc:
-                st.error(str(exc))
+                st.error(exc.message(lang))
             else:
                 st.session_state.pop(_SHOWN_KEY, None)
                 done(text("akun_role_saved", lang, name=account.username))
@@ -176,7 +176,7 @@ with change:
                         accounts.set_password(conn, account.username, new_password,
                                               actor=admin.username, audit=log)
                 except AccountError as exc:
-                    st.error(str(exc))
+                    st.error(exc.message(lang))
                 else:
                     done(text("akun_password_set", lang, name=account.username))
 
@@ -200,7 +200,7 @@ with change:
                     with auth.accounts_db() as conn:
                         accounts.delete_account(conn, account.username, actor=admin.username, audit=log)
                 except AccountError as exc:
-                    st.error(str(exc))
+                    st.error(exc.message(lang))
                 else:
                     st.session_state.pop("akun_hapus_yakin", None)
                     st.session_state.pop("akun_pilih", None)

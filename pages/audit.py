@@ -9,7 +9,7 @@ import streamlit as st
 from lib.audit import ACTIONS, audit_download_frame
 from lib.downloads import CSV_MIME, XLSX_MIME, DownloadFile
 from lib.export import csv_bytes, xlsx_bytes
-from lib.texts import admin_word, audit_action_label, text
+from lib.texts import audit_action_label, text
 from pages import auth
 from pages.edge import downloads, sidebar
 from pages.edge.page import through_entrypoint
@@ -18,9 +18,9 @@ through_entrypoint()  # never run on its own, outside dashboard.py's checks
 
 ALL = "Semua"  # the choice of every user or action (shown in the reader's language)
 
-admin = auth.require_admin()
-log = auth.audit_log()
 lang, _ = sidebar.language(sidebar.asked())
+admin = auth.require_admin(lang)
+log = auth.audit_log()
 
 st.title(text("audit_title", lang))
 st.caption(text("audit_caption", lang))
@@ -52,13 +52,12 @@ events = log.events(
     actor=None if actor == ALL else actor,
     action=None if action == ALL else action,
 )
-frame = audit_download_frame(events)
-shown = frame.rename(columns=lambda c: admin_word(c, lang))
+shown = audit_download_frame(events, lang)  # headers, the user and the details' own words in the reader's language
 st.write(text("audit_events", lang, n=f"{len(shown):,}".replace(",", "." if lang == "id" else ",")))
 st.dataframe(shown, hide_index=True, key="audit_tabel")
 
-chosen = {
-    "tanggal": f"{first_day:%Y-%m-%d} s.d. {last_day:%Y-%m-%d} WIB",
+chosen = {  # the log's own names for the page's choices: the Audit page shows them in the reader's language
+    "tanggal": f"{first_day:%Y-%m-%d} – {last_day:%Y-%m-%d} WIB",
     "pengguna": actor,
     "aksi": action,
 }
@@ -68,5 +67,6 @@ files = (("CSV", DownloadFile(f"{stem}.csv", CSV_MIME, lambda: csv_bytes(shown))
          ("XLSX", DownloadFile(f"{stem}.xlsx", XLSX_MIME, lambda: xlsx_bytes(shown))))
 for column, (kind, file) in zip(st.columns(2), files):
     with column:
-        downloads.button(text("audit_download", lang, kind=kind), file, who=who, what=f"log audit ({kind})",
+        downloads.button(text("audit_download", lang, kind=kind), file, who=who,
+                         what=text("audit_what", lang, kind=kind),
                          filters=chosen, key=f"audit_unduh_{kind.lower()}")

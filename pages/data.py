@@ -17,11 +17,11 @@ from lib.importer import (
     problem_table,
     problems_csv,
 )
-from lib.ingest import TABLE_LABELS
+from lib.ingest import ERROR, TABLE_LABELS
 from lib.limits import limits_sentence
 from lib.loading import DataError
 from lib.schema import ALL_TABLES
-from lib.templates import TABLE_TITLES, template_csv, template_filename, template_xlsx
+from lib.templates import table_title, template_csv, template_filename, template_xlsx
 from lib.texts import admin_word, text
 from pages import auth
 from pages.edge import downloads, sidebar
@@ -29,7 +29,7 @@ from pages.edge.page import through_entrypoint
 
 through_entrypoint()  # never run on its own, outside dashboard.py's checks
 
-_PLAN_KEY = "data_rencana"      # (files signature, plan) of the files in the uploader
+_PLAN_KEY = "data_rencana"      # ((files signature, language), plan) of the files in the uploader
 _DONE_KEY = "data_tersimpan"    # files signature already committed: not offered again
 _MESSAGE_KEY = "data_pesan"
 
@@ -50,7 +50,7 @@ if mode == auth.DEMO:
     st.code(auth.ADD_ADMIN_COMMAND, language="bash")
     st.stop()
 
-admin = auth.require_admin()
+admin = auth.require_admin(lang)
 log = auth.audit_log()
 who = downloads.requester(admin, "Data")
 reference = auth.reference()
@@ -66,14 +66,6 @@ else:
     st.write(text("data_in_use_version", lang, version=version_text(stores.read_manifest(store, current))))
 
 
-def words_of(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table lib writes in Indonesian (headers and words such as ``kesalahan``), in the reader's language."""
-    if lang == "id":
-        return frame
-    out = frame.rename(columns=lambda c: admin_word(c, lang))
-    return out.apply(lambda column: column.map(lambda v: admin_word(v, lang) if isinstance(v, str) else v))
-
-
 def files_signature(files) -> tuple:
     """What identifies an upload: each file's name, size and upload id."""
     return tuple((f.name, f.size, f.file_id) for f in files)
@@ -87,16 +79,16 @@ def show_problems(plan: ImportPlan) -> None:
     """Errors (blocking) and warnings (not blocking), each in its own table, errors with a CSV download."""
     if not plan.errors.empty:
         st.error(text("data_errors", lang, n=len(plan.errors)))
-        errors = words_of(problem_table(plan.errors))
-        st.dataframe(errors, hide_index=True, key="data_masalah")
+        st.dataframe(problem_table(plan.errors, lang), hide_index=True, key="data_masalah")
         downloads.button(
             text("data_errors_download", lang),
-            DownloadFile(text("data_errors_file", lang), CSV_MIME, lambda: problems_csv(plan.errors)),
-            who=who, what="daftar masalah impor", filters={"berkas": list(plan.files)}, key="data_unduh_masalah",
+            DownloadFile(text("data_errors_file", lang), CSV_MIME, lambda: problems_csv(plan.errors, lang)),
+            who=who, what=text("data_errors_what", lang), filters={"berkas": list(plan.files)},
+            key="data_unduh_masalah",
         )
     if not plan.warnings.empty:
         st.warning(text("data_warnings", lang, n=len(plan.warnings)))
-        st.dataframe(words_of(problem_table(plan.warnings)), hide_index=True, key="data_peringatan")
+        st.dataframe(problem_table(plan.warnings, lang), hide_index=True, key="data_peringatan")
 
 
 def show_preview(plan: ImportPlan) -> None:
@@ -131,14 +123,14 @@ st.header(text("data_templates", lang))
 st.write(text("data_templates_intro", lang))
 TEMPLATE_FORMATS = (("xlsx", template_xlsx, XLSX_MIME), ("csv", template_csv, CSV_MIME))
 for table in ALL_TABLES:
-    title = TABLE_TITLES[table]
+    title = table_title(table, lang)
     for column, (extension, build, mime) in zip(st.columns(2), TEMPLATE_FORMATS):
         with column:
-            template = DownloadFile(template_filename(table, extension), mime,
-                                    lambda table=table, build=build: build(table, reference))
-            downloads.button(text("data_template", lang, table=admin_word(title, lang), kind=extension.upper()),
+            template = DownloadFile(template_filename(table, extension, lang), mime,
+                                    lambda table=table, build=build: build(table, reference, lang=lang))
+            downloads.button(text("data_template", lang, table=title, kind=extension.upper()),
                              template, who=who,
-                             what=f"templat {title} ({extension.upper()})", filters=None,
+                             what=text("data_template_what", lang, table=title, kind=extension.upper()), filters=None,
                              key=f"data_templat_{table}_{extension}")
 
 # --- import ---------------------------------------------------------------------------------
@@ -153,19 +145,19 @@ if uploaded:
     if st.session_state.get(_DONE_KEY) == signature:
         st.info(text("data_already", lang))
     else:
-        cached = st.session_state.get(_PLAN_KEY)
-        plan = cached[1] if cached and cached[0] == signature else None
+        cached = st.session_state.get(_PLAN_KEY)  # checked again in another language: its problems are words
+        plan = cached[1] if cached and cached[0] == (signature, lang) else None
         # Checked against data that is no longer in use (another import or a rollback
         # since): check again, and let the admin see the new preview before saving.
         changed_meanwhile = plan is not None and plan.base != current
         if plan is None or changed_meanwhile:
             try:
                 with st.spinner(text("data_checking", lang, n=len(uploaded))):
-                    plan = plan_import({f.name: f.getvalue() for f in uploaded}, store, reference)
+                    plan = plan_import({f.name: f.getvalue() for f in uploaded}, store, reference, lang=lang)
             except stores.StoreError as exc:
-                st.error(str(exc))
+                st.error(exc.message(lang))
                 st.stop()
-            st.session_state[_PLAN_KEY] = (signature, plan)
+            st.session_state[_PLAN_KEY] = ((signature, lang), plan)
         if changed_meanwhile:
             st.warning(text("data_changed_meanwhile", lang))
 
@@ -179,9 +171,11 @@ if uploaded:
                         version = commit_import(plan, store, author=admin.username, audit=log)
                 except stores.StoreBusy as exc:  # also StaleImport: another version became current
                     st.session_state.pop(_PLAN_KEY, None)
-                    st.error(text("data_save_again", lang, reason=exc))
-                except (stores.StoreError, DataError) as exc:
-                    st.error(str(exc))
+                    st.error(text("data_save_again", lang, reason=exc.message(lang)))
+                except stores.StoreError as exc:
+                    st.error(exc.message(lang))
+                except DataError as exc:  # a plan with errors: never offered for saving, refused all the same
+                    st.error(text("data_errors", lang, n=int((exc.problems["severity"] == ERROR).sum())))
                 else:
                     st.session_state.pop(_PLAN_KEY, None)
                     st.session_state[_DONE_KEY] = signature
@@ -220,7 +214,7 @@ else:
             try:
                 stores.rollback(store, target, author=admin.username, audit=log)
             except stores.StoreError as exc:
-                st.error(str(exc))
+                st.error(exc.message(lang))
             else:
                 st.session_state.pop("data_kembali_yakin", None)
                 st.session_state.pop(_PLAN_KEY, None)

@@ -16,23 +16,25 @@ from pages.auth.session import current_account
 PAGE_KEY = "auth_page"
 PAGES_DIR = Path(__file__).resolve().parent.parent
 
-# (file, title, URL path, icon) of the admin pages, in menu order.
+# (file, interface string of the title, URL path, icon) of the admin pages, in menu order; the URL paths stay the
+# same in every language.
 ADMIN_PAGES = (
-    ("data.py", "Data", "data", ":material/upload_file:"),
-    ("akun.py", "Akun", "akun", ":material/manage_accounts:"),
-    ("audit.py", "Audit", "audit", ":material/history:"),
+    ("data.py", "nav_data", "data", ":material/upload_file:"),
+    ("akun.py", "nav_akun", "akun", ":material/manage_accounts:"),
+    ("audit.py", "nav_audit", "audit", ":material/history:"),
 )
 ADMIN_PATHS = tuple(path for _, _, path, _ in ADMIN_PAGES)
 
 
-def login_page(url_path: str = LOGIN_PATH, hidden: bool = False) -> st.Page:
-    return st.Page(PAGES_DIR / "masuk.py", title="Masuk", icon=":material/login:", url_path=url_path,
-                   visibility="hidden" if hidden else "visible")
+def login_page(url_path: str = LOGIN_PATH, hidden: bool = False, lang: str = "id") -> st.Page:
+    return st.Page(PAGES_DIR / "masuk.py", title=text("masuk_title", lang), icon=":material/login:",
+                   url_path=url_path, visibility="hidden" if hidden else "visible")
 
 
-def admin_pages() -> list[st.Page]:
-    """Data, Akun and Audit, in that order."""
-    return [st.Page(PAGES_DIR / file, title=title, url_path=path, icon=icon) for file, title, path, icon in ADMIN_PAGES]
+def admin_pages(lang: str = "id") -> list[st.Page]:
+    """Data, Akun and Audit (en: Data, Accounts, Audit), in that order."""
+    return [st.Page(PAGES_DIR / file, title=text(title, lang), url_path=path, icon=icon)
+            for file, title, path, icon in ADMIN_PAGES]
 
 
 def allowed_pages(
@@ -47,11 +49,12 @@ def allowed_pages(
     """
     if mode == DEMO:
         # The Data page explains how to leave demo mode; it cannot import anything.
-        return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages()[:1]}
+        return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages(lang)[:1]}
     if account is None:
-        return [login_page()] + [login_page(path, hidden=True) for path in (*analysis_paths, *ADMIN_PATHS)]
+        return [login_page(lang=lang)] + [login_page(path, hidden=True, lang=lang)
+                                          for path in (*analysis_paths, *ADMIN_PATHS)]
     if account.is_admin:
-        return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages()}
+        return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages(lang)}
     return {text("nav_analysis", lang): list(analysis)}
 
 
@@ -72,10 +75,10 @@ def require_login() -> Account | None:
     return account
 
 
-def require_admin() -> Account:
-    """The logged-in admin; anyone else gets a refusal and the page stops."""
+def require_admin(lang: str = "id") -> Account:
+    """The logged-in admin; anyone else gets a refusal (in ``lang``) and the page stops."""
     account = current_account()
     if account is None or not account.is_admin:
-        st.error("Halaman ini hanya untuk admin.")
+        st.error(text("admin_only", lang))
         st.stop()
     return account
