@@ -395,6 +395,7 @@ def data_dir(backend):
     return backend.data_dir
 
 
+@pytest.mark.slow  # the command line run a dozen times, each a new Python process
 def test_cli_round_trip(backend, data_dir):
     outputs = []
 
