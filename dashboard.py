@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib.texts import text
 from pages import auth, server
+from pages.edge import navigation
 from pages.edge import page as edge
 from pages.edge import sidebar
 from pages.edge.view import hand_over
@@ -34,6 +35,7 @@ else:
     held = sidebar.asked()  # what this session's link asks: read once, handed down
     lang, unknown_language = sidebar.language(held)
     st.set_page_config(page_title=text("app_title", lang), page_icon="📊", layout="wide")
+    menu = st.sidebar.container()  # the page links go first in the sidebar; drawn once the pages are known
     sidebar.language_switch(lang, held)
     if unknown_language:
         st.sidebar.warning(text("link_language", lang, asked=unknown_language))
@@ -44,7 +46,10 @@ else:
         st.Page(HERE / "pages" / file, title=text(title, lang), url_path=path, icon=icon, default=i == 0)
         for i, (file, title, path, icon) in enumerate(PAGES)
     ]
-    page = st.navigation(auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES], lang))
+    allowed = auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES], lang)
+    # Streamlit's own menu writes its sections inside its list (pages/edge/navigation.py): the dashboard draws its own.
+    page = st.navigation(allowed, position="hidden")
+    navigation.show_navigation(menu, allowed, held, filtered=analysis)
     auth.remember_page(page)
     # The document's title names this page, in the reader's language (a title set above would stay on every page).
     st.set_page_config(page_title=f"{page.title} · {text('app_title', lang)}")

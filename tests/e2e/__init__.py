@@ -115,9 +115,13 @@ def metric(page: Page, container: str, label: str) -> Locator:
     return tile.locator("[data-testid='stMetricValue']")
 
 
+# The links of the sidebar's page navigation (drawn by pages/edge/navigation.py in the container keyed "navigasi").
+NAV_LINKS = ".st-key-navigasi [data-testid='stPageLink-NavLink']"
+
+
 def nav_link(page: Page, title: str) -> Locator:
     """The sidebar navigation link of the page titled ``title``."""
-    return page.locator("[data-testid='stSidebarNav'] a").filter(has=page.get_by_text(title, exact=True))
+    return page.locator(NAV_LINKS).filter(has=page.get_by_text(title, exact=True))
 
 
 def chosen(page: Page, key: str) -> list[str]:

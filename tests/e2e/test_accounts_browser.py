@@ -26,6 +26,7 @@ from tests.e2e import (
     chart_traces,
     eventually,
     full_page_screenshot,
+    NAV_LINKS,
     log_in,
     metric,
     nav_link,
@@ -73,7 +74,7 @@ def test_a_visitor_who_has_not_logged_in_sees_no_figure_anywhere(accounts_server
     for path in ANALYSIS_PATHS:
         open_app(page, accounts_server.at(f"{path}?desa={OTHER_VILLAGE}"), "Masuk")
         shows_no_figure(page)
-        expect(page.locator("[data-testid='stSidebarNav'] a")).to_have_count(0)
+        expect(page.locator(NAV_LINKS)).to_have_count(0)
         assert OTHER_VILLAGE not in page.locator("[data-testid='stMain']").inner_text()
     full_page_screenshot(page, "masuk")
 
