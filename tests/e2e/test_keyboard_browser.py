@@ -29,7 +29,7 @@ _FOCUS = """() => {
   const keyed = e.closest('[class*="st-key-"]');
   const key = keyed ? (keyed.className.match(/st-key-([\\w-]+)/) || [, ''])[1] : '';
   return {tag: e.tagName.toLowerCase(), key, text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim(),
-          href: e.getAttribute('href') || '', inside: (e.closest('[data-testid]') || {dataset: {}}).dataset.testid || ''};
+          href: e.tagName === 'A' ? e.href : '', inside: (e.closest('[data-testid]') || {dataset: {}}).dataset.testid || ''};
 }"""
 
 # The option a combobox highlights now (aria-activedescendant, or the list's selected item).
