@@ -22,6 +22,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -413,10 +414,14 @@ def _csv_body(data: bytes, offset: int, delimiter: str, width: int, first_row: i
     source = io.BytesIO(data)
     source.seek(offset)
     try:
-        body = pd.read_csv(source, sep=delimiter, header=None, names=range(width), dtype="str",
-                           na_filter=False, skip_blank_lines=False, quotechar='"', engine="c", encoding="utf-8")
+        with warnings.catch_warnings():
+            # A first row wider than the header is cut by pandas with only a warning (without index_col=False,
+            # its first cells would even become the index, shifting every value): read it on the slow path.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            body = pd.read_csv(source, sep=delimiter, header=None, names=range(width), dtype="str", index_col=False,
+                               na_filter=False, skip_blank_lines=False, quotechar='"', engine="c", encoding="utf-8")
         return body, []
-    except pd.errors.ParserError:
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
         pass
     # Slow path, for files with rows wider than the header: extra cells that are
     # empty (a trailing separator) are harmless, others are reported per row.

@@ -187,6 +187,14 @@ def test_row_wider_than_the_header_is_reported_with_its_row_number():
     assert "tanda kutip" in problems.loc[0, "allowed"]
 
 
+def test_a_first_row_wider_than_the_header_is_reported_not_shifted():
+    # A reader that took the first cells of a too-wide first row as an index would shift every value one column.
+    sheets, problems = read_sheets("peserta.csv", f"{HEADER}\n{ROW},Pare ramai\n{ROW}\n".encode())
+    assert sheets == [] and problems["row"].tolist() == [2]
+    sheet = only_sheet("peserta.csv", f"{HEADER}\n{ROW},\n{ROW},\n".encode())  # a trailing separator: harmless
+    assert sheet.frame.iloc[0].tolist() == ROW.split(",") and sheet.rows == [2, 3]
+
+
 # --- personal identifiers ---------------------------------------------------------
 @pytest.mark.parametrize("header", ["Nama", "nama lengkap", "NIK", "No. KTP", "Alamat", "Alamat Rumah",
                                     "No HP", "Telepon", "Email", "Nama Peserta", "phone", "address"])
