@@ -640,6 +640,8 @@ TEXTS: dict[str, dict[str, str]] = {
               "it; that is why only synthetic demo data is shown. First make an admin account on the server, "
               "then sign in as that admin to import data:",
     },
+    "data_demo_command": {"id": "python -m lib.accounts add NAMA --role admin",
+                          "en": "python -m lib.accounts add NAME --role admin"},
     "data_none": {"id": "Belum ada data yang diimpor: halaman analisis memakai data demo sintetis.",
                   "en": "No data imported yet: the analysis pages use the synthetic demo data."},
     "data_in_use_version": {"id": "Data yang dipakai: **{version}**.", "en": "Data in use: **{version}**."},

@@ -47,7 +47,7 @@ st.title(text("data_title", lang))
 mode = auth.login_mode()
 if mode == auth.DEMO:
     st.warning(text("data_demo", lang))
-    st.code(auth.ADD_ADMIN_COMMAND, language="bash")
+    st.code(text("data_demo_command", lang), language="bash")
     st.stop()
 
 admin = auth.require_admin(lang)

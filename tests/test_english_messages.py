@@ -537,6 +537,13 @@ def refused_page() -> None:
     st.write("never shown")
 
 
+def test_the_demo_data_page_names_the_command_to_make_an_admin_in_the_readers_language(data_dir, served):
+    from tests.support.pages import run
+
+    assert texts(run("pages/data.py", bahasa="en").code) == "python -m lib.accounts add NAME --role admin"
+    assert texts(run("pages/data.py").code) == "python -m lib.accounts add NAMA --role admin"
+
+
 def test_a_viewer_on_an_admin_page_is_refused_in_the_readers_language(with_admin):
     from streamlit.testing.v1 import AppTest
 
