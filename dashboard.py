@@ -9,9 +9,8 @@ import streamlit as st
 
 from lib.texts import text
 from pages import auth, server
-from pages.edge import navigation
+from pages.edge import navigation, sidebar
 from pages.edge import page as edge
-from pages.edge import sidebar
 from pages.edge.view import hand_over
 
 HERE = Path(__file__).parent
@@ -50,10 +49,9 @@ else:
     # Streamlit's own menu writes its sections inside its list (pages/edge/navigation.py): the dashboard draws its own.
     page = st.navigation(allowed, position="hidden")
     navigation.show_navigation(menu, allowed, held, filtered=analysis)
-    auth.remember_page(page)
     # The document's title names this page, in the reader's language (a title set above would stay on every page).
     st.set_page_config(page_title=f"{page.title} · {text('app_title', lang)}")
-    auth.account_sidebar(account, mode)
+    auth.account_sidebar(account, mode, lang)
     if mode == auth.DEMO:
         auth.demo_banner(lang)
     if any(page is p for p in analysis):  # the filters and the view belong to the analysis pages only

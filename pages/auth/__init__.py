@@ -26,11 +26,34 @@ the entry point use, as ``auth.NAME``.
 
 from lib.local_time import WIB, wib
 from lib.sign_in import ADD_ADMIN_COMMAND, LOGIN_PATH, ROLE_LABELS, describe_account
-from pages.auth.access import (ADMIN_PAGES, ADMIN_PATHS, admin_pages, allowed_pages, login_page, remember_page,
-                               require_admin, require_login)
-from pages.auth.mode import DEMO, OIDC, PASSWORD, accounts_exist, is_demo, login_mode, oidc_providers, oidc_settings
-from pages.auth.session import (ACCOUNT_KEY, current_account, logout, oidc_email, password_login, refusal_message,
-                                sync_session)
+from pages.auth.access import (
+                               ADMIN_PAGES,
+                               ADMIN_PATHS,
+                               admin_pages,
+                               allowed_pages,
+                               login_page,
+                               require_admin,
+                               require_login,
+)
+from pages.auth.mode import (
+                               DEMO,
+                               OIDC,
+                               PASSWORD,
+                               accounts_exist,
+                               is_demo,
+                               login_mode,
+                               oidc_providers,
+                               oidc_settings,
+)
+from pages.auth.session import (
+                               ACCOUNT_KEY,
+                               current_account,
+                               logout,
+                               oidc_email,
+                               password_login,
+                               refusal_message,
+                               sync_session,
+)
 from pages.auth.sidebar import account_sidebar, demo_banner
 from pages.auth.stores import accounts_db, audit_log, reference
 
@@ -39,5 +62,5 @@ __all__ = [
     "ROLE_LABELS", "WIB", "account_sidebar", "accounts_db", "accounts_exist", "admin_pages", "allowed_pages",
     "audit_log", "current_account", "demo_banner", "describe_account", "is_demo", "login_mode", "login_page",
     "logout", "oidc_email", "oidc_providers", "oidc_settings", "password_login", "reference", "refusal_message",
-    "remember_page", "require_admin", "require_login", "sync_session", "wib",
+    "require_admin", "require_login", "sync_session", "wib",
 ]

@@ -13,7 +13,6 @@ from lib.texts import text
 from pages.auth.mode import DEMO, is_demo
 from pages.auth.session import current_account
 
-PAGE_KEY = "auth_page"
 PAGES_DIR = Path(__file__).resolve().parent.parent
 
 # (file, interface string of the title, URL path, icon) of the admin pages, in menu order; the URL paths stay the
@@ -56,11 +55,6 @@ def allowed_pages(
     if account.is_admin:
         return {text("nav_analysis", lang): list(analysis), text("nav_admin", lang): admin_pages(lang)}
     return {text("nav_analysis", lang): list(analysis)}
-
-
-def remember_page(page: st.Page) -> None:
-    """Note the page this run draws in the session."""
-    st.session_state[PAGE_KEY] = page.title
 
 
 def require_login() -> Account | None:

@@ -9,16 +9,14 @@ from lib.sign_in import describe_account
 from lib.texts import text
 from pages.auth.mode import DEMO
 from pages.auth.session import logout
-from pages.edge import sidebar
 
 LOGOUT_KEY = "auth_logout"
 
 
-def account_sidebar(account: Account | None, mode: str, lang: str | None = None) -> None:
-    """Who is logged in and a logout button, in the sidebar, in ``lang`` (None: the language the link asks)."""
+def account_sidebar(account: Account | None, mode: str, lang: str) -> None:
+    """Who is logged in and a logout button, in the sidebar, in ``lang``."""
     if mode == DEMO or account is None:
         return
-    lang = lang or sidebar.language(sidebar.asked())[0]
     with st.sidebar:
         st.caption(text("signed_in_as", lang, account=describe_account(account, lang)))
         if st.button(text("sign_out", lang), key=LOGOUT_KEY, icon=":material/logout:"):
