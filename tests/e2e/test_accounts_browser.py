@@ -23,10 +23,10 @@ from lib.prepare import prepared
 from lib.privacy import Rules, hidden_reasons
 from lib.schema import Dataset, load_reference
 from tests.e2e import (
+    NAV_LINKS,
     chart_traces,
     eventually,
     full_page_screenshot,
-    NAV_LINKS,
     log_in,
     metric,
     nav_link,
