@@ -9,6 +9,8 @@ one of the sizes, ``--load-size`` (100 thousand), or against ``--target``;
 The deployed stage (``bench/deployed.py``: two processes on a throwaway PostgreSQL
 behind nginx, the same simulated users) runs on the load stage's data;
 ``--only deployed`` likewise.
+The first-visit stage (``bench/first_visit.py``: a slow link, an empty cache)
+runs once, not per size; ``--only first-visit`` likewise rewrites only its section.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.first_visit import write_section as write_first_visit_section
 from bench import deployed
 from bench.load import DEFAULT_LEVELS
 from bench.report import write_load_section, write_report
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 PLAN_SIZE = 2_000  # the pages' lib calls are recorded on a small copy of the data
 LOAD_SIZE = 100_000  # the size the load stage runs at
-STAGES = ("cold-csv", "compute", "apptest", "browser", "load", "deployed")
+STAGES = ("cold-csv", "compute", "apptest", "browser", "load", "first-visit", "deployed")
 
 
 def _sizes(text: str) -> list[int]:
@@ -60,8 +63,8 @@ def parser() -> argparse.ArgumentParser:
                    help="filter changes per page through AppTest and in the browser (default: 3)")
     p.add_argument("--skip", type=_stages, default=set(),
                    help=f"stages to leave out, comma-separated: {', '.join(STAGES)}")
-    p.add_argument("--only", choices=("load", "deployed"), default=None,
-                   help="run only this stage and rewrite only its section of --out (load, deployed)")
+    p.add_argument("--only", choices=("load", "first-visit", "deployed"), default=None,
+                   help="run only this stage and rewrite only its section of --out (load, first-visit, deployed)")
     load = p.add_argument_group("load stage (simulated users speaking Streamlit's websocket protocol)")
     load.add_argument("--load-size", type=int, default=LOAD_SIZE,
                       help="enrollments of the load stage's data (default: 100000)")
@@ -169,6 +172,18 @@ def run_only_deployed(args, log=sys.stdout) -> dict:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def run_first_visit(out: Path, log=sys.stdout) -> dict:
+    """The first-visit stage in its own process (``bench.first_visit``); its figures."""
+    print("  first-visit ...", file=log, flush=True)
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "bench.first_visit", "--out", str(out)], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    print(f"  first-visit: {time.perf_counter() - began:.0f} s", file=log, flush=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"the first-visit stage failed (exit code {done.returncode}; its messages are above)")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def run(args, log=sys.stdout) -> dict:
     """Every stage for every size; returns all figures (what the report is written from)."""
     started = dt.datetime.now().astimezone()
@@ -209,6 +224,8 @@ def run(args, log=sys.stdout) -> dict:
                 shutil.rmtree(folder, ignore_errors=True)
         if "load" not in args.skip and args.target:
             results["load"] = run_load(args, None, workdir / "load.json", log)
+        if "first-visit" not in args.skip:
+            results["first_visit"] = run_first_visit(workdir / "first-visit.json", log)
     finally:
         if not args.keep and not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -226,6 +243,14 @@ def main(argv: list[str] | None = None) -> int:
         write_load_section(figures, args.out)
         print(f"wrote the load section of {args.out} ({figures['stage_s'] / 60:.1f} min)")
         return 0
+    if args.only == "first-visit":
+        with tempfile.TemporaryDirectory(prefix="dasbor-bench-") as workdir:
+            figures = run_first_visit(Path(workdir) / "first-visit.json")
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=1, default=str), encoding="utf-8")
+        write_first_visit_section(figures, args.out)
+        print(f"wrote the first-visit section of {args.out}")
+        return 0
     if args.only == "deployed":  # beside the one-process figures of an earlier --json, when it holds them
         one_process = deployed.earlier_load(args.json)
         figures = run_only_deployed(args)
@@ -241,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     write_report(results, args.out)
     if results.get("deployed"):
         deployed.write_section(results["deployed"], args.out, results.get("load"))
+    if results.get("first_visit"):
+        write_first_visit_section(results["first_visit"], args.out)
     print(f"wrote {args.out} ({results['duration_s'] / 60:.1f} min)")
     return 0
 

@@ -27,6 +27,7 @@ Nothing here imports a page; ``pages.auth`` imports the names it needs from here
 
 from __future__ import annotations
 
+import functools
 import gzip
 import html
 import json
@@ -220,7 +221,7 @@ def _set_cookie_header(name: str, value: str, *, secure: bool) -> tuple[bytes, b
 class StaticCopy:
     """The compressed copy of Streamlit's static files (``deploy/compress.py``): found, or made once.
 
-    Making it (about a minute for Brotli at its best quality, the first time a
+    Making it (a minute or two for Brotli at its best quality, the first time a
     Streamlit version starts) runs in a child process at low priority, so the
     dashboard answers meanwhile, uncompressed, and its own memory does not grow
     by what the compressor needs.
@@ -339,11 +340,29 @@ def language_script() -> str:
     )
 
 
-def document_in_language(page: str, lang: Lang) -> str:
-    """Streamlit's ``index.html`` naming ``lang`` and the dashboard's title in it, with the language script."""
+def document_in_language(page: str, lang: Lang, preload: Iterable[str] = ()) -> str:
+    """Streamlit's ``index.html`` naming ``lang`` and the dashboard's title in it, with the language script.
+
+    ``preload``: scripts (``static/js/...``) the browser fetches at once, beside Streamlit's own.
+    """
     page = _HTML_LANG.sub(lambda m: m.group(0)[: m.group(0).rfind('lang="')] + f'lang="{lang}"', page, count=1)
-    title = f"<title>{html.escape(text('app_title', lang))}</title>\n    <script>{language_script()}</script>"
+    links = "".join(f'\n    <link rel="modulepreload" crossorigin href="./{html.escape(path)}">' for path in preload)
+    title = f"<title>{html.escape(text('app_title', lang))}</title>\n    <script>{language_script()}</script>{links}"
     return _TITLE.sub(lambda _m: title, page, count=1)
+
+
+@functools.cache
+def chart_scripts() -> tuple[str, ...]:
+    """Streamlit's Plotly chunk (``static/js/PlotlyChart.<hash>.js``), which every analysis page needs.
+
+    Streamlit fetches it only once the first chart arrives over the websocket:
+    1 MB even compressed, a second or two on a slow link after the page's script
+    has run. Named in the page, it is fetched while the script runs.
+    """
+    from deploy import compress
+
+    return tuple(f"static/js/{path.name}" for path in sorted((compress.streamlit_static() / "static" / "js").glob(
+        "PlotlyChart.*.js")))
 
 
 def asked_language(query_string: bytes) -> Lang:
@@ -395,7 +414,7 @@ class DocumentLanguage:
                 body.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
-                page = document_in_language(b"".join(body).decode("utf-8"), lang).encode("utf-8")
+                page = document_in_language(b"".join(body).decode("utf-8"), lang, chart_scripts()).encode("utf-8")
                 extra: list[tuple[bytes, bytes]] = [(b"vary", b"Accept-Encoding")]
                 if accepts_gzip:
                     page = gzip.compress(page, compresslevel=6, mtime=0)
