@@ -310,6 +310,14 @@ _NOT_PAGES = ("/static/", "/_stcore/", "/media/", "/component/", "/app/static/",
               "/oauth2callback")
 
 
+# Streamlit finds its server by trying each prefix of the page's path in turn (/desa/_stcore/health, then
+# /_stcore/health): a round trip lost on every page but the first, 100 ms and more on a slow link. Its
+# embedding setting ``window.__streamlit.BACKEND_BASE_URL`` names the server at once: the folder the page
+# is in (a page's path is one level below the dashboard's, with or without server.baseUrlPath).
+SERVER_SCRIPT = ("\nwindow.__streamlit = {...(window.__streamlit || {}), "
+                 "BACKEND_BASE_URL: new URL('./', window.location.href).href};\n")
+
+
 def language_script() -> str:
     """The inline script that keeps ``<html lang>`` with the link's ``bahasa`` as Streamlit rewrites the URL.
 
@@ -347,7 +355,8 @@ def document_in_language(page: str, lang: Lang, preload: Iterable[str] = ()) -> 
     """
     page = _HTML_LANG.sub(lambda m: m.group(0)[: m.group(0).rfind('lang="')] + f'lang="{lang}"', page, count=1)
     links = "".join(f'\n    <link rel="modulepreload" crossorigin href="./{html.escape(path)}">' for path in preload)
-    title = f"<title>{html.escape(text('app_title', lang))}</title>\n    <script>{language_script()}</script>{links}"
+    title = (f"<title>{html.escape(text('app_title', lang))}</title>\n    <script>{language_script()}</script>"
+             f"\n    <script>{SERVER_SCRIPT}</script>{links}")
     return _TITLE.sub(lambda _m: title, page, count=1)
 
 

@@ -280,6 +280,7 @@ def test_the_dashboards_page_names_the_readers_language(dashboard, path, lang):
     page = decoded(answer.body, answer.header("content-encoding")).decode("utf-8")
     assert answer.status == 200 and f'<html lang="{lang}">' in page
     assert f"<title>{text('app_title', lang)}</title>" in page and server.language_script() in page
+    assert server.SERVER_SCRIPT in page
     [plotly] = [f"static/js/{p.name}" for p in (STATIC / "static" / "js").glob("PlotlyChart.*.js")]
     assert f'<link rel="modulepreload" crossorigin href="./{plotly}">' in page  # fetched while the page runs
     assert server.BROWSER_COOKIE in (answer.header("set-cookie") or "")  # still given with the first page

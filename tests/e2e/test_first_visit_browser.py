@@ -5,7 +5,8 @@
   scripts do not touch it), and follows the language switch in the sidebar and
   a change of page without a reload;
 - the document's title is the page's title in the reader's language;
-- the browser receives the main JavaScript bundle compressed (Brotli or gzip).
+- the browser receives the main JavaScript bundle compressed (Brotli or gzip), and
+  reaches the server without first trying a page's path as the server's address.
 
 The bytes and seconds of a first visit on a slow link are the benchmark's
 (``python -m bench --only first-visit``, docs/performance.md).
@@ -89,3 +90,12 @@ def test_the_browser_receives_the_main_bundle_compressed(page, server):
     open_app(page, server.at(""))
     assert codings, "the page loaded no main bundle"
     assert set(codings.values()) <= {"br", "gzip"}, codings
+
+
+def test_the_browser_finds_the_server_at_once_from_a_pages_address(page, server):
+    """Streamlit would try /desa/_stcore/health before /_stcore/health: a round trip lost on a slow link."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    open_app(page, server.at("desa"))
+    assert any(url.endswith("/_stcore/health") for url in asked)
+    assert not [url for url in asked if "/desa/_stcore/" in url]
