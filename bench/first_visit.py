@@ -230,6 +230,10 @@ def run(workdir: Path, log=sys.stdout) -> dict:
     ways = ["embedded", "uncompressed"] + (["nginx"] if NGINX.exists() else [])
     if len(ways) < len(WAYS):
         print("  first-visit: /usr/sbin/nginx not found (apt-get install nginx): not measured", file=log)
+    if not CHROMIUM.exists():
+        print(f"  first-visit: {CHROMIUM} not found (apt-get install chromium): no visit measured", file=log)
+        results["missing"] = str(CHROMIUM)
+        ways = []
     for way in ways:
         print(f"  first-visit: {way} ...", file=log, flush=True)
         folder = _data_copy(workdir / f"data-{way}")
@@ -267,9 +271,11 @@ def _s(x: float | None) -> str:
     return "–" if x is None else f"{x:.1f}".replace(".", ",")
 
 
-def verdict(results: dict) -> dict[str, bool]:
-    """Each target, for the compressed ways (embedded and nginx): met on every analysis page?"""
+def verdict(results: dict) -> dict[str, bool | None]:
+    """Each target, for the compressed ways (embedded and nginx): met on every analysis page? None: not measured."""
     ways = [w for w in ("embedded", "nginx") if w in results["ways"]]
+    if not ways:
+        return {"bytes": None, "first": None, "repeat": None}
     if any("error" in results["ways"][w] for w in ways):
         return {"bytes": False, "first": False, "repeat": False}
     pages = [p for w in ways for p in results["ways"][w]["pages"].values()]
@@ -284,7 +290,7 @@ def section(results: dict) -> str:
     """The report's section, between the markers ``python -m bench`` keeps."""
     link = results["link"]
     met = verdict(results)
-    word = {True: "terpenuhi / met", False: "**tidak terpenuhi / not met**"}
+    word = {True: "terpenuhi / met", False: "**tidak terpenuhi / not met**", None: "tidak diukur / not measured"}
     copy = results["copy"]
     lines = [
         f"<!-- section: {SECTION} -->",
@@ -326,9 +332,10 @@ def section(results: dict) -> str:
             again = " (2×)" if p.get("attempt", 1) > 1 else ""
             lines.append(f"| {WAYS.get(way, way)} | {path}{again} | {_mb(p['first_bytes'])} | {p['first_requests']} | "
                          f"{_s(p['first_s'])} | {_s(p['repeat_s'])} | {_mb(p['repeat_bytes'])} |")
-    lines += ["", f"(2×): halaman yang tidak tergambar dalam {WAIT_MS // 1000} detik dibuka sekali lagi dengan profil baru /",
-              "*a page that did not draw in time was opened once more with a new profile.*",
-              "", "**Median per cara / per way**", "",
+    if any(p.get("attempt", 1) > 1 for figures in measured.values() for p in figures["pages"].values()):
+        lines += ["", f"(2×): halaman yang tidak tergambar dalam {WAIT_MS // 1000} detik dibuka sekali lagi dengan "
+                  "profil baru / *a page that did not draw in time was opened once more with a new profile.*"]
+    lines += ["", "**Median per cara / per way**", "",
               "| cara / way | MB pertama | grafik pertama (s) | kunjungan ulang (s) | memori puncak server (MB) |",
               "|---|---:|---:|---:|---:|"]
     for way, figures in measured.items():
@@ -337,6 +344,8 @@ def section(results: dict) -> str:
             f"| {WAYS.get(way, way)} | {_mb(statistics.median(p['first_bytes'] for p in pages))} | "
             f"{_s(statistics.median(p['first_s'] for p in pages))} | "
             f"{_s(statistics.median(p['repeat_s'] for p in pages))} | {figures['server_peak_mb']:.0f} |")
+    if results.get("missing"):
+        lines += ["", f"Tidak diukur: `{results['missing']}` tidak ada / *not measured: no Chromium*."]
     failed = {way: figures["error"] for way, figures in results["ways"].items() if "error" in figures}
     if failed:
         lines += ["", *[f"- {WAYS.get(way, way)}: gagal / failed: `{error}`" for way, error in failed.items()]]
