@@ -173,7 +173,7 @@ def copy_cost() -> dict:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         began = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "deploy.compress", "--out", folder, "--from-scratch"],
-                              cwd=ROOT, capture_output=True, text=True)
+                              cwd=ROOT, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - began
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if done.returncode != 0:
@@ -239,7 +239,7 @@ def run(workdir: Path, log=sys.stdout) -> dict:
         folder = _data_copy(workdir / f"data-{way}")
         try:
             results["ways"][way] = _way(way, folder, paths, results)
-        except Exception as error:  # one way failing leaves the others' figures
+        except Exception as error:  # noqa: BLE001 -- one way failing leaves the others' figures
             print(f"  first-visit: {way} failed: {error}", file=log, flush=True)
             results["ways"][way] = {"error": f"{type(error).__name__}: {str(error)[:300]}"}
     return results
@@ -319,11 +319,11 @@ def section(results: dict) -> str:
         f"  pertama, kunjungan ulang dalam {BUDGET_REPEAT_S:g} detik, di setiap halaman analisis, langsung dan lewat",
         "  nginx / *at most 3.5 MB and the first chart within 10 s on the first visit, the repeat visit",
         "  within 2 s, on every analysis page, direct and through nginx*:",
-        f"  byte {word[met['bytes']]}; grafik pertama / first chart {word[met['first']]};"
-        f" kunjungan ulang / repeat visit {word[met['repeat']]}.",
+        (f"  byte {word[met['bytes']]}; grafik pertama / first chart {word[met['first']]};"
+         f" kunjungan ulang / repeat visit {word[met['repeat']]}."),
         "",
-        "| cara / way | halaman / page | MB pertama / first | permintaan / requests | grafik pertama (s) | "
-        "kunjungan ulang (s) | MB ulang / repeat |",
+        ("| cara / way | halaman / page | MB pertama / first | permintaan / requests | grafik pertama (s) | "
+         "kunjungan ulang (s) | MB ulang / repeat |"),
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     measured = {way: figures for way, figures in results["ways"].items() if "pages" in figures}
@@ -333,8 +333,8 @@ def section(results: dict) -> str:
             lines.append(f"| {WAYS.get(way, way)} | {path}{again} | {_mb(p['first_bytes'])} | {p['first_requests']} | "
                          f"{_s(p['first_s'])} | {_s(p['repeat_s'])} | {_mb(p['repeat_bytes'])} |")
     if any(p.get("attempt", 1) > 1 for figures in measured.values() for p in figures["pages"].values()):
-        lines += ["", f"(2×): halaman yang tidak tergambar dalam {WAIT_MS // 1000} detik dibuka sekali lagi dengan "
-                  "profil baru / *a page that did not draw in time was opened once more with a new profile.*"]
+        lines += ["", (f"(2×): halaman yang tidak tergambar dalam {WAIT_MS // 1000} detik dibuka sekali lagi dengan "
+                       "profil baru / *a page that did not draw in time was opened once more with a new profile.*")]
     lines += ["", "**Median per cara / per way**", "",
               "| cara / way | MB pertama | grafik pertama (s) | kunjungan ulang (s) | memori puncak server (MB) |",
               "|---|---:|---:|---:|---:|"]
@@ -354,8 +354,8 @@ def section(results: dict) -> str:
         "**Biaya memori / memory cost.** Memori puncak server (VmHWM proses `streamlit run` setelah semua",
         "kunjungan di atas, satu proses baru per cara) dengan berkas statis terkompresi dan tanpa",
         "kompresi ada di tabel median. Berkas dikompresi sekali per versi Streamlit oleh proses anak",
-        f"(`python -m deploy.compress`): {copy['seconds']:.0f} detik, memori puncak proses anak itu "
-        f"{(copy['peak_mb'] or 0):.0f} MB,",
+        (f"(`python -m deploy.compress`): {copy['seconds']:.0f} detik, memori puncak proses anak itu "
+         f"{(copy['peak_mb'] or 0):.0f} MB,"),
         f"JavaScript {_mb(copy['js'])} MB menjadi {_mb(copy['js_br'])} MB (Brotli) dan {_mb(copy['js_gz'])} MB (gzip).",
         "Selama itu dasbor sudah menjawab, tanpa kompresi; memori proses dasbor sendiri tidak bertambah.",
         "*The server's peak memory with and without compression is in the medians table; the copy is",

@@ -253,7 +253,8 @@ class StaticCopy:
             target = folder / compress.copy_name(source)
             if not compress.is_complete(target):
                 done = subprocess.run([sys.executable, "-m", "deploy.compress", "--out", str(folder), "--nice", "10"],
-                                      cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+                                      cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                                      check=False)
                 if done.returncode != 0 or not compress.is_complete(target):
                     _LOG.warning("Compressing static files failed; they are sent uncompressed.\n%s", done.stderr[-2000:])
                     return

@@ -120,9 +120,10 @@ def test_a_half_made_copy_is_made_again(small_static, tmp_path):
     assert copy == target and (copy / "static/js/index.Ab12Cd34.js.br").exists()
 
 
+@pytest.mark.slow  # a Python process compressing Streamlit's files
 def test_the_command_line_writes_the_copy_where_asked(tmp_path):
     done = subprocess.run([sys.executable, "-m", "deploy.compress", "--out", str(tmp_path), "--no-brotli"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+                          cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     copy = Path(done.stdout.strip())
     assert copy.parent == tmp_path and compress.is_complete(copy)
@@ -259,6 +260,7 @@ def compressed_bundle(base: str, accepted: str) -> tuple[str | None, bytes]:
         time.sleep(1)
 
 
+@pytest.mark.slow  # a server process
 def test_the_dashboard_sends_its_main_bundle_compressed(dashboard):
     index = fetch(f"{dashboard}/", {"Accept-Encoding": "identity"}).body.decode("utf-8")
     assert main_bundle(index) == BUNDLE
@@ -272,6 +274,7 @@ def test_the_dashboard_sends_its_main_bundle_compressed(dashboard):
     assert len(body) < len(ORIGINAL) / 3
 
 
+@pytest.mark.slow  # a server process
 @pytest.mark.parametrize("path, lang", [("", "id"), ("?bahasa=en", "en"), ("desa?bahasa=en", "en"), ("hasil", "id")])
 def test_the_dashboards_page_names_the_readers_language(dashboard, path, lang):
     from lib.texts import text
@@ -287,6 +290,7 @@ def test_the_dashboards_page_names_the_readers_language(dashboard, path, lang):
 
 
 # --- through nginx ----------------------------------------------------------------------------------------------
+@pytest.mark.slow  # a server process
 def test_through_nginx_the_dashboards_compressed_bundle_passes_as_it_is(dashboard):
     port = int(dashboard.rsplit(":", 1)[1])
     compressed_bundle(dashboard, "br")  # the dashboard has its copy
@@ -299,6 +303,7 @@ def test_through_nginx_the_dashboards_compressed_bundle_passes_as_it_is(dashboar
         assert '<html lang="en">' in decoded(page.body, page.header("content-encoding")).decode("utf-8")
 
 
+@pytest.mark.slow  # a server process
 def test_nginx_sends_the_compressed_copy_itself(dashboard):
     nginx_or_skip()
     port = int(dashboard.rsplit(":", 1)[1])
