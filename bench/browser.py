@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.apptest import PAGES, VILLAGE_KEY
 from bench.data import PASSWORD_FILE, USERNAME
-from tests.e2e import CHROMIUM, CHROMIUM_ARGS, free_port, healthy  # the browser the end-to-end tests drive
+from tests.e2e import CHROMIUM, CHROMIUM_ARGS, NAV_LINKS, free_port, healthy  # the browser the end-to-end tests drive
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT_MS = int(os.environ.get("BENCH_WAIT_MS", "180000"))
@@ -128,7 +128,7 @@ def _login(page, url: str, password: str) -> None:
     page.locator(".st-key-masuk_nama input").fill(USERNAME)
     page.locator(".st-key-masuk_sandi input").fill(password)
     page.locator(".st-key-masuk_kirim button").click()
-    page.locator("[data-testid='stSidebarNav'] a").first.wait_for(timeout=WAIT_MS)
+    page.locator(NAV_LINKS).first.wait_for(timeout=WAIT_MS)
     page.locator("[data-testid='stMain'] .js-plotly-plot").first.wait_for(timeout=WAIT_MS)
     _settle(page)
 
@@ -177,7 +177,8 @@ def _logged_out(page) -> bool:
 def _open(page, url: str, path: str, first: bool) -> None:
     """Show the analysis page at ``path`` with every filter off."""
     if not first:
-        page.locator(f"[data-testid='stSidebarNav'] a[href='{url}/{path}']").click()
+        # The dashboard's own page links (pages/edge/navigation.py) name pages relative to it, with the view's query.
+        page.locator(f"{NAV_LINKS}[href^='{path}'], {NAV_LINKS}[href*='/{path}']").first.click()
         page.wait_for_url(f"{url}/{path}*", timeout=WAIT_MS)
     page.locator("[data-testid='stMain'] .js-plotly-plot").first.wait_for(timeout=WAIT_MS)
     _settle(page)
