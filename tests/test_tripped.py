@@ -332,7 +332,7 @@ def test_ctrl_c_in_dev_test_leaves_no_server_running(tmp_path):
         server = int(pid_file.read_text())
         time.sleep(1.0)
         os.killpg(dev.pid, signal.SIGINT)
-        dev.wait(timeout=120)
+        dev.wait(timeout=600)  # a busy machine tears pytest down slowly; a hang still fails
         for _ in range(100):
             try:
                 os.kill(server, 0)
