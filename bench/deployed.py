@@ -33,7 +33,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -44,8 +43,22 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench.load import (PAGES, STREAM_PATH, Plan, _commit, _ints, cpu_seconds, login_for, project_settings,
-                        run_coroutine, run_load, target, villages_in, warm)
+from bench.load import (
+    PAGES,
+    STREAM_PATH,
+    Plan,
+    _commit,
+    _ints,
+    cpu_seconds,
+    login_for,
+    project_settings,
+    run_coroutine,
+    run_load,
+    target,
+    villages_in,
+    warm,
+)
+from tests.support.processes import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "deployed"  # the report's section: <!-- section: deployed --> ... <!-- /section: deployed -->
@@ -109,16 +122,6 @@ def install(folder: Path, url: str, data_dir: Path) -> tuple[dict[str, str], flo
     return env, time.perf_counter() - began
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """End the process group this module started, by its id: politely, then for sure."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
 
 
 @contextlib.contextmanager
@@ -147,7 +150,7 @@ def dashboard_processes(count: int, env: Mapping[str, str], logs: Path) -> Itera
         yield [(port, process.pid) for port, process in started]
     finally:
         for _, process in started:
-            _stop(process)
+            stop_group(process)
 
 
 def sessions_per_port(lines: Sequence[str], ports: Sequence[int]) -> list[int]:

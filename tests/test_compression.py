@@ -39,6 +39,7 @@ from pages import server
 from tests.e2e import healthy
 from tests.e2e.conftest import K, copy_data
 from tests.support.nginx import fetch, free_port, nginx_or_skip, running_nginx
+from tests.support.processes import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT_S = 90
@@ -208,17 +209,6 @@ def test_with_the_copy_the_bundle_goes_out_as_the_browser_accepts(small_static, 
 
 
 # --- the real dashboard ------------------------------------------------------------------------------------------
-def _stop(process: subprocess.Popen) -> None:
-    import signal
-
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +235,7 @@ def dashboard(tmp_path_factory) -> Iterator[str]:
             time.sleep(0.25)
         yield url
     finally:
-        _stop(process)
+        stop_group(process)
 
 
 def compressed_bundle(base: str, accepted: str) -> tuple[str | None, bytes]:

@@ -17,7 +17,6 @@ browser then:
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -30,10 +29,20 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e import (NAV_LINKS, RUN_COUNTER, WAIT_MS, eventually, full_page_screenshot, healthy, log_in,
-                       open_app, settle)
-from tests.e2e.conftest import ADMIN, K, VIEWPORT, Login, copy_data
+from tests.e2e import (
+    NAV_LINKS,
+    RUN_COUNTER,
+    WAIT_MS,
+    eventually,
+    full_page_screenshot,
+    healthy,
+    log_in,
+    open_app,
+    settle,
+)
+from tests.e2e.conftest import ADMIN, VIEWPORT, K, Login, copy_data
 from tests.support.nginx import Nginx, fetch, free_port, nginx_or_skip, running_nginx
+from tests.support.processes import stop_group
 
 pytestmark = pytest.mark.browser
 
@@ -77,15 +86,6 @@ class Deployment:
         return done
 
 
-def _stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
 
 
 @contextmanager
@@ -111,7 +111,7 @@ def dashboard_processes(ports: Sequence[int], env: Mapping[str, str], logs: Path
         yield
     finally:
         for process in processes:
-            _stop(process)
+            stop_group(process)
 
 
 def _add_account(env: Mapping[str, str], login: Login) -> None:
