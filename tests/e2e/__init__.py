@@ -144,13 +144,16 @@ def pick(page: Page, key: str, option: str) -> None:
 
 def chart_traces(page: Page, key: str) -> list[dict]:
     """The Plotly traces drawn in the figure container keyed ``key`` (categories, texts, type)."""
-    return page.locator(f".st-key-{key} .js-plotly-plot").first.evaluate(
-        """plot => plot.data.map(t => ({
+    traces = page.locator(f".st-key-{key} .js-plotly-plot").first.evaluate(
+        """plot => plot.data && plot.data.map(t => ({
              type: t.type, orientation: t.orientation || null, name: t.name || null,
              x: Array.isArray(t.x) ? t.x : null, y: Array.isArray(t.y) ? t.y : null,
              text: Array.isArray(t.text) ? t.text : (t.text == null ? null : [t.text]),
            }))"""
     )
+    # Between two runs Plotly may hold the element before it has data: a figure not drawn yet, for eventually().
+    assert traces is not None, f"the figure {key} has no data drawn yet"
+    return traces
 
 
 def query(page: Page) -> dict[str, list[str]]:
