@@ -405,18 +405,6 @@ def summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()) -> 
     return out.reset_index(drop=True)
 
 
-def year_on_year(by_year: pd.DataFrame, measure: str) -> tuple[float | None, float | None, float | None]:
-    """(latest year's value, the year before's value, change) of ``measure`` in a by-year table; None where missing."""
-    if by_year.empty:
-        return (None, None, None)
-    ordered = by_year.sort_values(Participants.year)
-    values = pd.to_numeric(ordered[measure], errors="coerce").astype("float64").tolist()
-    latest = values[-1] if not np.isnan(values[-1]) else None
-    before = values[-2] if len(values) > 1 and not np.isnan(values[-2]) else None
-    change = latest - before if latest is not None and before is not None else None
-    return (latest, before, change)
-
-
 # --- tables the dashboard's pages ask for by name --------------------------------
 # Every table below names its count columns after lib.measures, so suppression
 # (which reads the registry) knows which cells are counts of people.

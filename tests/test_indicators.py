@@ -219,13 +219,6 @@ def test_summary_total_matches_parts(ready):
     assert total.cost_per_working == pytest.approx(145_000_000 / 7)
 
 
-def test_year_on_year():
-    table = pd.DataFrame({"year": [2021, 2020, 2022], "enrollments": [5, 3, 9]})
-    assert ind.year_on_year(table, "enrollments") == (9.0, 5.0, 4.0)
-    assert ind.year_on_year(table.iloc[:1], "enrollments") == (5.0, None, None)
-    assert ind.year_on_year(table.iloc[0:0], "enrollments") == (None, None, None)
-
-
 # --- filters -----------------------------------------------------------------
 def test_filters_apply_to_the_tables_they_name(ready):
     by_role = filtered(ready, Filters.of(role="Mucikari"))
