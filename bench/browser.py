@@ -13,7 +13,6 @@ having finished its run with nothing left greyed out (``page_s``).
 from __future__ import annotations
 
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from bench.apptest import PAGES, VILLAGE_KEY
 from bench.data import PASSWORD_FILE, USERNAME
 from tests.e2e import CHROMIUM, CHROMIUM_ARGS, NAV_LINKS, free_port, healthy  # the browser the end-to-end tests drive
+from tests.support.processes import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT_MS = int(os.environ.get("BENCH_WAIT_MS", "180000"))
@@ -107,16 +107,8 @@ class Server:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)  # the group this object started, by its id
-            self.process.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=20)
+        if self.process is not None:
+            stop_group(self.process)
 
 
 def _settle(page) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from tests.e2e import (
     full_page_screenshot,
     healthy,
 )
+from tests.support.processes import stop_group
 
 STARTUP_TIMEOUT_S = 60
 VIEWPORT = {"width": 1400, "height": 900}
@@ -74,24 +74,6 @@ def copy_data(dest: Path) -> Path:
     return dest
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """End the server's whole process group (dev.py and the streamlit it started)."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
-    # streamlit may outlive dev.py by a moment; make sure nothing of the group is left.
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
 def _python3() -> str:
     return shutil.which("python3") or "python3"
 
@@ -126,7 +108,7 @@ def running_server(data_dir: Path, env: Mapping[str, str] | None = None) -> Iter
             time.sleep(0.25)
         yield Server(url, data_dir, log)
     finally:
-        _stop(process)
+        stop_group(process)  # dev.py and the streamlit it started
 
 
 def add_account(data_dir: Path, login: Login) -> None:
