@@ -28,7 +28,7 @@ PAGES = (
 
 if __name__ != "__main__":
     # `streamlit run dashboard.py` first imports this file to find the web application to serve: this same
-    # script with the dashboard's own routes and middleware (pages/server.py). Streamlit runs it as __main__.
+    # script with the dashboard's own routes and middleware (pages/server/). Streamlit runs it as __main__.
     app = st.App(__file__, routes=server.routes(), middleware=server.middleware())
 else:
     held = sidebar.asked()  # what this session's link asks: read once, handed down

@@ -9,7 +9,7 @@ on every request costs CPU and memory in the dashboard process, so they are
 compressed once per installed Streamlit, into a folder keyed by its version and
 its ``index.html``, and then served as they are:
 
-- by the dashboard itself (``pages/server.py``), which runs this module in a
+- by the dashboard itself (``pages/server/static.py``), which runs this module in a
   child process at start when the folder does not exist yet, and serves from
   it once it does;
 - by nginx (``deploy/render.py`` writes a copy under nginx's prefix, served with

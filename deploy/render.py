@@ -6,7 +6,7 @@
 
 Run it with the dashboard's own Python: the Content-Security-Policy allows
 the page's inline scripts by their hashes, read from the installed Streamlit and
-the dashboard (``pages/server.py``), and nginx sends Streamlit's scripts and
+the dashboard (``pages/server/document.py``), and nginx sends Streamlit's scripts and
 styles itself from a copy compressed once (``deploy/compress.py``, written under
 ``--prefix``/static). Render again after upgrading Streamlit. docs/deploy.md
 explains every part.
@@ -44,10 +44,10 @@ def streamlit_index() -> Path:
 
 
 def served_index() -> str:
-    """The page the dashboard sends: Streamlit's index.html with the dashboard's language script (pages/server.py)."""
-    from pages import server
+    """The page the dashboard sends: Streamlit's index.html with the dashboard's language script (pages/server/)."""
+    from pages.server import document
 
-    return server.document_in_language(streamlit_index().read_text(encoding="utf-8"), "id")
+    return document.document_in_language(streamlit_index().read_text(encoding="utf-8"), "id")
 
 
 def inline_script_hashes(html: str) -> list[str]:

@@ -35,7 +35,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from deploy import compress, render
-from pages import server
+from pages.server import browsers, document, static
 from tests.e2e import healthy
 from tests.e2e.conftest import K, copy_data
 from tests.support.nginx import fetch, free_port, nginx_or_skip, running_nginx
@@ -135,7 +135,7 @@ def test_the_command_line_writes_the_copy_where_asked(tmp_path):
 INDEX = (STATIC / "index.html").read_text(encoding="utf-8")
 
 
-def _streamlit_in_miniature(copy: server.StaticCopy) -> Starlette:
+def _streamlit_in_miniature(copy: static.StaticCopy) -> Starlette:
     """Streamlit's index.html on every page path (with an ETag, 304 when asked, gzipped like Streamlit's pages)."""
 
     def page(request):
@@ -147,11 +147,11 @@ def _streamlit_in_miniature(copy: server.StaticCopy) -> Starlette:
         return Response(b"uncompressed", media_type="text/javascript")
 
     return Starlette(routes=[Route("/static/{path:path}", script), Route("/{path:path}", page)],
-                     middleware=[Middleware(server.CompressedStatic, copy=copy), Middleware(server.DocumentLanguage),
+                     middleware=[Middleware(static.CompressedStatic, copy=copy), Middleware(document.DocumentLanguage),
                                  Middleware(GZipMiddleware, minimum_size=0)])
 
 
-class ReadyCopy(server.StaticCopy):
+class ReadyCopy(static.StaticCopy):
     def __init__(self, folder: Path | None):
         super().__init__()
         self.folder = folder
@@ -174,7 +174,7 @@ def test_the_page_names_the_readers_language_and_the_title_in_it(path, lang):
     assert answer.status_code == 200
     assert f'<html lang="{lang}">' in answer.text and answer.text.count("<html") == 1
     assert f"<title>{text('app_title', lang)}</title>" in answer.text
-    assert server.language_script() in answer.text
+    assert document.language_script() in answer.text
     assert answer.headers["content-encoding"] == "gzip" and answer.headers["vary"] == "Accept-Encoding"
     assert "etag" not in answer.headers and answer.headers["cache-control"] == "no-cache"
 
@@ -272,11 +272,11 @@ def test_the_dashboards_page_names_the_readers_language(dashboard, path, lang):
     answer = fetch(f"{dashboard}/{path}", {"Accept-Encoding": "gzip", "Accept": "text/html"})
     page = decoded(answer.body, answer.header("content-encoding")).decode("utf-8")
     assert answer.status == 200 and f'<html lang="{lang}">' in page
-    assert f"<title>{text('app_title', lang)}</title>" in page and server.language_script() in page
-    assert server.SERVER_SCRIPT in page
+    assert f"<title>{text('app_title', lang)}</title>" in page and document.language_script() in page
+    assert document.SERVER_SCRIPT in page
     [plotly] = [f"static/js/{p.name}" for p in (STATIC / "static" / "js").glob("PlotlyChart.*.js")]
     assert f'<link rel="modulepreload" crossorigin href="./{plotly}">' in page  # fetched while the page runs
-    assert server.BROWSER_COOKIE in (answer.header("set-cookie") or "")  # still given with the first page
+    assert browsers.BROWSER_COOKIE in (answer.header("set-cookie") or "")  # still given with the first page
 
 
 # --- through nginx ----------------------------------------------------------------------------------------------

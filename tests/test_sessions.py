@@ -2,7 +2,7 @@
 
 - the session functions: live, unknown, expired, revoked, removed account; one-time
   sign-in codes used once, within a minute, in their own browser; only hashes stored;
-- ``pages.server``: the sign-in and sign-out routes, the browser cookie and the
+- ``pages.server`` (``sessions``, ``browsers``): the sign-in and sign-out routes, the browser cookie and the
   media guard, driven through Starlette's test client (HTTP and websocket);
 - ``pages.auth`` through ``dashboard.py`` (AppTest): a session cookie signs the
   browser in without a password until it expires or is revoked, and a password
@@ -31,6 +31,7 @@ from lib.audit import LOGOUT, open_audit
 from pages import server
 from pages.auth import browser as auth_browser
 from pages.auth import sidebar as auth_sidebar
+from pages.server import browsers, sessions
 
 with warnings.catch_warnings():  # it would rather have httpx2; httpx is what the test extra installs
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
@@ -169,17 +170,17 @@ def test_a_nonsense_session_length_is_refused(monkeypatch, value):
     ("javascript:alert(1)", "/"),
 ])
 def test_the_way_back_after_signing_in_stays_on_this_site(target, expected):
-    assert server.safe_next(target) == expected
+    assert sessions.safe_next(target) == expected
 
 
 def test_media_addresses_are_read_from_a_message():
     message = b"\x12\x08download\x1a\x2a/media/96a5067e172eed69a54ccf176313e8af.csv\x22/media/ab12.png tail"
-    assert server.media_addresses(message) == {"96a5067e172eed69a54ccf176313e8af.csv", "ab12.png"}
-    assert server.media_addresses(b"no address here") == set()
+    assert browsers.media_addresses(message) == {"96a5067e172eed69a54ccf176313e8af.csv", "ab12.png"}
+    assert browsers.media_addresses(b"no address here") == set()
 
 
 def test_media_grants_belong_to_one_browser_lapse_and_are_bounded():
-    grants = server.MediaGrants(max_files=2, seconds=60)
+    grants = browsers.MediaGrants(max_files=2, seconds=60)
     grants.grant(BROWSER, ["a.csv"], now=0)
     assert grants.allowed(BROWSER, "a.csv", now=59)
     assert not grants.allowed(BROWSER, "a.csv", now=60)
@@ -190,7 +191,7 @@ def test_media_grants_belong_to_one_browser_lapse_and_are_bounded():
     assert grants.allowed(BROWSER, "c.csv", now=2)
 
 
-def _web_app(grants: server.MediaGrants) -> Starlette:
+def _web_app(grants: browsers.MediaGrants) -> Starlette:
     """Streamlit's routes in miniature (a media file, the websocket sending its address) behind our middleware."""
     async def media(request):
         return PlainTextResponse("kode,desa\nA01,Pare\n", headers={"Content-Disposition": "attachment"})
@@ -207,13 +208,13 @@ def _web_app(grants: server.MediaGrants) -> Starlette:
     return Starlette(
         routes=[*server.routes(), Route("/media/{name}", media), WebSocketRoute("/_stcore/stream", stream),
                 Route("/{path:path}", page)],
-        middleware=[Middleware(server.BrowserMiddleware, grants=grants)],
+        middleware=[Middleware(browsers.BrowserMiddleware, grants=grants)],
     )
 
 
 @pytest.fixture
 def client():
-    with TestClient(_web_app(server.MediaGrants()), base_url="http://127.0.0.1") as test_client:
+    with TestClient(_web_app(browsers.MediaGrants()), base_url="http://127.0.0.1") as test_client:
         yield test_client
 
 
@@ -223,24 +224,24 @@ def _set_cookie(response, name: str) -> str | None:
 
 def _browser_of(client: TestClient) -> str:
     client.get("/")
-    return client.cookies[server.BROWSER_COOKIE]
+    return client.cookies[browsers.BROWSER_COOKIE]
 
 
 def test_a_browser_gets_its_own_cookie_once(client):
     first = client.get("/hasil")
-    cookie = _set_cookie(first, server.BROWSER_COOKIE)
+    cookie = _set_cookie(first, browsers.BROWSER_COOKIE)
     assert cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie
-    assert _set_cookie(client.get("/desa"), server.BROWSER_COOKIE) is None  # it has one now
+    assert _set_cookie(client.get("/desa"), browsers.BROWSER_COOKIE) is None  # it has one now
     over_https = TestClient(client.app, base_url="http://127.0.0.1").get("/", headers={"X-Forwarded-Proto": "https"})
-    assert "Secure" in _set_cookie(over_https, server.BROWSER_COOKIE)
+    assert "Secure" in _set_cookie(over_https, browsers.BROWSER_COOKIE)
 
 
 def test_a_media_file_is_served_only_to_the_browser_whose_page_was_sent_its_address(client):
     browser = _browser_of(client)
     assert client.get("/media/f00d.csv").status_code == 404  # not yet sent to anyone
     # (the test client's websocket does not send its cookie jar: the browser's cookie goes as a header)
-    with client.websocket_connect("/_stcore/stream", headers={"cookie": f"{server.BROWSER_COOKIE}={browser}"}) \
+    with client.websocket_connect("/_stcore/stream", headers={"cookie": f"{browsers.BROWSER_COOKIE}={browser}"}) \
             as websocket:
         websocket.send_text("rerun")
         assert b"/media/f00d.csv" in websocket.receive_bytes()
@@ -257,23 +258,23 @@ def test_a_media_file_is_served_only_to_the_browser_whose_page_was_sent_its_addr
 
 def test_signing_in_sets_the_session_cookie_and_goes_back_to_the_page(client, conn):
     code = store.new_sign_in_code(conn, VIEWER, _browser_of(client))
-    done = client.get(server.session_address(code, "/hasil?desa=Pare"), follow_redirects=False)
+    done = client.get(sessions.session_address(code, "/hasil?desa=Pare"), follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/hasil?desa=Pare"
     assert done.headers["cache-control"] == "no-store"
-    cookie = _set_cookie(done, server.SESSION_COOKIE)
+    cookie = _set_cookie(done, sessions.SESSION_COOKIE)
     assert cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie and "Max-Age=28800" in cookie
-    assert store.session_user(conn, client.cookies[server.SESSION_COOKIE]) == VIEWER
+    assert store.session_user(conn, client.cookies[sessions.SESSION_COOKIE]) == VIEWER
     # The code is spent.
-    again = client.get(server.session_address(code, "/"), follow_redirects=False)
-    assert _set_cookie(again, server.SESSION_COOKIE) is None
+    again = client.get(sessions.session_address(code, "/"), follow_redirects=False)
+    assert _set_cookie(again, sessions.SESSION_COOKIE) is None
 
 
 def test_the_session_cookie_is_secure_over_https_and_lasts_the_setting(client, conn, monkeypatch):
     monkeypatch.setenv("DASBOR_SESSION_HOURS", "2")
     code = store.new_sign_in_code(conn, VIEWER, _browser_of(client))
-    done = client.get(server.session_address(code, "/"), headers={"X-Forwarded-Proto": "https"},
+    done = client.get(sessions.session_address(code, "/"), headers={"X-Forwarded-Proto": "https"},
                       follow_redirects=False)
-    cookie = _set_cookie(done, server.SESSION_COOKIE)
+    cookie = _set_cookie(done, sessions.SESSION_COOKIE)
     assert "Secure" in cookie and "Max-Age=7200" in cookie
 
 
@@ -284,38 +285,38 @@ def test_a_sign_in_code_signs_in_nobody_out_of_place(client, conn, how):
     headers, target = {}, "/desa"
     if how == "another browser":
         client.cookies.clear()
-        client.cookies.set(server.BROWSER_COOKIE, OTHER_BROWSER)
+        client.cookies.set(browsers.BROWSER_COOKIE, OTHER_BROWSER)
     elif how == "another site":
         headers["Sec-Fetch-Site"] = "cross-site"
     elif how == "no code":
         code = ""
     else:
         target = "https://evil.example/"
-    done = client.get(server.session_address(code, target), headers=headers, follow_redirects=False)
+    done = client.get(sessions.session_address(code, target), headers=headers, follow_redirects=False)
     assert done.status_code == 303
     if how == "to another site":
-        assert done.headers["location"] == "/" and _set_cookie(done, server.SESSION_COOKIE)
+        assert done.headers["location"] == "/" and _set_cookie(done, sessions.SESSION_COOKIE)
     else:
-        assert _set_cookie(done, server.SESSION_COOKIE) is None
+        assert _set_cookie(done, sessions.SESSION_COOKIE) is None
 
 
 def test_signing_out_revokes_the_session_and_clears_the_cookie(client, conn):
     code = store.new_sign_in_code(conn, ADMIN, _browser_of(client))
-    client.get(server.session_address(code, "/"), follow_redirects=False)
-    token = client.cookies[server.SESSION_COOKIE]
-    done = client.get(server.sign_out_address(), follow_redirects=False)
+    client.get(sessions.session_address(code, "/"), follow_redirects=False)
+    token = client.cookies[sessions.SESSION_COOKIE]
+    done = client.get(sessions.sign_out_address(), follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/"
-    cleared = _set_cookie(done, server.SESSION_COOKIE)
+    cleared = _set_cookie(done, sessions.SESSION_COOKIE)
     assert cleared and ("Max-Age=0" in cleared or "expires=Thu, 01 Jan 1970" in cleared)
     assert store.session_user(conn, token) is None
 
 
 def test_another_site_cannot_sign_a_browser_out(client, conn):
     code = store.new_sign_in_code(conn, ADMIN, _browser_of(client))
-    client.get(server.session_address(code, "/"), follow_redirects=False)
-    token = client.cookies[server.SESSION_COOKIE]
-    done = client.get(server.sign_out_address(), headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False)
-    assert _set_cookie(done, server.SESSION_COOKIE) is None
+    client.get(sessions.session_address(code, "/"), follow_redirects=False)
+    token = client.cookies[sessions.SESSION_COOKIE]
+    done = client.get(sessions.sign_out_address(), headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False)
+    assert _set_cookie(done, sessions.SESSION_COOKIE) is None
     assert store.session_user(conn, token) == ADMIN
 
 
@@ -382,7 +383,7 @@ def test_a_password_login_sends_the_browser_to_sign_in_for_the_page_it_is_on(con
     [address] = browser.sent_to
     parts = urlsplit(address)
     query = parse_qs(parts.query)
-    assert parts.path == server.SESSION_PATH and query["next"] == ["/hasil?desa=Pare"]
+    assert parts.path == sessions.SESSION_PATH and query["next"] == ["/hasil?desa=Pare"]
     assert store.redeem_sign_in_code(conn, query["code"][0], BROWSER) == VIEWER
 
 
@@ -410,7 +411,7 @@ def test_signing_out_revokes_the_browser_session(conn, served, monkeypatch):
     at = dashboard()
     at.sidebar.button(key=auth_sidebar.LOGOUT_KEY).click().run()
     assert store.session_user(conn, token) is None
-    assert browser.sent_to == [server.sign_out_address()]
+    assert browser.sent_to == [sessions.sign_out_address()]
     assert ADMIN in open_audit().events(action=LOGOUT)["actor"].tolist()
     at.run()  # the page still holds the old cookie until the browser reloads: it no longer signs in
     assert title(at) == "Masuk"
