@@ -113,7 +113,7 @@ def browser_cookies(where: Target, timeout_s: float = 60.0) -> str:
     """The cookies the dashboard's page sets, as a ``Cookie`` header ("" when it sets none).
 
     A browser loads the page before opening its websocket; the dashboard gives it
-    a random cookie of its own then (``pages/server.py``), and nginx's sticky
+    a random cookie of its own then (``pages/server/browsers.py``), and nginx's sticky
     sessions hash on that cookie. Without it every simulated user behind one
     address would reach the same dashboard process.
     """
