@@ -144,7 +144,7 @@ class AccountError(ValueError):
 
     def message(self, lang: str = "id") -> str:
         """Why, in ``lang``."""
-        from lib.texts import text  # here: lib.texts pulls in pandera, which the command line does without
+        from lib.texts import text  # here: lib.texts pulls in pandera, which signing in does without
 
         return text(self.key, lang, **self.values)
 
@@ -632,8 +632,8 @@ def redeem_sign_in_code(
 def _password_from_user(args: argparse.Namespace) -> str:
     if args.password_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Kata sandi baru: ")
-    if getpass.getpass("Ulangi kata sandi: ") != first:
+    first = getpass.getpass(_say("accounts_cli_new_password", args.lang))
+    if getpass.getpass(_say("accounts_cli_repeat_password", args.lang)) != first:
         raise AccountError("akun_mismatch")
     return first
 
@@ -644,44 +644,60 @@ def _known_villages(reference: Path | None) -> tuple[str, ...]:
     return load_reference(reference or settings.data_dir() / "reference.toml").villages
 
 
-def _describe(account: Account, now: dt.datetime) -> str:
-    scope = ", ".join(account.villages) if account.villages else "semua desa"
-    state = f"  terkunci sampai {account.locked_until:%Y-%m-%d %H:%M} UTC" if account.is_locked(now) else ""
+def _say(key: str, lang: str, **values: object) -> str:
+    from lib.texts import text  # imported here: it pulls in pandas and pandera, which signing in does without
+
+    return text(key, lang, **values)
+
+
+def _describe(account: Account, now: dt.datetime, lang: str = "id") -> str:
+    scope = ", ".join(account.villages) if account.villages else _say("accounts_cli_every_village", lang)
+    locked = f"{account.locked_until:%Y-%m-%d %H:%M}" if account.is_locked(now) else ""
+    state = "  " + _say("accounts_cli_locked", lang, moment=locked) if locked else ""
     return f"{account.username:<20} {account.role:<7} {scope}{state}"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lib.accounts", description="Kelola akun dasbor.")
-    parser.add_argument("--db", type=Path, help="berkas akun (bawaan: folder data/accounts.sqlite3)")
-    parser.add_argument("--audit", type=Path, help="berkas log audit (bawaan: folder data/audit.sqlite3)")
-    parser.add_argument("--reference", type=Path, help="data acuan untuk memeriksa nama desa")
-    parser.add_argument("--actor", default=CLI_ACTOR, help="nama yang dicatat di log audit (bawaan: cli)")
+def _parser(lang: str) -> argparse.ArgumentParser:
+    from lib.texts import add_language_option
+
+    def say(key: str) -> str:
+        return _say(key, lang)
+
+    parser = argparse.ArgumentParser(prog="python -m lib.accounts", description=say("accounts_cli"))
+    add_language_option(parser, lang)
+    parser.add_argument("--db", type=Path, help=say("accounts_cli_db"))
+    parser.add_argument("--audit", type=Path, help=say("accounts_cli_audit"))
+    parser.add_argument("--reference", type=Path, help=say("accounts_cli_reference"))
+    parser.add_argument("--actor", default=CLI_ACTOR, help=say("accounts_cli_actor"))
     commands = parser.add_subparsers(dest="command", required=True)
 
-    add = commands.add_parser("add", help="buat akun")
+    add = commands.add_parser("add", help=say("accounts_cli_add"))
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=ACCOUNT_ROLES)
-    add.add_argument("--village", action="append", default=[], help="batasi viewer ke desa ini (boleh berulang)")
-    add.add_argument("--password-stdin", action="store_true", help="baca kata sandi dari stdin")
+    add.add_argument("--village", action="append", default=[], help=say("accounts_cli_village"))
+    add.add_argument("--password-stdin", action="store_true", help=say("accounts_cli_password_stdin"))
 
-    commands.add_parser("list", help="daftar akun")
-    commands.add_parser("remove", help="hapus akun").add_argument("username")
+    commands.add_parser("list", help=say("accounts_cli_list"))
+    commands.add_parser("remove", help=say("accounts_cli_remove")).add_argument("username")
 
-    set_pw = commands.add_parser("set-password", help="ganti kata sandi")
+    set_pw = commands.add_parser("set-password", help=say("accounts_cli_set_password"))
     set_pw.add_argument("username")
-    set_pw.add_argument("--password-stdin", action="store_true", help="baca kata sandi dari stdin")
+    set_pw.add_argument("--password-stdin", action="store_true", help=say("accounts_cli_password_stdin"))
 
-    set_villages = commands.add_parser("set-villages", help="ganti batas desa (tanpa desa = semua desa)")
+    set_villages = commands.add_parser("set-villages", help=say("accounts_cli_set_villages"))
     set_villages.add_argument("username")
     set_villages.add_argument("villages", nargs="*")
 
-    commands.add_parser("unlock", help="buka akun yang terkunci").add_argument("username")
+    commands.add_parser("unlock", help=say("accounts_cli_unlock")).add_argument("username")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the account command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    """Run the account command line (``--lang id|en``); returns the exit status."""
+    from lib.texts import command_language
+
+    args = _parser(command_language(argv)).parse_args(argv)
+    lang = args.lang
     now = _utc(None)
     try:
         with closing(open_accounts(args.db)) as conn:
@@ -692,26 +708,27 @@ def main(argv: list[str] | None = None) -> int:
                 done = create_account(
                     conn, args.username, _password_from_user(args), args.role, villages, actor=actor, audit=audit
                 )
-                print(f"Akun dibuat: {_describe(done, now)}")
+                print(_say("accounts_cli_created", lang, account=_describe(done, now, lang)))
             elif args.command == "list":
                 for account in list_accounts(conn):
-                    print(_describe(account, now))
+                    print(_describe(account, now, lang))
             elif args.command == "remove":
                 delete_account(conn, args.username, actor=actor, audit=audit)
-                print(f"Akun {normalised_username(args.username)} dihapus.")
+                print(_say("accounts_cli_removed", lang, name=normalised_username(args.username)))
             elif args.command == "set-password":
                 done = set_password(conn, args.username, _password_from_user(args), actor=actor, audit=audit)
-                print(f"Kata sandi {done.username} diganti.")
+                print(_say("accounts_cli_password_set", lang, name=done.username))
             elif args.command == "set-villages":
                 current = _account(_existing_row(conn, args.username))
                 villages = checked_villages(args.villages, _known_villages(args.reference))
                 done = set_role_and_villages(conn, current.username, current.role, villages, actor=actor, audit=audit)
-                print(f"Batas desa diganti: {_describe(done, now)}")
+                print(_say("accounts_cli_villages_set", lang, account=_describe(done, now, lang)))
             elif args.command == "unlock":
                 done = unlock_account(conn, args.username, actor=actor, audit=audit)
-                print(f"Akun {done.username} dibuka.")
+                print(_say("accounts_cli_unlocked", lang, name=done.username))
     except (AccountError, ValueError) as exc:
-        print(f"Gagal: {exc}", file=sys.stderr)
+        error = exc.message(lang) if isinstance(exc, AccountError) else str(exc)
+        print(_say("cli_failed", lang, error=error), file=sys.stderr)
         return 1
     return 0
 

@@ -48,6 +48,9 @@ ACTIONS = (
 # people, exported to CSV and kept forever.
 _SECRET_WORDS = ("password", "sandi", "secret", "rahasia")
 
+# The detail key of a download's filters (``lib.downloads.filters_detail``).
+FILTERS = "filters"
+
 # Columns of the frame returned by AuditLog.events.
 AT, ACTOR, ACTION, DETAIL = "at", "actor", "action", "detail"
 
@@ -239,16 +242,27 @@ def detail_in(detail: str, lang: str = "id") -> str:
     """An event's detail (JSON) with the words the log itself writes in ``lang``, its structure unchanged.
 
     ``{"known_user": false, "reason": "salah"}`` -> ``{"known_user": false, "reason": "wrong"}`` (en). Only
-    whole keys and values the dashboard records are worded (``lib.texts.AUDIT_WORDS_EN``); what a user named
-    (a file, a figure's title as it was shown) stays as recorded.
+    whole keys and values the dashboard records are worded (``lib.texts.AUDIT_WORDS_EN``), and a download's
+    filters, kept as query parameters, by the filters' names (``{"desa": "Pare"}`` -> ``{"Village": "Pare"}``);
+    what a user named (a file, a figure's title as it was shown) and older free-text details stay as recorded.
     """
     if lang == "id":
         return detail
-    from lib.texts import audit_word  # here: lib.texts pulls in pandera, which accounts do without
+    # here: lib.texts and lib.filters pull in pandera, which accounts do without
+    from lib.filters import spec_of_param
+    from lib.texts import audit_word, value_label
 
-    def worded(value: object) -> object:
+    def filter_worded(key: str, choice: object) -> tuple[str, object]:
+        spec = spec_of_param(key)
+        if spec is None:
+            return audit_word(key, lang), worded(choice)
+        return spec.label(lang), value_label(choice, lang) if isinstance(choice, str) else choice
+
+    def worded(value: object, key: str | None = None) -> object:
+        if isinstance(value, dict) and key == FILTERS:
+            return dict(filter_worded(str(k), item) for k, item in value.items())
         if isinstance(value, dict):
-            return {audit_word(key, lang): worded(item) for key, item in value.items()}
+            return {audit_word(k, lang): worded(item, k) for k, item in value.items()}
         if isinstance(value, list):
             return [worded(item) for item in value]
         return audit_word(value, lang) if isinstance(value, str) else value

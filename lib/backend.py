@@ -346,18 +346,22 @@ def grant(url: str, role: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the database command line (``--lang id|en``); returns the exit status."""
     import argparse
 
-    parser = argparse.ArgumentParser(
-        prog="python -m lib.backend", description="Basis data PostgreSQL bersama (DASBOR_DATABASE_URL).",
-        epilog="Jalankan dengan URL pemilik basis data; dasbor sendiri sebaiknya masuk sebagai peran --app-role.")
-    parser.add_argument("command", choices=["init"], help="init: buat semua tabel")
-    parser.add_argument("--app-role", metavar="PERAN",
-                        help="beri peran ini hak secukupnya: baca dan tambah, tanpa mengubah log audit")
+    from lib.texts import add_language_option, command_language, text  # here: lib.texts pulls in pandas
+
+    lang = command_language(argv)
+    parser = argparse.ArgumentParser(prog="python -m lib.backend", description=text("backend_cli", lang),
+                                     epilog=text("backend_cli_epilog", lang))
+    add_language_option(parser, lang)
+    parser.add_argument("command", choices=["init"], help=text("backend_cli_init", lang))
+    parser.add_argument("--app-role", metavar=text("backend_cli_role", lang), help=text("backend_cli_app_role", lang))
     args = parser.parse_args(argv)
+    lang = args.lang
     url = database_url()
     if url is None:
-        print("DASBOR_DATABASE_URL tidak diisi: dasbor memakai berkas di folder data.", file=sys.stderr)
+        print(text("backend_cli_no_url", lang), file=sys.stderr)
         return 2
     try:
         if args.app_role:
@@ -366,9 +370,12 @@ def main(argv: list[str] | None = None) -> int:
             for schema in schemas():
                 connect(url, schema).close()
     except DatabaseUnavailable as exc:
-        print(str(exc), file=sys.stderr)
+        print(exc.message(lang), file=sys.stderr)
         return 1
-    print(f"Tabel siap di {redacted(url)}" + (f"; peran {args.app_role} diberi hak." if args.app_role else "."))
+    if args.app_role:
+        print(text("backend_cli_ready_role", lang, url=redacted(url), role=args.app_role))
+    else:
+        print(text("backend_cli_ready", lang, url=redacted(url)))
     return 0
 
 

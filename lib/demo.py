@@ -689,13 +689,16 @@ def write_demo(folder: Path, tables: Mapping[TableName, pd.DataFrame]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m lib.demo",
-                                     description="Tulis ulang data demo sintetis (participants, outcomes, budget, "
-                                                 "targets).")
-    parser.add_argument("--out", type=Path, default=DEMO_DIR, help=f"folder tujuan (bawaan: {DEMO_DIR})")
-    parser.add_argument("--enrollments", type=int, default=None,
-                        help="jumlah baris peserta (bawaan: ukuran Kediri); untuk uji beban")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"benih acak (bawaan: {DEFAULT_SEED})")
+    """Write the demo data again (``--lang id|en`` for the help and the message)."""
+    from lib.texts import add_language_option, command_language, text  # here: only the command line speaks
+
+    lang = command_language(argv)
+    parser = argparse.ArgumentParser(prog="python -m lib.demo", description=text("demo_cli", lang))
+    add_language_option(parser, lang)
+    parser.add_argument("--out", type=Path, default=DEMO_DIR, help=text("demo_cli_out", lang, folder=DEMO_DIR))
+    parser.add_argument("--enrollments", type=int, default=None, help=text("demo_cli_enrollments", lang))
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=text("demo_cli_seed", lang, seed=DEFAULT_SEED))
     args = parser.parse_args(argv)
     began = time.perf_counter()
     tables = demo_tables(seed=args.seed, enrollments=args.enrollments)
@@ -703,7 +706,8 @@ def main(argv: list[str] | None = None) -> None:
     write_demo(args.out, tables)
     done = time.perf_counter()
     sizes = ", ".join(f"{name}: {len(tables[name]):,}" for name in ALL_TABLES)
-    print(f"{args.out}: {sizes} (dibuat {made - began:.1f} dtk, ditulis {done - made:.1f} dtk)")
+    print(text("demo_cli_done", args.lang, folder=args.out, sizes=sizes, made=f"{made - began:.1f}",
+               written=f"{done - made:.1f}"))
 
 
 if __name__ == "__main__":

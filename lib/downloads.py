@@ -18,13 +18,13 @@ import pandas as pd
 from lib import export, privacy
 from lib.accounts import Account
 from lib.audit import DOWNLOAD, AuditLog
-from lib.filters import Filters
+from lib.filters import Filters, query_of
 from lib.privacy import Rules
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# How the audit log keeps the filters of a download: the page's Filters in the reader's words,
+# How the audit log keeps the filters of a download: the page's Filters as their query parameters,
 # the admin pages' own choices as a mapping, a list of lines, or nothing.
 FiltersDetail = Filters | Mapping | Sequence[str] | str | None
 
@@ -57,9 +57,10 @@ def table_files(pub: pd.DataFrame, rules: Rules, lang: str, what: str, filters: 
 
 
 def filters_detail(filters: FiltersDetail) -> list[str] | dict | str | None:
-    """The filters of a download as the audit log keeps them, e.g. ``["Desa: Pare", "Tahun: 2021-2025"]``."""
+    """The filters of a download as the audit log keeps them: the page's Filters as their query parameters
+    (``{"desa": "Pare", "tahun": "2021-2025"}``; ``{}``: all data), shown in the reader's words by the Audit page."""
     if isinstance(filters, Filters):
-        return filters.describe()
+        return query_of(filters)
     if isinstance(filters, Mapping):
         return dict(filters)
     if filters is None or isinstance(filters, str):

@@ -119,6 +119,11 @@ FILTERS: tuple[FilterSpec, ...] = (YEAR, VILLAGE, PROGRAM, ORGANIZER, ROLE)
 SCOPED = VILLAGE  # the filter an account's limit narrows (see Scope)
 
 
+def spec_of_param(param: str) -> FilterSpec | None:
+    """The registry entry whose URL parameter (``desa``) is ``param``; None when no filter has it."""
+    return next((spec for spec in FILTERS if spec.param == param), None)
+
+
 def spec_named(name: str) -> FilterSpec:
     """The registry entry of filter ``name``."""
     for spec in FILTERS:
@@ -337,7 +342,11 @@ def parse_query(query: Mapping[str, Sequence[str]], offered: Sequence[Offer]) ->
 
 
 def query_of(filters: Filters) -> dict[str, str]:
-    """The URL query parameters that ask for ``filters``: one value per chosen filter."""
+    """The URL query parameters that ask for ``filters``: one value per chosen filter (``{"desa": "Pare"}``).
+
+    Also how the audit log keeps the filters of a download: facts, not sentences, named in the reader's words
+    only when shown (``lib.audit.detail_in``).
+    """
     return {spec.param: choice for spec, choice in filters.specs()}
 
 

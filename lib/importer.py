@@ -57,7 +57,7 @@ from lib.schema import (
 )
 from lib.schema import ReferenceDataError
 from lib.export import csv_bytes
-from lib.texts import admin_word, text
+from lib.texts import add_language_option, admin_word, command_language, text
 from lib.validate import Validation
 
 # Columns of ImportPlan.changes.
@@ -247,28 +247,24 @@ def commit_import(plan: ImportPlan, store: st.StoreLike, author: str, audit=None
 
 
 # --- command line ----------------------------------------------------------------------
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m lib.importer",
-        description="Periksa dan impor berkas data (CSV/XLSX) sebagai versi baru, lihat daftar versi, "
-                    "atau kembalikan versi lama.",
-        epilog="Kode keluar: 0 selesai, 1 berkas bermasalah, 2 salah pemakaian, "
-               "3 data sedang/baru diperbarui orang lain (coba lagi), 4 penyimpanan gagal.",
-    )
-    parser.add_argument("files", nargs="*", metavar="BERKAS", help="berkas CSV atau XLSX yang diimpor")
+def _parser(lang: Lang = "id") -> argparse.ArgumentParser:
+    def say(key: str) -> str:
+        return text(key, lang)
+
+    parser = argparse.ArgumentParser(prog="python -m lib.importer", description=say("importer_cli"),
+                                     epilog=say("importer_cli_exit"))
+    add_language_option(parser, lang)
+    parser.add_argument("files", nargs="*", metavar=say("importer_cli_file"), help=say("importer_cli_files"))
     action = parser.add_mutually_exclusive_group()
-    action.add_argument("--list", action="store_true", help="tampilkan daftar versi")
-    action.add_argument("--rollback", metavar="ID", help="jadikan versi ID sebagai data yang dipakai")
-    parser.add_argument("--yes", "-y", action="store_true", help="simpan tanpa bertanya")
-    parser.add_argument("--store", type=Path, help="folder penyimpanan versi (bawaan: basis data "
-                        "DASBOR_DATABASE_URL bila diisi, jika tidak folder data/store)")
-    parser.add_argument("--author", default=None, help="nama pengimpor (bawaan: pengguna sistem)")
-    parser.add_argument("--note", default="", help="catatan untuk versi baru")
-    parser.add_argument("--problems-out", type=Path, metavar="CSV",
-                        help="tulis daftar masalah ke berkas CSV ini")
-    parser.add_argument("--reference", type=Path, help="berkas data acuan (bawaan: folder data/reference.toml)")
-    parser.add_argument("--audit", type=Path, help="berkas log audit (bawaan: basis data DASBOR_DATABASE_URL "
-                        "bila diisi, jika tidak folder data/audit.sqlite3)")
+    action.add_argument("--list", action="store_true", help=say("importer_cli_list"))
+    action.add_argument("--rollback", metavar="ID", help=say("importer_cli_rollback"))
+    parser.add_argument("--yes", "-y", action="store_true", help=say("importer_cli_yes"))
+    parser.add_argument("--store", type=Path, help=say("importer_cli_store"))
+    parser.add_argument("--author", default=None, help=say("importer_cli_author"))
+    parser.add_argument("--note", default="", help=say("importer_cli_note"))
+    parser.add_argument("--problems-out", type=Path, metavar="CSV", help=say("importer_cli_problems_out"))
+    parser.add_argument("--reference", type=Path, help=say("importer_cli_reference"))
+    parser.add_argument("--audit", type=Path, help=say("importer_cli_audit"))
     parser.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     return parser
 
@@ -317,105 +313,118 @@ def problems_csv(problems: pd.DataFrame, lang: Lang = "id") -> bytes:
     return csv_bytes(problem_table(problems, lang).astype("object").map(split_safe))
 
 
-def _print_preview(plan: ImportPlan, out) -> None:
+def _worded(frame: pd.DataFrame, headers: Mapping[str, str], lang: Lang) -> pd.DataFrame:
+    """``frame`` with its columns named by ``headers`` (Indonesian words) in ``lang``."""
+    return frame.rename(columns={column: admin_word(word, lang) for column, word in headers.items()})
+
+
+def _print_preview(plan: ImportPlan, out, lang: Lang = "id") -> None:
+    def words(labels: Mapping[str, str]) -> dict[str, str]:
+        return {code: admin_word(label, lang) for code, label in labels.items()}
+
     changes = plan.changes.assign(
-        table=plan.changes["table"].map(TABLE_LABELS), action=plan.changes["action"].map(ACTION_LABELS))
-    print("\nPerubahan per tabel:", file=out)
-    _print_frame(changes.rename(columns={
+        table=plan.changes["table"].map(words(TABLE_LABELS)), action=plan.changes["action"].map(words(ACTION_LABELS)))
+    print("\n" + text("importer_cli_changes", lang), file=out)
+    _print_frame(_worded(changes, {
         "table": "tabel", "action": "tindakan", "rows_before": "baris sebelum", "rows_after": "baris sesudah",
-        "added": "ditambah", "changed": "diubah", "removed": "dihapus"}), out)
-    print("\nJumlah sebelum dan sesudah:", file=out)
+        "added": "ditambah", "changed": "diubah", "removed": "dihapus"}, lang), out)
+    print("\n" + text("importer_cli_totals", lang), file=out)
     money = plan.totals["measure"].str.endswith("_idr")
-    shown = plan.totals.assign(measure=plan.totals["measure"].map(MEASURE_LABELS), **{
-        column: [fmt.rupiah(v) if m else fmt.count(v) for v, m in zip(plan.totals[column], money)]
+    shown = plan.totals.assign(measure=plan.totals["measure"].map(words(MEASURE_LABELS)), **{
+        column: [fmt.rupiah(v, lang) if m else fmt.count(v, lang) for v, m in zip(plan.totals[column], money)]
         for column in ("before", "after")})
-    _print_frame(shown.rename(columns={"measure": "ukuran", "before": "sebelum", "after": "sesudah"}), out)
+    _print_frame(_worded(shown, {"measure": "ukuran", "before": "sebelum", "after": "sesudah"}, lang), out)
 
 
-def _list_versions(store: st.Store, out) -> int:
+def _list_versions(store: st.Store, out, lang: Lang = "id") -> int:
     listed = st.versions(store)
     if listed.empty:
-        print("Belum ada versi: data belum pernah diimpor.", file=out)
+        print(text("importer_cli_no_versions", lang), file=out)
         return EXIT_OK
     shown = listed.assign(
         id=listed["id"].map(lambda v: str(st.version_number(v))),
         created_at=[st.local_time_text(t.to_pydatetime()) for t in listed["created_at"]],
         parent=listed["parent"].map(lambda v: "" if pd.isna(v) else str(st.version_number(v))),
-        is_current=listed["is_current"].map({True: "dipakai", False: ""}),
-    ).rename(columns={"id": "versi", "created_at": "dibuat", "author": "oleh", "files": "berkas",
-                      "note": "catatan", "parent": "induk", "participants": "peserta",
-                      "outcomes": "hasil", "budget": "anggaran", "targets": "target", "is_current": "status"})
-    _print_frame(shown, out)
+        is_current=listed["is_current"].map({True: admin_word("dipakai", lang), False: ""}),
+    )
+    _print_frame(_worded(shown, {
+        "id": "versi", "created_at": "dibuat", "author": "oleh", "files": "berkas", "note": "catatan",
+        "parent": "induk", "participants": "peserta", "outcomes": "hasil", "budget": "anggaran", "targets": "target",
+        "is_current": "status"}, lang), out)
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line (``--lang id|en``); return the exit code."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    parser = _parser()
+    parser = _parser(command_language(argv))
     args = parser.parse_args(argv)
+    lang = args.lang
     if (args.list or args.rollback) and args.files:
-        parser.error("--list dan --rollback tidak dipakai bersama nama berkas.")
+        parser.error(text("importer_cli_not_both", lang))
     if not (args.list or args.rollback or args.files):
-        parser.error("sebutkan berkas yang diimpor, atau --list, atau --rollback ID.")
+        parser.error(text("importer_cli_nothing", lang))
     author = args.author or getpass.getuser()
     try:
         store = st.open_store(args.store)
         if args.list:
-            return _list_versions(store, stdout)
+            return _list_versions(store, stdout, lang)
         if args.rollback:
             version_id = st.rollback(store, args.rollback, author=author, audit=open_audit(args.audit))
-            print(f"Data yang dipakai sekarang: {st.version_label(st.read_manifest(store, version_id))}.",
-                  file=stdout)
+            version = st.version_label(st.read_manifest(store, version_id), lang)
+            print(text("importer_cli_in_use", lang, version=version), file=stdout)
             return EXIT_OK
         return _import(args, store, author, stdin, stdout, stderr)
-    except (st.UnknownVersion, ReferenceDataError) as exc:
+    except ReferenceDataError as exc:
         print(str(exc), file=stderr)
         return EXIT_USAGE
+    except st.UnknownVersion as exc:
+        print(exc.message(lang), file=stderr)
+        return EXIT_USAGE
     except st.StoreBusy as exc:
-        print(str(exc), file=stderr)
+        print(exc.message(lang), file=stderr)
         return EXIT_BUSY
     except st.StoreError as exc:
-        print(str(exc), file=stderr)
+        print(exc.message(lang), file=stderr)
         return EXIT_STORE
 
 
 def _import(args, store: st.Store, author: str, stdin, stdout, stderr) -> int:
+    lang = args.lang
     files = {}
     for name in args.files:
         path = Path(name)
         if not path.is_file():
-            print(f"Berkas {name} tidak ditemukan.", file=stderr)
+            print(text("importer_cli_not_found", lang, name=name), file=stderr)
             return EXIT_USAGE
         files[path.name if path.name not in files else str(path)] = path.read_bytes()
     reference = load_reference(args.reference or _default_reference_path())
-    plan = plan_import(files, store, reference, today=args.today)
+    plan = plan_import(files, store, reference, today=args.today, lang=lang)
 
     if len(plan.problems):
         if args.problems_out:
-            args.problems_out.write_bytes(problems_csv(plan.problems))
-            print(f"Daftar masalah ditulis ke {args.problems_out}.", file=stdout)
+            args.problems_out.write_bytes(problems_csv(plan.problems, lang))
+            print(text("importer_cli_problems_written", lang, path=args.problems_out), file=stdout)
         else:
-            print("Masalah yang ditemukan:", file=stdout)
-            _print_frame(problem_table(plan.problems).fillna(""), stdout)
+            print(text("importer_cli_problems", lang), file=stdout)
+            _print_frame(problem_table(plan.problems, lang).fillna(""), stdout)
     if not plan.ok:
-        print(f"\n{len(plan.errors)} kesalahan: perbaiki berkasnya lalu impor lagi. "
-              "Data yang dipakai tidak berubah.", file=stderr)
+        print("\n" + text("importer_cli_errors", lang, n=len(plan.errors)), file=stderr)
         return EXIT_DATA
 
-    _print_preview(plan, stdout)
+    _print_preview(plan, stdout, lang)
     if not args.yes:
-        print("\nSimpan sebagai versi baru? [y/T] ", end="", file=stdout, flush=True)
+        print("\n" + text("importer_cli_ask", lang), end="", file=stdout, flush=True)
         answer = stdin.readline()
         if not answer:
-            print("\nTidak ada jawaban; pakai --yes untuk menyimpan tanpa bertanya. Tidak ada yang berubah.",
-                  file=stderr)
+            print("\n" + text("importer_cli_no_answer", lang), file=stderr)
             return EXIT_USAGE
         if answer.strip().casefold() not in {"y", "ya", "yes"}:
-            print("Dibatalkan. Tidak ada yang berubah.", file=stdout)
+            print(text("importer_cli_cancelled", lang), file=stdout)
             return EXIT_OK
     version_id = commit_import(plan, store, author, audit=open_audit(args.audit), note=args.note)
-    print(f"Tersimpan: {st.version_label(st.read_manifest(store, version_id))} sekarang dipakai.", file=stdout)
+    version = st.version_label(st.read_manifest(store, version_id), lang)
+    print(text("importer_cli_stored", lang, version=version), file=stdout)
     return EXIT_OK
 
 

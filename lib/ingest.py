@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from lib import texts
-from lib.fmt import Lang, count
-from lib.limits import CELL_CHARS, CELLS, COLUMNS, ROWS, UNPACKED_BYTES, LimitExceeded, limit_text
+from lib.fmt import Lang
+from lib.limits import CELL_CHARS, CELLS, COLUMNS, ROWS, UNPACKED_BYTES, LimitExceeded, Megabytes
 from lib.schema import (
     ALL_TABLES,
     BUDGET,
@@ -49,7 +49,7 @@ from lib.schema import (
     header_lookup,
     normalise_header,
 )
-from lib.xlsx import BrokenWorkbook, column_letter, megabytes, workbook_grids
+from lib.xlsx import BrokenWorkbook, column_letter, workbook_grids
 from lib.xlsx import cell_text  # noqa: F401  (how a cell reads as text: part of this module's interface)
 
 PROBLEM_COLUMNS = ["severity", "file", "sheet", "table", "row", "column", "value", "problem", "allowed",
@@ -169,7 +169,7 @@ def read_sheets(name: str, content: bytes, lang: Lang = "id") -> tuple[list[Shee
             ERROR, name, texts.text("ingest_old_excel", lang), texts.text("ingest_old_excel_do", lang))])
     try:
         if len(content) > UNPACKED_BYTES.value:
-            raise LimitExceeded(UNPACKED_BYTES, f"berkas ini berukuran {megabytes(len(content))}")
+            raise LimitExceeded(UNPACKED_BYTES, "limit_file_size", size=Megabytes(len(content)))
         if content.startswith(_ZIP_MAGIC):
             return _read_xlsx(name, content, hint, lang)
         if suffix in (".xlsx", ".xlsm"):
@@ -184,13 +184,10 @@ def read_sheets(name: str, content: bytes, lang: Lang = "id") -> tuple[list[Shee
 
 
 def limit_problem(file: str, exc: LimitExceeded, lang: Lang = "id") -> dict:
-    """The problem of a file beyond one of ``lib.limits``: which limit, what was met, and what to do, in ``lang``.
-
-    What was met (``exc.found``) is written in Indonesian where the limit is met; English names the limit only,
-    and the problem's sheet, row and column say where.
-    """
-    words = exc.text if lang == "id" else texts.text("ingest_limit", lang, limit=limit_text(exc.limit, lang))
-    return problem(ERROR, file, words, exc.limit.advice[lang], sheet=exc.sheet, row=exc.row, column=exc.column)
+    """The problem of a file beyond one of ``lib.limits``: which limit, what was met, and what to do, in ``lang``;
+    the problem's sheet, row and column say where."""
+    return problem(ERROR, file, exc.message(lang), exc.limit.advice[lang], sheet=exc.sheet, row=exc.row,
+                   column=exc.column)
 
 
 def table_hint(name: str) -> TableName | None:
@@ -348,7 +345,7 @@ def _read_csv(name: str, content: bytes, hint: TableName | None,
         data = data.replace(b"\r", b"\n")  # classic Mac line ends
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
     if lines > ROWS.value:
-        raise LimitExceeded(ROWS, f"berkas ini berisi {count(lines)} baris")
+        raise LimitExceeded(ROWS, "limit_file_rows", n=lines)
     text = _sample(data)
     candidates = []
     for delimiter in CSV_DELIMITERS:
@@ -383,11 +380,11 @@ def _read_csv(name: str, content: bytes, hint: TableName | None,
 def _check_csv_size(data: bytes, lines: int, width: int, delimiter: str, header_row: int) -> None:
     """Refuse a CSV whose header is wider than COLUMNS, or that holds more than CELLS cells."""
     if width > COLUMNS.value:
-        raise LimitExceeded(COLUMNS, f"baris judul kolom berisi {count(width)} kolom", row=header_row)
+        raise LimitExceeded(COLUMNS, "limit_header_columns", row=header_row, n=width)
     # Each line becomes a row as wide as the header; a line wider than that is read
     # whole before it is reported, so the separators bound the cells too.
     if lines * width > CELLS.value or data.count(delimiter.encode()) > CELLS.value:
-        raise LimitExceeded(CELLS, f"berkas ini berisi lebih dari {count(CELLS.value)} sel")
+        raise LimitExceeded(CELLS, "limit_file_cells", n=CELLS.value)
 
 
 def _check_cell_lengths(cells: pd.DataFrame, first_row: int) -> None:
@@ -398,8 +395,8 @@ def _check_cell_lengths(cells: pd.DataFrame, first_row: int) -> None:
         if too_long.any():
             at = int(np.argmax(too_long))
             letter = column_letter(position)
-            raise LimitExceeded(CELL_CHARS, f"sel {letter}{first_row + at} berisi {count(lengths.iloc[at])} "
-                                            "karakter", row=first_row + at, column=letter)
+            raise LimitExceeded(CELL_CHARS, "limit_cell_chars", row=first_row + at, column=letter,
+                                cell=f"{letter}{first_row + at}", n=int(lengths.iloc[at]))
 
 
 _NOT_BLANK = re.compile(rb"\S")
@@ -438,9 +435,8 @@ def _csv_body(data: bytes, offset: int, delimiter: str, width: int, first_row: i
     except csv.Error as exc:
         if "field larger than field limit" not in str(exc):
             raise
-        raise LimitExceeded(CELL_CHARS, f"sebuah sel sekitar baris {count(first_row + len(rows))} berisi lebih "
-                                        f"dari {count(CELL_CHARS.value)} karakter",
-                            row=first_row + len(rows)) from None
+        raise LimitExceeded(CELL_CHARS, "limit_cell_near_row", row=first_row + len(rows),
+                            n=CELL_CHARS.value) from None
     return pd.DataFrame(rows, columns=range(width), dtype="str"), problems
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lib.fmt import Lang, count
+from lib.texts import text
 
 
 @dataclass(frozen=True)
@@ -100,17 +101,51 @@ def limits_sentence(lang: Lang = "id") -> str:
     return f"{words[0]}: {'; '.join(limit_text(limit, lang) for limit in LIMITS)}. {words[1]}"
 
 
-class LimitExceeded(Exception):
-    """A file beyond ``limit``; ``found`` says what was met and where (Indonesian, e.g. "sel B150 di lembar
-    'Peserta' berisi lebih dari 32.767 karakter"), ``sheet``/``row``/``column`` place it when known."""
+@dataclass(frozen=True)
+class Megabytes:
+    """A size in bytes, read as decimal megabytes: ``1.235 MB`` (id), ``1,235 MB`` (en)."""
 
-    def __init__(self, limit: Limit, found: str, *, sheet: str | None = None, row: int | None = None,
-                 column: str = ""):
-        self.limit, self.found, self.sheet, self.row, self.column = limit, found, sheet, row, column
-        super().__init__(f"{limit.name}: {found}")
+    size: int
+
+    def text(self, lang: Lang = "id") -> str:
+        return f"{count(self.size / 1e6, lang)} MB"
+
+
+def _shown(value: object, lang: Lang) -> str:
+    """A value of what a file was found to hold, as ``lang`` writes it: numbers and sizes in its digits."""
+    if isinstance(value, Megabytes):
+        return value.text(lang)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return count(value, lang)
+    return str(value)
+
+
+class LimitExceeded(Exception):
+    """A file beyond ``limit``; ``found_key`` (a ``lib.texts`` key) with ``values`` (and ``sheet``, ``row``) says
+    what was met and where (e.g. ``limit_sheet_cell_chars``: "sel B150 di lembar 'Peserta' berisi lebih dari 32.767
+    karakter"), in any language (``found_in``); ``sheet``/``row``/``column`` place it when known."""
+
+    def __init__(self, limit: Limit, found_key: str, *, sheet: str | None = None, row: int | None = None,
+                 column: str = "", **values: object):
+        self.limit, self.found_key, self.values = limit, found_key, values
+        self.sheet, self.row, self.column = sheet, row, column
+        super().__init__(f"{limit.name}: {self.found}")
+
+    def found_in(self, lang: Lang = "id") -> str:
+        """What was met and where, in ``lang``: numbers (``int``) and sizes (``Megabytes``) in its digits."""
+        values = {"sheet": self.sheet or "", "row": self.row, **self.values}
+        return text(self.found_key, lang, **{name: _shown(value, lang) for name, value in values.items()})
+
+    @property
+    def found(self) -> str:
+        """What was met and where, in Indonesian."""
+        return self.found_in("id")
+
+    def message(self, lang: Lang = "id") -> str:
+        """The problem as a user reads it in ``lang``, naming the limit and what was met."""
+        return text("ingest_limit", lang, limit=limit_text(self.limit, lang), found=self.found_in(lang))
 
     @property
     def text(self) -> str:
-        """The problem as a user reads it (Indonesian), naming the limit."""
-        return (f"Berkas ditolak seluruhnya karena melampaui batas {limit_text(self.limit)}: {self.found}. "
-                "Tidak ada isi berkas yang dipakai.")
+        """The problem as a user reads it in Indonesian (``message`` for another language)."""
+        return self.message("id")

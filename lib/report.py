@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -74,7 +73,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from lib import export, fmt, keys, privacy, settings, targets
+from lib import export, fmt, keys, local_time, privacy, settings, targets
 from lib import store as data_store
 from lib.audit import DOWNLOAD, open_audit
 from lib.demo import DEMO_DIR, REGENCIES_FILE, regencies
@@ -100,6 +99,7 @@ from lib.filters import (
     filtered,
     offers,
     parse_query,
+    query_of,
 )
 from lib.indicators import TABLE_READS, indicator_table
 from lib.loading import load_folder
@@ -114,7 +114,7 @@ from lib.schema import (
     Dataset,
     load_reference,
 )
-from lib.texts import kind_label, text, value_label
+from lib.texts import add_language_option, command_language, kind_label, text, value_label
 
 PDF_MIME = "application/pdf"
 # Chart images go into the PDF as binary streams: ASCII85 text (reportlab's default, for 7-bit mail)
@@ -800,7 +800,8 @@ def _pdf(dataset: Dataset, filters: Filters, rules: Rules, lang: str, department
     facts += [
         (words("period", lang), period_text(dataset, filters, lang)),
         (words("filters", lang), "\n".join(filters.describe(lang))),
-        (words("data", lang), dataset.label + (f" — {words('demo', lang)}" if dataset.is_demo else "")),
+        (words("data", lang), data_store.label_in(dataset.label, lang)
+         + (f" — {words('demo', lang)}" if dataset.is_demo else "")),
         (words("printed", lang), fmt.date(today, lang)),
     ]
     story.append(_facts(facts))
@@ -877,10 +878,7 @@ def _figure_flowables(item: FigureContent, rules: Rules, lang: str, pictures) ->
 
 def today_local() -> dt.date:
     """Today's date where the department works (WIB): the date a report says it was printed."""
-    try:
-        return dt.datetime.now(ZoneInfo(data_store.LOCAL_TIMEZONE)).date()
-    except ZoneInfoNotFoundError:
-        return dt.date.today()
+    return local_time.today()
 
 
 def report_file_name(filters: Filters, today: dt.date, lang: str = "id") -> str:
@@ -889,38 +887,39 @@ def report_file_name(filters: Filters, today: dt.date, lang: str = "id") -> str:
 
 
 # --- command line ---------------------------------------------------------------------------------------------
-LANGS = ("id", "en")
+LANGUAGE_OPTIONS = ("--lang", "--bahasa")  # --bahasa: as the dashboard's links name it
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m lib.report",
-        description="Laporan PDF dari angka yang dipublikasikan dasbor, pada data yang dipakai (DASBOR_DATA_DIR).")
-    p.add_argument("--out", required=True, type=Path, help="berkas PDF yang ditulis, mis. laporan.pdf")
+def parser(lang: str = "id") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m lib.report", description=text("report_cli", lang))
+    p.add_argument("--out", required=True, type=Path, help=text("report_cli_out", lang))
     for spec in FILTERS:
-        p.add_argument(f"--{spec.param}", metavar="PILIHAN",
-                       help=f"{spec.label_id}: satu nilai atau satu kelompok bernama (kosong: semua)")
-    p.add_argument("--bahasa", choices=LANGS, default="id", help="bahasa laporan: id (bawaan) atau en")
-    p.add_argument("--dinas", default="", help="nama dinas di sampul, mis. \"Dinas Sosial Kabupaten Kediri\"")
+        p.add_argument(f"--{spec.param}", metavar=text("report_cli_choice", lang),
+                       help=text("report_cli_filter", lang, filter=spec.label(lang)))
+    add_language_option(p, lang, *LANGUAGE_OPTIONS, key="report_cli_lang")
+    p.add_argument("--dinas", default="", help=text("report_cli_department", lang))
     return p
 
 
-def problem_words(problem: Problem, offered_names: Sequence[str]) -> str:
-    """A link problem on the command line, in Indonesian: which option, what was asked, what may be chosen."""
+def problem_words(problem: Problem, offered_names: Sequence[str], lang: str = "id") -> str:
+    """A link problem on the command line, in ``lang``: which option, what was asked, what may be chosen."""
     spec = next(s for s in FILTERS if s.name == problem.filter)
-    return (f"--{spec.param}: {', '.join(problem.asked)} bukan satu nilai atau satu kelompok bernama "
-            f"{spec.label_id.lower()}. Pilihan: {', '.join(offered_names)}.")
+    return text("report_cli_not_a_choice", lang, param=spec.param, asked=", ".join(problem.asked),
+                filter=spec.label(lang).lower(), choices=", ".join(offered_names))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Exit codes: 0 written, 1 the data or the settings cannot be used, 2 a filter that is not a choice."""
-    args = parser().parse_args(argv)
+    """Exit codes: 0 written, 1 the data or the settings cannot be used, 2 a filter that is not a choice.
+
+    ``--lang``/``--bahasa`` is the language of the report, its help and its messages."""
+    args = parser(command_language(argv, LANGUAGE_OPTIONS)).parse_args(argv)
+    lang = args.lang
     folder = settings.data_dir()
     try:
         rules = settings.privacy_rules()
         dataset, secret = dataset_in_use(folder)
     except (ValueError, OSError) as exc:
-        print(f"Data atau pengaturan tidak dapat dipakai: {exc}", file=sys.stderr)
+        print(text("report_cli_unusable", lang, error=exc), file=sys.stderr)
         return 1
     data = prepared(dataset, secret, rules)
     offered = offers(data)
@@ -929,18 +928,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problems:
         for problem in problems:
             names = next(o.names() for o in offered if o.spec.name == problem.filter)
-            print(problem_words(problem, names), file=sys.stderr)
+            print(problem_words(problem, names, lang), file=sys.stderr)
         return 2
     today = today_local()
 
     def say(fraction: float, message: str) -> None:
         print(f"{fraction:4.0%}  {message}", file=sys.stderr)
 
-    content = build_report(data, filters, rules, lang=args.bahasa, department=args.dinas, today=today,
+    content = build_report(data, filters, rules, lang=lang, department=args.dinas, today=today,
                            layers=map_layers(folder), progress=say)
     args.out.write_bytes(content)
-    open_audit().record(getpass.getuser(), DOWNLOAD, page="laporan (baris perintah)", what=words("title", args.bahasa),
-                        filters=filters.describe(), file=args.out.name)
+    open_audit().record(getpass.getuser(), DOWNLOAD, page="laporan (baris perintah)", what=words("title", lang),
+                        filters=query_of(filters), file=args.out.name)
     print(f"{args.out} ({len(content) / 1e6:.1f} MB)")
     return 0
 

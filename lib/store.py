@@ -47,7 +47,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Self
 
 import pandas as pd
 import pyarrow as pa
@@ -67,6 +67,7 @@ from lib.schema import (
     column_specs,
     typed_frame,
 )
+from lib.local_time import wib
 from lib.texts import text
 
 CURRENT = "CURRENT"
@@ -78,10 +79,6 @@ FORMAT = 1
 
 # A pointer switch is recorded with the audit log's words for it.
 ACTION_IMPORT, ACTION_ROLLBACK = IMPORT, ROLLBACK
-
-# Kediri keeps West Indonesian Time; labels shown to users use it, files keep UTC.
-LOCAL_TIMEZONE = "Asia/Jakarta"
-LOCAL_TIMEZONE_NAME = "WIB"
 
 # Columns of ``versions``.
 VERSION_COLUMNS = ["id", "created_at", "author", "files", "note", "parent",
@@ -438,18 +435,43 @@ def normalise_version_id(text: str | int) -> str:
 
 
 def local_time_text(moment: dt.datetime) -> str:
-    """A UTC moment as users read it: ``"2026-11-22 17:15 WIB"``."""
-    try:
-        local, zone = moment.astimezone(ZoneInfo(LOCAL_TIMEZONE)), LOCAL_TIMEZONE_NAME
-    except ZoneInfoNotFoundError:
-        local, zone = moment.astimezone(dt.timezone.utc), "UTC"
-    return f"{local:%Y-%m-%d %H:%M} {zone}"
+    """A UTC moment as users read it: ``"2026-11-22 17:15 WIB"`` (``lib.local_time``; files keep UTC)."""
+    return wib(moment)
 
 
-def version_label(manifest: Mapping) -> str:
-    """``"versi 3 (2026-11-22 17:15 WIB)"``: what users are told about the data in use."""
+class VersionLabel(str):
+    """A version as users are told about the data in use: as text Indonesian (``"versi 3 (2026-11-22 17:15 WIB)"``),
+    in any language through ``label_in`` (``"version 3 (2026-11-22 17:15 WIB)"``)."""
+
+    number: int
+    moment: str
+
+    def __new__(cls, number: int, moment: str) -> Self:
+        label = super().__new__(cls, text("data_version", "id", n=number, moment=moment))
+        label.number, label.moment = number, moment
+        return label
+
+    def __reduce__(self):
+        return VersionLabel, (self.number, self.moment)
+
+    def in_language(self, lang: Lang) -> str:
+        return text("data_version", lang, n=self.number, moment=self.moment)
+
+
+def version_label(manifest: Mapping, lang: Lang = "id") -> str:
+    """``"versi 3 (2026-11-22 17:15 WIB)"`` (en: ``"version 3 (...)"``): what users are told about the data in use."""
+    return label_in(version_of(manifest), lang)
+
+
+def version_of(manifest: Mapping) -> VersionLabel:
+    """The label of the version ``manifest`` describes, in any language (``label_in``)."""
     moment = dt.datetime.fromisoformat(manifest["created_at"])
-    return f"versi {version_number(manifest['id'])} ({local_time_text(moment)})"
+    return VersionLabel(version_number(manifest["id"]), local_time_text(moment))
+
+
+def label_in(label: str, lang: Lang = "id") -> str:
+    """A dataset's label (``Dataset.label``) in ``lang``: a version's in the reader's words, any other as itself."""
+    return label.in_language(lang) if isinstance(label, VersionLabel) else label
 
 
 # --- writing ------------------------------------------------------------------------
@@ -715,7 +737,7 @@ def read_version(store: StoreLike, version_id: str, reference: Reference) -> Dat
         raise ReferenceMismatch(version_id, missing)
     # Re-typing puts back the reference's categories, in the reference's order.
     frames = {table: typed_frame(table, raw[table], reference) for table in raw}  # targets: only if it has some
-    return Dataset(**frames, reference=reference, label=version_label(manifest), is_demo=False)
+    return Dataset(**frames, reference=reference, label=version_of(manifest), is_demo=False)
 
 
 def current_dataset(store: StoreLike, reference: Reference) -> Dataset | None:

@@ -8,6 +8,10 @@ which stays Indonesian in the data and in downloads.
 
 from __future__ import annotations
 
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+
 import pandas as pd
 
 from lib.fmt import Lang
@@ -838,9 +842,47 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ingest_unreadable_do": {"id": "Simpan ulang dari Excel sebagai .xlsx atau CSV lalu unggah lagi.",
                              "en": "Save it again from Excel as .xlsx or CSV and upload it again."},
     "ingest_limit": {
-        "id": "Berkas ditolak seluruhnya karena melampaui batas {limit}. Tidak ada isi berkas yang dipakai.",
-        "en": "The file is refused whole: it goes beyond the limit of {limit}. Nothing of the file is used.",
+        "id": "Berkas ditolak seluruhnya karena melampaui batas {limit}: {found}. Tidak ada isi berkas yang dipakai.",
+        "en": "The file is refused whole because it goes beyond the limit of {limit}: {found}. Nothing of the file "
+              "is used.",
     },
+    # What a file beyond a limit was found to hold (lib.limits.LimitExceeded), read after ``ingest_limit``'s colon.
+    "limit_file_size": {"id": "berkas ini berukuran {size}", "en": "this file is {size}"},
+    "limit_file_rows": {"id": "berkas ini berisi {n} baris", "en": "this file holds {n} rows"},
+    "limit_file_cells": {"id": "berkas ini berisi lebih dari {n} sel", "en": "this file holds more than {n} cells"},
+    "limit_file_texts": {"id": "berkas ini berisi lebih dari {n} teks berbeda",
+                         "en": "this file holds more than {n} different texts"},
+    "limit_header_columns": {"id": "baris judul kolom berisi {n} kolom", "en": "the header row holds {n} columns"},
+    "limit_cell_chars": {"id": "sel {cell} berisi {n} karakter", "en": "cell {cell} holds {n} characters"},
+    "limit_cell_near_row": {"id": "sebuah sel sekitar baris {row} berisi lebih dari {n} karakter",
+                            "en": "a cell around row {row} holds more than {n} characters"},
+    "limit_text_chars": {"id": "sebuah teks di berkas ini berisi lebih dari {n} karakter",
+                         "en": "a text in this file holds more than {n} characters"},
+    "limit_sheet_cell_chars": {"id": "sel {cell} di lembar '{sheet}' berisi lebih dari {n} karakter",
+                               "en": "cell {cell} on the sheet '{sheet}' holds more than {n} characters"},
+    "limit_xlsx_parts": {"id": "berkas XLSX ini berisi {n} bagian", "en": "this XLSX file holds {n} parts"},
+    "limit_xlsx_directory": {
+        "id": "daftar isi berkas XLSX ini berukuran {size}, cukup untuk lebih dari {n} bagian",
+        "en": "the table of contents of this XLSX file is {size}, enough for more than {n} parts",
+    },
+    "limit_xlsx_unpacked": {"id": "isi berkas XLSX ini {size} setelah dibuka",
+                            "en": "the content of this XLSX file is {size} once unpacked"},
+    "limit_xlsx_inflated": {"id": "isi berkas XLSX ini lebih dari {size} setelah dibuka",
+                            "en": "the content of this XLSX file is more than {size} once unpacked"},
+    "limit_sheets_cells": {"id": "lembar-lembar berkas ini bersama-sama berisi lebih dari {n} sel",
+                           "en": "the sheets of this file together hold more than {n} cells"},
+    "limit_sheet_column": {"id": "lembar '{sheet}' berisi data di kolom {letter} (kolom ke-{n})",
+                           "en": "the sheet '{sheet}' holds data in column {letter} (column number {n})"},
+    "limit_sheet_row": {"id": "lembar '{sheet}' berisi data di baris {n}",
+                        "en": "the sheet '{sheet}' holds data in row {n}"},
+    "limit_sheet_cells": {"id": "lembar '{sheet}' berisi lebih dari {n} sel",
+                          "en": "the sheet '{sheet}' holds more than {n} cells"},
+    "limit_sheet_merged": {"id": "lembar '{sheet}' berisi lebih dari {n} sel gabungan",
+                           "en": "the sheet '{sheet}' holds more than {n} merged cells"},
+    "limit_sheet_span": {"id": "data di lembar '{sheet}' membentang {height} baris × {width} kolom",
+                         "en": "the data on the sheet '{sheet}' spans {height} rows × {width} columns"},
+    "limit_sheet_merged_cells": {"id": "sel gabungan di lembar '{sheet}' mencakup lebih dari {n} sel",
+                                 "en": "the merged cells on the sheet '{sheet}' cover more than {n} cells"},
     "ingest_broken_xlsx": {
         "id": "Berkas XLSX rusak atau tidak lengkap (mungkin terpotong saat diunggah), atau bukan berkas Excel.",
         "en": "The XLSX file is damaged or incomplete (perhaps cut off while uploading), or not an Excel file.",
@@ -1140,6 +1182,156 @@ MESSAGES: dict[str, dict[str, str]] = {
     "template_choose": {"id": "Pilih salah satu nilai {column} dari daftar (lembar {sheet}).",
                         "en": "Choose one of the values of {column} from the list (sheet {sheet})."},
 }
+# The command-line tools' help and messages (``python -m lib.accounts``, ``lib.importer``, ``lib.backend``,
+# ``lib.demo``, ``lib.report``), in the language of ``--lang`` (``command_language``).
+COMMAND_LINE: dict[str, dict[str, str]] = {
+    "cli_lang": {
+        "id": "bahasa bantuan dan pesan: id atau en (bawaan: en bila LC_ALL, LC_MESSAGES atau LANG diawali en, "
+              "selain itu id)",
+        "en": "the language of the help and messages: id or en (default: en when LC_ALL, LC_MESSAGES or LANG "
+              "starts with en, id otherwise)",
+    },
+    "cli_failed": {"id": "Gagal: {error}", "en": "Failed: {error}"},
+    # python -m lib.accounts
+    "accounts_cli": {"id": "Kelola akun dasbor.", "en": "Manage the dashboard's accounts."},
+    "accounts_cli_db": {"id": "berkas akun (bawaan: folder data/accounts.sqlite3)",
+                        "en": "the accounts file (default: accounts.sqlite3 in the data folder)"},
+    "accounts_cli_audit": {"id": "berkas log audit (bawaan: folder data/audit.sqlite3)",
+                           "en": "the audit log file (default: audit.sqlite3 in the data folder)"},
+    "accounts_cli_reference": {"id": "data acuan untuk memeriksa nama desa",
+                               "en": "the reference data the village names are checked against"},
+    "accounts_cli_actor": {"id": "nama yang dicatat di log audit (bawaan: cli)",
+                           "en": "the name the audit log records (default: cli)"},
+    "accounts_cli_add": {"id": "buat akun", "en": "create an account"},
+    "accounts_cli_village": {"id": "batasi viewer ke desa ini (boleh berulang)",
+                             "en": "limit a viewer to this village (may be repeated)"},
+    "accounts_cli_password_stdin": {"id": "baca kata sandi dari stdin", "en": "read the password from stdin"},
+    "accounts_cli_list": {"id": "daftar akun", "en": "list the accounts"},
+    "accounts_cli_remove": {"id": "hapus akun", "en": "delete an account"},
+    "accounts_cli_set_password": {"id": "ganti kata sandi", "en": "change a password"},
+    "accounts_cli_set_villages": {"id": "ganti batas desa (tanpa desa = semua desa)",
+                                  "en": "change the village limit (no village: every village)"},
+    "accounts_cli_unlock": {"id": "buka akun yang terkunci", "en": "unlock a locked account"},
+    "accounts_cli_new_password": {"id": "Kata sandi baru: ", "en": "New password: "},
+    "accounts_cli_repeat_password": {"id": "Ulangi kata sandi: ", "en": "The new password again: "},
+    "accounts_cli_every_village": {"id": "semua desa", "en": "every village"},
+    "accounts_cli_locked": {"id": "terkunci sampai {moment} UTC", "en": "locked until {moment} UTC"},
+    "accounts_cli_created": {"id": "Akun dibuat: {account}", "en": "Account created: {account}"},
+    "accounts_cli_removed": {"id": "Akun {name} dihapus.", "en": "Account {name} deleted."},
+    "accounts_cli_password_set": {"id": "Kata sandi {name} diganti.", "en": "The password of {name} was changed."},
+    "accounts_cli_villages_set": {"id": "Batas desa diganti: {account}", "en": "Village limit changed: {account}"},
+    "accounts_cli_unlocked": {"id": "Akun {name} dibuka.", "en": "Account {name} unlocked."},
+    # python -m lib.importer
+    "importer_cli": {
+        "id": "Periksa dan impor berkas data (CSV/XLSX) sebagai versi baru, lihat daftar versi, atau kembalikan "
+              "versi lama.",
+        "en": "Check data files (CSV/XLSX) and import them as a new version, list the versions, or go back to an "
+              "earlier version.",
+    },
+    "importer_cli_exit": {
+        "id": "Kode keluar: 0 selesai, 1 berkas bermasalah, 2 salah pemakaian, 3 data sedang/baru diperbarui orang "
+              "lain (coba lagi), 4 penyimpanan gagal.",
+        "en": "Exit codes: 0 done, 1 problems in the files, 2 wrong use, 3 the data is being or was just updated by "
+              "someone else (try again), 4 storing failed.",
+    },
+    "importer_cli_file": {"id": "BERKAS", "en": "FILE"},
+    "importer_cli_files": {"id": "berkas CSV atau XLSX yang diimpor", "en": "the CSV or XLSX files to import"},
+    "importer_cli_list": {"id": "tampilkan daftar versi", "en": "list the versions"},
+    "importer_cli_rollback": {"id": "jadikan versi ID sebagai data yang dipakai", "en": "make version ID the data in use"},
+    "importer_cli_yes": {"id": "simpan tanpa bertanya", "en": "store without asking"},
+    "importer_cli_store": {
+        "id": "folder penyimpanan versi (bawaan: basis data DASBOR_DATABASE_URL bila diisi, jika tidak folder "
+              "data/store)",
+        "en": "the folder the versions are stored in (default: the DASBOR_DATABASE_URL database when it is set, "
+              "otherwise store in the data folder)",
+    },
+    "importer_cli_author": {"id": "nama pengimpor (bawaan: pengguna sistem)",
+                            "en": "who imports (default: the system user)"},
+    "importer_cli_note": {"id": "catatan untuk versi baru", "en": "a note for the new version"},
+    "importer_cli_problems_out": {"id": "tulis daftar masalah ke berkas CSV ini",
+                                  "en": "write the list of problems to this CSV file"},
+    "importer_cli_reference": {"id": "berkas data acuan (bawaan: folder data/reference.toml)",
+                               "en": "the reference data file (default: reference.toml in the data folder)"},
+    "importer_cli_audit": {
+        "id": "berkas log audit (bawaan: basis data DASBOR_DATABASE_URL bila diisi, jika tidak folder "
+              "data/audit.sqlite3)",
+        "en": "the audit log file (default: the DASBOR_DATABASE_URL database when it is set, otherwise "
+              "audit.sqlite3 in the data folder)",
+    },
+    "importer_cli_not_both": {"id": "--list dan --rollback tidak dipakai bersama nama berkas.",
+                              "en": "--list and --rollback are not used together with file names."},
+    "importer_cli_nothing": {"id": "sebutkan berkas yang diimpor, atau --list, atau --rollback ID.",
+                             "en": "name the files to import, or --list, or --rollback ID."},
+    "importer_cli_changes": {"id": "Perubahan per tabel:", "en": "Changes per table:"},
+    "importer_cli_totals": {"id": "Jumlah sebelum dan sesudah:", "en": "Totals before and after:"},
+    "importer_cli_no_versions": {"id": "Belum ada versi: data belum pernah diimpor.",
+                                 "en": "No versions yet: no data has been imported."},
+    "importer_cli_in_use": {"id": "Data yang dipakai sekarang: {version}.", "en": "Data in use now: {version}."},
+    "importer_cli_not_found": {"id": "Berkas {name} tidak ditemukan.", "en": "The file {name} was not found."},
+    "importer_cli_problems_written": {"id": "Daftar masalah ditulis ke {path}.",
+                                      "en": "The list of problems was written to {path}."},
+    "importer_cli_problems": {"id": "Masalah yang ditemukan:", "en": "Problems found:"},
+    "importer_cli_errors": {
+        "id": "{n} kesalahan: perbaiki berkasnya lalu impor lagi. Data yang dipakai tidak berubah.",
+        "en": "{n} errors: fix the files, then import them again. The data in use has not changed.",
+    },
+    "importer_cli_ask": {"id": "Simpan sebagai versi baru? [y/T] ", "en": "Store as a new version? [y/N] "},
+    "importer_cli_no_answer": {
+        "id": "Tidak ada jawaban; pakai --yes untuk menyimpan tanpa bertanya. Tidak ada yang berubah.",
+        "en": "No answer; use --yes to store without asking. Nothing has changed.",
+    },
+    "importer_cli_cancelled": {"id": "Dibatalkan. Tidak ada yang berubah.", "en": "Cancelled. Nothing has changed."},
+    "importer_cli_stored": {"id": "Tersimpan: {version} sekarang dipakai.", "en": "Stored: {version} is in use now."},
+    # python -m lib.backend
+    "backend_cli": {"id": "Basis data PostgreSQL bersama (DASBOR_DATABASE_URL).",
+                    "en": "The shared PostgreSQL database (DASBOR_DATABASE_URL)."},
+    "backend_cli_epilog": {
+        "id": "Jalankan dengan URL pemilik basis data; dasbor sendiri sebaiknya masuk sebagai peran --app-role.",
+        "en": "Run it with the database owner's URL; the dashboard itself should connect as the --app-role role.",
+    },
+    "backend_cli_init": {"id": "init: buat semua tabel", "en": "init: create every table"},
+    "backend_cli_role": {"id": "PERAN", "en": "ROLE"},
+    "backend_cli_app_role": {"id": "beri peran ini hak secukupnya: baca dan tambah, tanpa mengubah log audit",
+                             "en": "give this role the rights it needs: read and add, never change the audit log"},
+    "backend_cli_no_url": {"id": "DASBOR_DATABASE_URL tidak diisi: dasbor memakai berkas di folder data.",
+                           "en": "DASBOR_DATABASE_URL is not set: the dashboard uses files in the data folder."},
+    "backend_cli_ready": {"id": "Tabel siap di {url}.", "en": "The tables are ready at {url}."},
+    "backend_cli_ready_role": {"id": "Tabel siap di {url}; peran {role} diberi hak.",
+                               "en": "The tables are ready at {url}; the role {role} was given its rights."},
+    # python -m lib.demo
+    "demo_cli": {"id": "Tulis ulang data demo sintetis (participants, outcomes, budget, targets).",
+                 "en": "Write the synthetic demo data again (participants, outcomes, budget, targets)."},
+    "demo_cli_out": {"id": "folder tujuan (bawaan: {folder})", "en": "the folder written to (default: {folder})"},
+    "demo_cli_enrollments": {"id": "jumlah baris peserta (bawaan: ukuran Kediri); untuk uji beban",
+                             "en": "the number of participant rows (default: Kediri's size); for load tests"},
+    "demo_cli_seed": {"id": "benih acak (bawaan: {seed})", "en": "the random seed (default: {seed})"},
+    "demo_cli_done": {"id": "{folder}: {sizes} (dibuat {made} dtk, ditulis {written} dtk)",
+                      "en": "{folder}: {sizes} (made in {made} s, written in {written} s)"},
+    # python -m lib.report
+    "report_cli": {
+        "id": "Laporan PDF dari angka yang dipublikasikan dasbor, pada data yang dipakai (DASBOR_DATA_DIR).",
+        "en": "A PDF report of the figures the dashboard publishes, on the data in use (DASBOR_DATA_DIR).",
+    },
+    "report_cli_out": {"id": "berkas PDF yang ditulis, mis. laporan.pdf", "en": "the PDF file written, e.g. report.pdf"},
+    "report_cli_choice": {"id": "PILIHAN", "en": "CHOICE"},
+    "report_cli_filter": {"id": "{filter}: satu nilai atau satu kelompok bernama (kosong: semua)",
+                          "en": "{filter}: one value or one named group (empty: all)"},
+    "report_cli_lang": {
+        "id": "bahasa laporan, bantuan dan pesan: id atau en (bawaan: en bila LC_ALL, LC_MESSAGES atau LANG "
+              "diawali en, selain itu id)",
+        "en": "the language of the report, the help and the messages: id or en (default: en when LC_ALL, "
+              "LC_MESSAGES or LANG starts with en, id otherwise)",
+    },
+    "report_cli_department": {"id": "nama dinas di sampul, mis. \"Dinas Sosial Kabupaten Kediri\"",
+                              "en": "the department named on the cover, e.g. \"Dinas Sosial Kabupaten Kediri\""},
+    "report_cli_unusable": {"id": "Data atau pengaturan tidak dapat dipakai: {error}",
+                            "en": "The data or the settings cannot be used: {error}"},
+    "report_cli_not_a_choice": {
+        "id": "--{param}: {asked} bukan satu nilai atau satu kelompok bernama {filter}. Pilihan: {choices}.",
+        "en": "--{param}: {asked} is not one value or one named group of {filter}. Choices: {choices}.",
+    },
+}
+MESSAGES.update(COMMAND_LINE)
 TEXTS.update(MESSAGES)  # one lookup for ``text``: a message is an interface string too
 
 
@@ -1206,6 +1398,21 @@ ADMIN_WORDS_EN: dict[str, str] = {
     "saran": "suggestion",
     "kesalahan": "error",
     "peringatan": "warning",
+    "tindakan": "action",
+    "baris sebelum": "rows before",
+    "baris sesudah": "rows after",
+    "ditambah": "added",
+    "diubah": "changed",
+    "dihapus": "removed",
+    "ukuran": "measure",
+    "sebelum": "before",
+    "sesudah": "after",
+    "versi": "version",
+    "dibuat": "created",
+    "oleh": "by",
+    "catatan": "note",
+    "induk": "parent",
+    "dipakai": "in use",
     "Waktu (UTC)": "Time (UTC)",
     "Pengguna": "User",
     "Aksi": "Action",
@@ -1280,6 +1487,29 @@ def language_of(asked: list[str] | tuple[str, ...]) -> tuple[Lang, str | None]:
         if wanted in (code, name.casefold()):
             return code, None  # type: ignore[return-value]
     return "id", words[-1]
+
+
+def environment_language(environ: Mapping[str, str] | None = None) -> Lang:
+    """The language a command line speaks unless told: English where the user's locale is English (the first
+    of LC_ALL, LC_MESSAGES, LANG that is set starts with ``en``), else Indonesian, as the dashboard."""
+    environ = os.environ if environ is None else environ
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    return "en" if locale.casefold().startswith("en") else "id"
+
+
+def command_language(argv: Sequence[str] | None = None, option: Sequence[str] = ("--lang",)) -> Lang:
+    """The language a command line is asked for (``--lang en``), else ``environment_language``; read before its
+    parser is made, so that ``--help`` speaks it too. A value that is no language is left to the parser to refuse."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument(*option, dest="lang")
+    asked = early.parse_known_args(argv)[0].lang
+    return asked if asked in LANGUAGES else environment_language()  # type: ignore[return-value]
+
+
+def add_language_option(parser: argparse.ArgumentParser, lang: Lang, *names: str, key: str = "cli_lang") -> None:
+    """``--lang id|en`` on ``parser``, its default the language ``command_language`` found."""
+    parser.add_argument(*(names or ("--lang",)), dest="lang", choices=tuple(LANGUAGES), default=lang,
+                        help=text(key, lang))
 
 
 def text(key: str, lang: Lang | str = "id", **values: object) -> str:

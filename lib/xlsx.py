@@ -27,7 +27,6 @@ from xml.parsers import expat
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
-from lib.fmt import count
 from lib.limits import (
     CELL_CHARS,
     CELLS,
@@ -38,6 +37,7 @@ from lib.limits import (
     UNPACKED_BYTES,
     ZIP_MEMBERS,
     LimitExceeded,
+    Megabytes,
 )
 
 CHUNK = 1 << 20  # bytes inflated and parsed at a time
@@ -96,11 +96,6 @@ def column_letter(position: int) -> str:
     return letters
 
 
-def megabytes(size: int) -> str:
-    """1_234_567_890 -> '1.235 MB' (decimal megabytes, Indonesian digits)."""
-    return f"{count(size / 1e6)} MB"
-
-
 # --- the zip --------------------------------------------------------------------------
 def directory_extent(content: bytes) -> tuple[int, int] | None:
     """(parts, bytes) of a zip's directory as its end record states them; None without an end record."""
@@ -124,19 +119,18 @@ def workbook_grids(content: bytes) -> list[Grid]:
     """
     extent = directory_extent(content)
     if extent is not None and extent[0] > ZIP_MEMBERS.value:
-        raise LimitExceeded(ZIP_MEMBERS, f"berkas XLSX ini berisi {count(extent[0])} bagian")
+        raise LimitExceeded(ZIP_MEMBERS, "limit_xlsx_parts", n=extent[0])
     if extent is not None and extent[1] > ZIP_MEMBERS.value * DIRECTORY_ENTRY_BYTES:
         # zipfile reads the whole directory whatever count it states: its size bounds the parts too.
-        raise LimitExceeded(ZIP_MEMBERS, f"daftar isi berkas XLSX ini berukuran {megabytes(extent[1])}, cukup "
-                                         f"untuk lebih dari {count(ZIP_MEMBERS.value)} bagian")
+        raise LimitExceeded(ZIP_MEMBERS, "limit_xlsx_directory", size=Megabytes(extent[1]), n=ZIP_MEMBERS.value)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = [info for info in archive.infolist() if not info.is_dir()]
             if len(parts) > ZIP_MEMBERS.value:
-                raise LimitExceeded(ZIP_MEMBERS, f"berkas XLSX ini berisi {count(len(parts))} bagian")
+                raise LimitExceeded(ZIP_MEMBERS, "limit_xlsx_parts", n=len(parts))
             declared = sum(info.file_size for info in parts)
             if declared > UNPACKED_BYTES.value:
-                raise LimitExceeded(UNPACKED_BYTES, f"isi berkas XLSX ini {megabytes(declared)} setelah dibuka")
+                raise LimitExceeded(UNPACKED_BYTES, "limit_xlsx_unpacked", size=Megabytes(declared))
             return _Package(archive, parts).grids()
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
             expat.ExpatError, KeyError) as exc:
@@ -202,8 +196,7 @@ class _Package:
                 # zipfile stops at the size the directory states; this counts what was really inflated.
                 self.inflated += len(chunk)
                 if self.inflated > UNPACKED_BYTES.value:
-                    raise LimitExceeded(UNPACKED_BYTES, "isi berkas XLSX ini lebih dari "
-                                                        f"{megabytes(UNPACKED_BYTES.value)} setelah dibuka")
+                    raise LimitExceeded(UNPACKED_BYTES, "limit_xlsx_inflated", size=Megabytes(UNPACKED_BYTES.value))
                 parser.Parse(chunk, False)
         parser.Parse(b"", True)
 
@@ -249,8 +242,7 @@ class _Package:
             grid = sheet.grid()
             self.cells += len(grid.rows) * (len(grid.rows[0]) if grid.rows else 0)
             if self.cells > CELLS.value:
-                raise LimitExceeded(CELLS, f"lembar-lembar berkas ini bersama-sama berisi lebih dari "
-                                           f"{count(CELLS.value)} sel", sheet=title)
+                raise LimitExceeded(CELLS, "limit_sheets_cells", sheet=title, n=CELLS.value)
             grids.append(grid)
         return grids
 
@@ -333,9 +325,12 @@ def _number(text: str | None) -> int:
         raise BrokenWorkbook(f"not a number: {text[:20]!r}") from None
 
 
-def _too_long(where: str, sheet: str | None = None, row: int | None = None, column: str = "") -> LimitExceeded:
-    return LimitExceeded(CELL_CHARS, f"{where} berisi lebih dari {count(CELL_CHARS.value)} karakter",
-                         sheet=sheet, row=row, column=column)
+def _too_long(sheet: str | None = None, row: int | None = None, column: str = "") -> LimitExceeded:
+    """A text longer than CELL_CHARS: in the cell of ``sheet`` at ``column``/``row``, or a shared text (none)."""
+    if sheet is None:
+        return LimitExceeded(CELL_CHARS, "limit_text_chars", n=CELL_CHARS.value)
+    return LimitExceeded(CELL_CHARS, "limit_sheet_cell_chars", sheet=sheet, row=row, column=column,
+                         cell=f"{column}{row}", n=CELL_CHARS.value)
 
 
 class _StringsPart:
@@ -361,7 +356,7 @@ class _StringsPart:
         if self.collecting:
             self.length += len(data)
             if self.length > CELL_CHARS.value:
-                raise _too_long("sebuah teks di berkas ini")
+                raise _too_long()
             self.parts.append(data)
 
     def end(self, name: str) -> None:
@@ -375,7 +370,7 @@ class _StringsPart:
             self.parts = None
             if len(self.strings) > TEXTS.value:
                 # Each holds memory of its own: a real file repeats few texts beyond its codes.
-                raise LimitExceeded(TEXTS, f"berkas ini berisi lebih dari {count(TEXTS.value)} teks berbeda")
+                raise LimitExceeded(TEXTS, "limit_file_texts", n=TEXTS.value)
 
 
 _DIGITS = "0123456789"
@@ -481,8 +476,7 @@ class _SheetPart:
             self.length += len(data)
             if self.length > CELL_CHARS.value:
                 letter = column_letter(self.column - 1)
-                raise _too_long(f"sel {letter}{self.row} di lembar '{self.title}'", sheet=self.title,
-                                row=self.row, column=letter)
+                raise _too_long(self.title, self.row, letter)
             self.buffer.append(data)
 
     def end(self, name: str) -> None:
@@ -550,8 +544,8 @@ class _SheetPart:
         column = self.column
         if column > COLUMNS.value:
             letter = column_letter(column - 1)
-            raise LimitExceeded(COLUMNS, f"lembar '{self.title}' berisi data di kolom {letter} (kolom ke-"
-                                         f"{count(column)})", sheet=self.title, row=self.row, column=letter)
+            raise LimitExceeded(COLUMNS, "limit_sheet_column", sheet=self.title, row=self.row, column=letter,
+                                letter=letter, n=column)
         if len(values) < column:
             values.extend([None] * (column - len(values)))
         values[column - 1] = value or None
@@ -564,21 +558,18 @@ class _SheetPart:
             return
         row = self.row
         if row > ROWS.value:
-            raise LimitExceeded(ROWS, f"lembar '{self.title}' berisi data di baris {count(row)}",
-                                sheet=self.title, row=row)
+            raise LimitExceeded(ROWS, "limit_sheet_row", sheet=self.title, row=row, n=row)
         if row in self.rows:
             raise BrokenWorkbook(f"row {row} appears twice")
         self.rows[row] = values
         self.cells += len(values)
         if self.cells > CELLS.value:
-            raise LimitExceeded(CELLS, f"lembar '{self.title}' berisi lebih dari {count(CELLS.value)} sel",
-                                sheet=self.title, row=row)
+            raise LimitExceeded(CELLS, "limit_sheet_cells", sheet=self.title, row=row, n=CELLS.value)
         self.width = max(self.width, len(values))
 
     def _merge(self, ref: str) -> None:
         if len(self.merges) >= MERGED_RANGES.value:
-            raise LimitExceeded(MERGED_RANGES, f"lembar '{self.title}' berisi lebih dari "
-                                               f"{count(MERGED_RANGES.value)} sel gabungan", sheet=self.title)
+            raise LimitExceeded(MERGED_RANGES, "limit_sheet_merged", sheet=self.title, n=MERGED_RANGES.value)
         first, _, last = ref.partition(":")
         try:
             top, left = _reference(first)
@@ -592,8 +583,7 @@ class _SheetPart:
         """The rows as a dense grid: empty rows and short rows filled up, merged ranges filled."""
         height, width = max(self.rows, default=0), self.width
         if height * width > CELLS.value:
-            raise LimitExceeded(CELLS, f"data di lembar '{self.title}' membentang {count(height)} baris × "
-                                       f"{count(width)} kolom", sheet=self.title)
+            raise LimitExceeded(CELLS, "limit_sheet_span", sheet=self.title, height=height, width=width)
         rows: list[list[str | None]] = []
         for number in range(1, height + 1):
             values = self.rows.pop(number, None)
@@ -609,8 +599,7 @@ class _SheetPart:
             bottom, right = min(bottom, height), min(right, width)
             filled += (bottom - top + 1) * (right - left + 1)
             if filled > CELLS.value:
-                raise LimitExceeded(CELLS, f"sel gabungan di lembar '{self.title}' mencakup lebih dari "
-                                           f"{count(CELLS.value)} sel", sheet=self.title)
+                raise LimitExceeded(CELLS, "limit_sheet_merged_cells", sheet=self.title, n=CELLS.value)
             span = [rows[top - 1][left - 1]] * (right - left + 1)
             for index in range(top - 1, bottom):
                 rows[index][left - 1:right] = span

@@ -38,8 +38,7 @@ lang, _ = sidebar.language(sidebar.asked())
 
 def version_text(manifest) -> str:
     """``versi 3 (2026-11-22 17:15 WIB)`` in the reader's language."""
-    moment = stores.local_time_text(pd.Timestamp(manifest["created_at"]).to_pydatetime())
-    return text("data_version", lang, n=stores.version_number(manifest["id"]), moment=moment)
+    return stores.version_label(manifest, lang)
 
 
 st.title(text("data_title", lang))

@@ -279,7 +279,7 @@ def test_every_download_button_records_who_what_and_filters(with_accounts, defer
     for detail in rows["detail"]:
         assert f'"page": "{title}"' in detail and '"what": ' in detail and '"file": ' in detail
     if page == "pages/ringkasan.py":
-        assert all("Desa/kelurahan: Pare" in d for d in rows["detail"])
+        assert all('"desa": "Pare"' in d for d in rows["detail"])
 
 
 def test_audit_csv_is_neutralised(with_accounts, deferred):

@@ -252,15 +252,16 @@ def test_an_audited_download_records_who_what_and_which_filters_when_built(tmp_p
     assert built == [b"isi"]
     row = log.events(action="download").iloc[0]
     assert row["actor"] == "ani"
-    for words in ('"page": "Ringkasan"', '"what": "Tren"', '"file": "x.csv"', "Desa/kelurahan: Pare"):
+    for words in ('"page": "Ringkasan"', '"what": "Tren"', '"file": "x.csv"', '"filters": {"desa": "Pare"}'):
         assert words in row["detail"]
 
 
 @pytest.mark.parametrize(("filters", "detail"), [
-    (Filters.of(village="Pare"), ["Desa/kelurahan: Pare"]),
+    (Filters.of(village="Pare", year="2021-2025"), {"tahun": "2021-2025", "desa": "Pare"}),
+    (Filters(), {}),
     ({"berkas": ["a.csv"]}, {"berkas": ["a.csv"]}),
     (None, None),
     (("a", "b"), ["a", "b"]),
 ])
-def test_the_audit_keeps_the_filters_in_words(filters, detail):
+def test_the_audit_keeps_the_filters_as_facts(filters, detail):
     assert filters_detail(filters) == detail

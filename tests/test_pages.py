@@ -363,7 +363,7 @@ def test_a_download_is_the_table_on_screen_and_is_audited(monkeypatch):
     assert table.iloc[:, 0].tolist() == screen.iloc[:, 0].tolist()
     assert (table["Peserta"] == "<5").tolist() == (screen["Peserta"] == "<5").tolist()
     row = open_audit().events(action="download").iloc[0]
-    assert '"page": "Desa"' in row["detail"] and "Desa/kelurahan: Kabupaten Kediri" in row["detail"]
+    assert '"page": "Desa"' in row["detail"] and '"desa": "Kabupaten Kediri"' in row["detail"]
 
 
 def account(*villages: str) -> Account:

@@ -291,7 +291,7 @@ def test_the_command_line_writes_the_report_of_the_named_filters_and_audits_it(d
     events = open_audit(data_dir / "audit.sqlite3").events(action=DOWNLOAD)
     assert len(events) == 1
     detail = json.loads(events["detail"].iloc[0])
-    assert detail["file"] == "laporan.pdf" and detail["filters"] == ["Tahun: 2022", "Desa/kelurahan: Pare"]
+    assert detail["file"] == "laporan.pdf" and detail["filters"] == {"tahun": "2022", "desa": "Pare"}
     assert "100%" in capsys.readouterr().err
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 from lib import fmt
 from lib.accounts import Account
 from lib.downloads import DownloadFile, FiltersDetail, Requester, audited, table_files
+from lib.store import label_in
 from pages import auth
 from pages.edge import cache
 from pages.edge.view import View
@@ -38,7 +39,7 @@ def table_buttons(view: View, pub: pd.DataFrame, what: str, key: str) -> None:
 
     Above the table each file says the data in use, the filters and the day it was made.
     """
-    context: Sequence[str] = (view.tr("data_in_use", label=cache.source(view).label),
+    context: Sequence[str] = (view.tr("data_in_use", label=label_in(cache.source(view).label, view.lang)),
                               view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))),
                               view.tr("made_on", date=fmt.date(view.today, view.lang)))
     files = table_files(pub, view.rules, view.lang, what, view.filters, context)
