@@ -3,7 +3,7 @@ data format."""
 
 import streamlit as st
 
-from lib import privacy
+from lib import privacy, store
 from lib.schema import ALL_TABLES
 from lib.texts import contract_table, glossary
 from pages.edge import cache
@@ -19,7 +19,7 @@ st.header(view.tr("guide_figures"))
 st.dataframe(glossary(view.lang), hide_index=True, width="stretch", key="panduan_angka")
 
 st.header(view.tr("guide_source"))
-st.markdown(view.tr("guide_source_demo") if dataset.is_demo else view.tr("guide_source_real", label=dataset.label))
+st.markdown(view.tr("guide_source_demo") if dataset.is_demo else view.tr("guide_source_real", label=store.label_in(dataset.label, view.lang)))
 st.markdown(view.tr("guide_source_tables"))
 
 st.header(view.tr("guide_filters"))

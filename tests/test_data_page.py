@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,12 @@ def test_a_year_chosen_before_an_import_that_drops_it_is_reported_not_replaced()
     at.selectbox(key="tahun").set_value("").run()  # every year: now 2023 and 2024
     assert not at.error and at.metric and "versi 1" in texts(at.caption)
     assert at.selectbox(key="tahun").options[-2:] == ["2023", "2024"]
+
+
+@pytest.mark.parametrize("page", ["pages/ringkasan.py", "pages/panduan.py", "pages/laporan.py"])
+def test_the_version_in_use_is_named_in_the_readers_language(page):
+    commit_files(DEMO / "participants.csv", DEMO / "outcomes.csv", DEMO / "budget.csv")
+    at = session_of(ADMIN, bahasa="en").switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = texts(at.caption) + " " + texts(at.markdown)
+    assert "version 1 (" in shown and not re.search(r"\bversi\b", shown), shown

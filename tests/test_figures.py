@@ -35,8 +35,8 @@ from lib.texts import TEXTS
 from tests.conftest import prepare_for_tests
 
 ROOT = Path(__file__).resolve().parent.parent
-# The pages' scripts; pages/server.py is the web server around them (HTTP and ASGI words, no figures).
-PAGE_FILES = sorted(p for p in (ROOT / "pages").glob("*.py") if p.name != "server.py")
+# The pages' scripts (the web server around them, pages/server/, is a package of its own: HTTP and ASGI words).
+PAGE_FILES = sorted((ROOT / "pages").glob("*.py"))
 RULES = Rules(k=5, b=5)
 
 

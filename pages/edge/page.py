@@ -118,7 +118,7 @@ def start(title_key: str, needs: str | None = NEEDS_PARTICIPANTS) -> View:
     dataset = cache.source(view)
     if dataset.is_demo:
         st.warning(view.tr("demo_banner"), icon=":material/science:")
-    shown = [view.tr("data_in_use", label=dataset.label)]
+    shown = [view.tr("data_in_use", label=data_store.label_in(dataset.label, view.lang))]
     if not view.problems:
         shown.append(view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))))
     shown.append(view.tr("filters_where"))  # a phone folds the sidebar behind an unlabelled "»"

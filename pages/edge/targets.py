@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import export, fmt, targets
+from lib import export, fmt, store, targets
 from lib.downloads import CSV_MIME, XLSX_MIME, DownloadFile
 from lib.names import Dim, Table
 from pages.edge import cache, downloads
@@ -61,7 +61,7 @@ def show_table(view: View, achieved: pd.DataFrame) -> None:
         styled = cache.of_view(view, "targets_table", (), lambda: _styled(achieved, view))
         st.dataframe(styled, hide_index=True, width="stretch", key=f"{KEY}_tabel")
         st.caption(view.tr("targets_caption"))
-        context = (view.tr("data_in_use", label=cache.source(view).label),
+        context = (view.tr("data_in_use", label=store.label_in(cache.source(view).label, view.lang)),
                    view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))),
                    view.tr("made_on", date=fmt.date(view.today, view.lang)))
         sheet = targets.target_sheet(achieved, view.rules, view.lang, title=title, context=context)
