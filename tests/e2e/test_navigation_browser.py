@@ -107,3 +107,25 @@ def test_a_link_is_reached_with_tab_and_followed_with_enter(server, page: Page):
     page.keyboard.press("Enter")
     heading(page, text("page_hasil", "id"))
     assert query(page) == {"tahun": ["2022"]}
+
+
+# Records whether Streamlit's own menu of the pages/ folder is ever drawn, from the first byte of the page on.
+_WATCH_STREAMLIT_MENU = """(() => {
+  window.__streamlitMenuSeen = false;
+  new MutationObserver(() => {
+    if (document.querySelector('[data-testid="stSidebarNav"]')) window.__streamlitMenuSeen = true;
+  }).observe(document, {childList: true, subtree: true});
+})();"""
+
+
+def test_a_fresh_server_never_shows_streamlits_own_menu(tmp_path, chromium, context):
+    """The first page a new server sends shows the dashboard's menu only, not for a moment the pages/ folder's."""
+    from tests.e2e.conftest import copy_data, running_server
+
+    with running_server(copy_data(tmp_path / "data")) as fresh:
+        context.add_init_script(_WATCH_STREAMLIT_MENU)
+        page = context.new_page()
+        for address, title in ((fresh.at(), "page_ringkasan"), (fresh.at("desa"), "page_desa")):
+            open_app(page, address, text(title, "id"))  # the observer starts again with every page load
+            expect(page.locator(NAV_LINKS).first).to_be_visible()
+            assert page.evaluate("window.__streamlitMenuSeen") is False, address
