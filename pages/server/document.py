@@ -3,8 +3,10 @@
 Streamlit answers every page path with the same ``index.html``; here it names
 the reader's language (``<html lang="id">``, ``"en"`` with ``?bahasa=en``) and
 the dashboard's title in it, and carries a small script that keeps ``lang``
-with the link when the reader switches language, one that names Streamlit's
-server at once, and a preload of the chart scripts every analysis page needs.
+with the link when the reader switches language, one that writes Streamlit's own
+interface words (``lib.framework_words``) in that language, one that names
+Streamlit's server at once, and a preload of the chart scripts every analysis
+page needs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import parse_qs
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lib import framework_words
 from lib.fmt import Lang
 from lib.texts import LANGUAGES, language_of, text
 from pages.server.site import base_path
@@ -69,6 +72,102 @@ def language_script() -> str:
     )
 
 
+def framework_words_script() -> str:
+    """The inline script that writes Streamlit's own interface words in Indonesian while ``<html lang="id">``.
+
+    Streamlit (its toolbar, column menu, main menu, file uploader, status) writes
+    English that an app cannot set. The script watches the page (a
+    MutationObserver) and, in the places ``lib.framework_words.PLACES`` names
+    only, replaces the ``aria-label``, ``title`` or text that is exactly one of
+    its known words; it keeps what Streamlit wrote and puts it back when the
+    page turns English (``<html lang>``, kept with the link by the language
+    script).
+    """
+    words = {word["en"]: word["id"] for word in framework_words.WORDS.values()}
+    patterns = [[pattern["en"], pattern["id"]] for pattern in framework_words.PATTERNS.values()]
+    return (
+        "\n(() => {\n"
+        f"  const words = {json.dumps(words, sort_keys=True)};\n"
+        f"  const patterns = {json.dumps(patterns)}.map(([english, id]) => [new RegExp(english), id]);\n"
+        f"  const places = {json.dumps(', '.join(framework_words.PLACES))};\n"
+        f"  const attributes = {json.dumps(list(framework_words.ATTRIBUTES))};\n"
+        "  const written = new WeakMap();\n"
+        "  let lang = '';\n"
+        "  const indonesian = (english) => {\n"
+        "    const word = english.trim();\n"
+        "    let found = Object.prototype.hasOwnProperty.call(words, word) ? words[word] : undefined;\n"
+        "    for (const [pattern, id] of patterns) {\n"
+        "      if (found === undefined && pattern.test(word)) found = word.replace(pattern, id);\n"
+        "    }\n"
+        "    return found === undefined ? undefined : english.replace(word, () => found);\n"
+        "  };\n"
+        "  const relabel = (node, key, now, write) => {\n"
+        "    if (now === null) return;\n"
+        "    let mine = written.get(node);\n"
+        "    const kept = mine && mine.get(key);\n"
+        "    if (kept && kept[1] !== now) mine.delete(key);\n"
+        "    if (lang === 'id') {\n"
+        "      if (kept && kept[1] === now) return;\n"
+        "      const id = indonesian(now);\n"
+        "      if (id === undefined || id === now) return;\n"
+        "      if (!mine) written.set(node, mine = new Map());\n"
+        "      mine.set(key, [now, id]);\n"
+        "      write(id);\n"
+        "    } else if (kept && kept[1] === now) {\n"
+        "      mine.delete(key);\n"
+        "      write(kept[0]);\n"
+        "    }\n"
+        "  };\n"
+        "  const visit = (element) => {\n"
+        "    for (const name of attributes) {\n"
+        "      relabel(element, name, element.getAttribute(name), (value) => element.setAttribute(name, value));\n"
+        "    }\n"
+        "    for (const child of element.childNodes) {\n"
+        "      if (child.nodeType === Node.TEXT_NODE) {\n"
+        "        relabel(child, 'text', child.nodeValue, (value) => { child.nodeValue = value; });\n"
+        "      }\n"
+        "    }\n"
+        "  };\n"
+        "  const placed = (element) => !!(element && element.closest && element.closest(places));\n"
+        "  const visitPlace = (place) => {\n"
+        "    visit(place);\n"
+        "    for (const element of place.querySelectorAll('*')) visit(element);\n"
+        "  };\n"
+        "  const visitAll = (root) => {\n"
+        "    if (placed(root)) visitPlace(root);\n"
+        "    else for (const place of root.querySelectorAll(places)) visitPlace(place);\n"
+        "  };\n"
+        "  const changed = (records) => {\n"
+        "    for (const record of records) {\n"
+        "      if (record.type === 'childList') {\n"
+        "        for (const node of record.addedNodes) {\n"
+        "          if (node.nodeType === Node.ELEMENT_NODE && !(node instanceof SVGElement)) visitAll(node);\n"
+        "          else if (node.nodeType === Node.TEXT_NODE && placed(node.parentElement)) visit(node.parentElement);\n"
+        "        }\n"
+        "      } else {\n"
+        "        const element = record.type === 'characterData' ? record.target.parentElement : record.target;\n"
+        "        if (placed(element)) visit(element);\n"
+        "      }\n"
+        "    }\n"
+        "  };\n"
+        "  const follow = () => {\n"
+        "    if (document.documentElement.lang === lang) return;\n"
+        "    lang = document.documentElement.lang;\n"
+        "    if (document.body) visitAll(document.body);\n"
+        "  };\n"
+        "  const start = () => {\n"
+        "    new MutationObserver(changed).observe(document.body, {childList: true, subtree: true,\n"
+        "      characterData: true, attributes: true, attributeFilter: attributes});\n"
+        "    lang = '';\n"
+        "    follow();\n"
+        "  };\n"
+        "  new MutationObserver(follow).observe(document.documentElement, {attributes: true, attributeFilter: ['lang']});\n"
+        "  lang = document.documentElement.lang;\n"
+        "  if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);\n"
+        "})();\n"
+    )
+
+
 def document_in_language(page: str, lang: Lang, preload: Iterable[str] = ()) -> str:
     """Streamlit's ``index.html`` naming ``lang`` and the dashboard's title in it, with the language script.
 
@@ -77,7 +176,7 @@ def document_in_language(page: str, lang: Lang, preload: Iterable[str] = ()) -> 
     page = _HTML_LANG.sub(lambda m: m.group(0)[: m.group(0).rfind('lang="')] + f'lang="{lang}"', page, count=1)
     links = "".join(f'\n    <link rel="modulepreload" crossorigin href="./{html.escape(path)}">' for path in preload)
     title = (f"<title>{html.escape(text('app_title', lang))}</title>\n    <script>{language_script()}</script>"
-             f"\n    <script>{SERVER_SCRIPT}</script>{links}")
+             f"\n    <script>{framework_words_script()}</script>\n    <script>{SERVER_SCRIPT}</script>{links}")
     return _TITLE.sub(lambda _m: title, page, count=1)
 
 

@@ -1,0 +1,164 @@
+"""Streamlit's own interface words in the reader's language, in a real browser.
+
+Streamlit writes English an app cannot set (the toolbar over a table, the ⋮
+menu, the file uploader); the page's script writes the Indonesian of
+``lib.framework_words`` in its place while the page is Indonesian, and
+Streamlit's English back when the reader chooses English.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from lib.framework_words import WORDS
+from lib.texts import LANGUAGES, text
+from tests.e2e import log_in, nav_link, open_app, settle
+from tests.e2e.conftest import ADMIN
+
+pytestmark = pytest.mark.browser
+
+TOOLBAR = ("show_hide_columns", "search", "fullscreen")
+MENU = ("print", "record_screen")
+ENGLISH = {word["en"] for word in WORDS.values()}
+INDONESIAN = {word["id"] for word in WORDS.values()}
+
+# Every aria-label, title and text of an element and all inside it.
+_WORDS_IN = """root => [root, ...root.querySelectorAll('*')].flatMap(e => [
+  e.getAttribute('aria-label'), e.getAttribute('title'),
+  ...[...e.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.nodeValue.trim())
+]).filter(w => w)"""
+
+
+def words_in(place: Locator) -> set[str]:
+    return set(place.evaluate(_WORDS_IN))
+
+
+def word(key: str, lang: str) -> str:
+    return WORDS[key][lang]
+
+
+def open_table(page: Page) -> Locator:
+    """The table under the chart of every village (Desa page), opened, in the middle of the window."""
+    figure = page.locator(".st-key-desa_semua")
+    figure.locator("summary").first.click()
+    table = figure.locator("[data-testid='stDataFrame']")
+    expect(table).to_be_visible()
+    settle(page)
+    table.evaluate("e => e.scrollIntoView({block: 'center'})")
+    return figure
+
+
+def toolbar_speaks(page: Page, figure: Locator, lang: str) -> None:
+    other = "en" if lang == "id" else "id"
+    buttons = figure.locator("[data-testid='stElementToolbar'] button")
+    expect(buttons).to_have_count(len(TOOLBAR))
+    for index, key in enumerate(TOOLBAR):
+        expect(buttons.nth(index)).to_have_attribute("aria-label", word(key, lang))
+    toolbar = figure.locator("[data-testid='stElementToolbar']")
+    assert not words_in(toolbar) & {word(key, other) for key in TOOLBAR}, words_in(toolbar)
+    # The tooltip over a button, and the button that closes the full screen.
+    figure.locator("[data-testid='stDataFrame']").hover()
+    search = buttons.nth(TOOLBAR.index("search"))
+    search.hover()
+    expect(page.locator("[data-testid='stTooltipContent']")).to_have_text(word("search", lang))
+    buttons.nth(TOOLBAR.index("fullscreen")).click()
+    close = page.locator(f"[data-testid='stElementToolbar'] button[aria-label='{word('close_fullscreen', lang)}']")
+    expect(close).to_have_count(1)
+    close.click()
+    expect(close).to_have_count(0)
+
+
+def main_menu_speaks(page: Page, lang: str) -> None:
+    other = "en" if lang == "id" else "id"
+    button = page.locator("[data-testid='stMainMenu'] button")
+    expect(button).to_have_attribute("aria-label", word("main_menu", lang))
+    button.click()
+    popover = page.locator("[data-testid='stMainMenuPopover']")
+    expect(popover.locator("[data-testid='stMainMenuItemLabel']")).to_have_text([word(key, lang) for key in MENU])
+    expect(popover).to_contain_text(word("made_with", lang))
+    expect(popover.locator(".stMenuVersionCopyButton")).to_have_attribute("aria-label", word("copy_version", lang))
+    shown = words_in(popover)
+    assert not shown & ({WORDS[key][other] for key in (*MENU, "made_with", "copy_version", "main_menu")}), shown
+    page.keyboard.press("Escape")
+    expect(popover).to_have_count(0)
+
+
+def test_a_tables_toolbar_and_the_main_menu_are_indonesian(server, page: Page):
+    open_app(page, server.at("desa"), text("page_desa", "id"))
+    toolbar_speaks(page, open_table(page), "id")
+    main_menu_speaks(page, "id")
+
+
+def test_with_bahasa_en_they_are_streamlits_english(server, page: Page):
+    open_app(page, server.at("desa?bahasa=en"), text("page_desa", "en"))
+    toolbar_speaks(page, open_table(page), "en")
+    main_menu_speaks(page, "en")
+
+
+def test_they_follow_the_reader_switching_language(server, page: Page):
+    open_app(page, server.at("desa"), text("page_desa", "id"))
+    main_menu_speaks(page, "id")
+    page.locator(".st-key-bahasa").get_by_text(LANGUAGES["en"], exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]bahasa=en(&|$)"))
+    settle(page)
+    main_menu_speaks(page, "en")
+    toolbar = page.locator("[data-testid='stElementToolbar']").first
+    assert not words_in(toolbar) & INDONESIAN, words_in(toolbar)
+    page.locator(".st-key-bahasa").get_by_text(LANGUAGES["id"], exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"bahasa=en"))
+    settle(page)
+    main_menu_speaks(page, "id")
+
+
+@pytest.fixture(scope="module")
+def upload_file(accounts_server, tmp_path_factory) -> Path:
+    """A few rows of the server's demo participants, as a CSV to put in the Data page's uploader."""
+    demo = pd.read_csv(accounts_server.data_dir / "demo" / "participants.csv", dtype=str, keep_default_na=False)
+    path = tmp_path_factory.mktemp("unggah") / "peserta-sebagian.csv"
+    demo.head(20).to_csv(path, index=False)
+    return path
+
+
+def uploader_speaks(page: Page, path: Path, lang: str, label: str) -> None:
+    other = "en" if lang == "id" else "id"
+    uploader = page.locator(".st-key-data_berkas [data-testid='stFileUploader']")
+    dropzone = uploader.locator("[data-testid='stFileUploaderDropzone']")
+    expect(dropzone.locator("button")).to_have_text(re.compile(rf"{word('upload', lang)}$"))
+    per_file = "per berkas" if lang == "id" else "per file"
+    expect(dropzone.locator("[data-testid='stFileUploaderDropzoneInstructions']")).to_have_text(
+        re.compile(rf"^\d+MB {per_file} • CSV, XLSX$"))
+    expect(dropzone.locator("input[type='file']")).to_have_attribute("aria-label", word("file_upload", lang))
+    # The app's own label stays as the app wrote it.
+    expect(dropzone).to_have_attribute("aria-label", label)
+    shown = words_in(uploader)
+    assert not shown & {word(key, other) for key in ("upload", "file_upload")}, shown
+    assert not any(w.endswith("per berkas" if lang == "en" else "per file") for w in shown), shown
+
+    dropzone.locator("input[type='file']").set_input_files(str(path))
+    remove = uploader.locator("[data-testid='stFileChipDeleteBtn'] button")
+    expect(remove).to_have_attribute("aria-label", f"{'Hapus' if lang == 'id' else 'Remove'} {path.name}")
+    expect(uploader.locator("[data-testid='stFileChip']")).to_have_attribute(
+        "aria-label", re.compile(rf"^{re.escape(path.name)},"))
+    expect(uploader.locator(f"button[aria-label='{word('add_files', lang)}']")).to_have_count(1)
+    settle(page)
+    remove.click()
+    expect(remove).to_have_count(0)
+    settle(page)
+
+
+def test_the_data_pages_file_uploader_speaks_the_readers_language(accounts_server, page: Page, upload_file):
+    log_in(page, accounts_server.at(), ADMIN.username, ADMIN.password)
+    nav_link(page, "Data").click()
+    expect(page.locator("h1").first).to_have_text("Data")
+    settle(page)
+    label = page.locator(".st-key-data_berkas [data-testid='stWidgetLabel']").inner_text().strip()
+    uploader_speaks(page, upload_file, "id", label)
+
+    open_app(page, accounts_server.at("data?bahasa=en"))
+    label = page.locator(".st-key-data_berkas [data-testid='stWidgetLabel']").inner_text().strip()
+    uploader_speaks(page, upload_file, "en", label)
