@@ -1332,6 +1332,25 @@ COMMAND_LINE: dict[str, dict[str, str]] = {
     },
 }
 MESSAGES.update(COMMAND_LINE)
+# A data folder read by ``lib.loading.load_folder``, and the one line that sums up data refused or accepted.
+MESSAGES.update({
+    "load_no_folder": {"id": "Folder data tidak ditemukan.", "en": "The data folder was not found."},
+    "load_no_folder_do": {"id": "Folder berisi participants, outcomes dan budget (.csv atau .xlsx).",
+                          "en": "A folder holding participants, outcomes and budget (.csv or .xlsx)."},
+    "load_no_table": {"id": "Tabel {label} ({table}) tidak ditemukan di folder.",
+                      "en": "The {label} table ({table}) is not in the folder."},
+    "load_no_table_do": {"id": "Berkas {table}.csv atau {table}.xlsx dengan judul kolom tabel {label}.",
+                         "en": "A file {table}.csv or {table}.xlsx with the column headers of the {label} table."},
+    "load_errors": {"id": "{n} kesalahan", "en": "{n} errors"},
+    "load_errors_one": {"id": "{n} kesalahan", "en": "{n} error"},
+    "load_warnings": {"id": "{n} peringatan", "en": "{n} warnings"},
+    "load_warnings_one": {"id": "{n} peringatan", "en": "{n} warning"},
+    "load_errors_and_warnings": {"id": "{errors} dan {warnings}", "en": "{errors} and {warnings}"},
+    "load_row": {"id": "baris {row}", "en": "row {row}"},
+    "load_accepted": {"id": "Data diterima dengan {counts}.", "en": "Data accepted with {counts}."},
+    "load_refused": {"id": "Data ditolak: {counts}. Pertama: {place}: {problem}",
+                     "en": "Data refused: {counts}. First: {place}: {problem}"},
+})
 TEXTS.update(MESSAGES)  # one lookup for ``text``: a message is an interface string too
 
 

@@ -1,5 +1,6 @@
 """English mode is English in what is left: a file beyond a limit, a download's filters in the audit log, the data
-version in use and the command-line tools; and one place computes local time (``lib.local_time``).
+version in use, the command-line tools and a data folder that cannot be read; and one place computes local time
+(``lib.local_time``).
 
 Each English text is checked for a few Indonesian words (``INDONESIAN``) once the data's own words are taken out;
 each Indonesian text is checked to read as it did before (quoted here).
@@ -24,7 +25,7 @@ from lib.audit import audit_download_frame, detail_in, open_audit
 from lib.downloads import CSV_MIME, DownloadFile, Requester, audited, filters_detail
 from lib.filters import Filters
 from lib.limits import CELL_CHARS, ROWS, LimitExceeded, Megabytes
-from lib.loading import read_files
+from lib.loading import DataError, load_folder, read_files
 from lib.schema import column_specs, load_reference
 from tests.support.accounts import ROOT
 
@@ -288,3 +289,51 @@ def test_every_local_time_is_read_in_lib_local_time(monkeypatch):
     assert stores.local_time_text(moment) == "2026-11-21 15:15 WIB"
     assert stores.version_label(MANIFEST) == "versi 3 (2026-11-21 15:15 WIB)"
     assert report.today_local() == dt.datetime.now(dt.timezone(dt.timedelta(hours=-12))).date()
+
+
+# --- 6. a data folder that cannot be read ---------------------------------------------------------------------------
+# The dataset is read once for every reader (Indonesian), so the error says itself again in the reader's language.
+def refused(folder, lang: str = "id") -> DataError:
+    with pytest.raises(DataError) as raised:
+        load_folder(folder, REFERENCE, lang=lang)
+    return raised.value
+
+
+def test_a_missing_data_folder_is_named_in_the_readers_language(tmp_path):
+    folder = tmp_path / "tidak-ada"
+    error = refused(folder)
+    assert str(error) == error.message("id") == f"Data ditolak: 1 kesalahan. Pertama: {folder}: Folder data tidak ditemukan."
+    assert error.message("en") == f"Data refused: 1 error. First: {folder}: The data folder was not found."
+    assert error.problems_in("en")["allowed"].tolist() == [
+        "A folder holding participants, outcomes and budget (.csv or .xlsx)."]
+    assert refused(folder, "en").problems.equals(error.problems_in("en"))
+
+
+def test_a_missing_table_is_named_in_the_readers_language(tmp_path):
+    for name in ("participants.csv", "outcomes.csv"):
+        (tmp_path / name).write_bytes((ROOT / "data" / "demo" / name).read_bytes())
+    error = refused(tmp_path)
+    assert error.problems["problem"].tolist() == ["Tabel anggaran (budget) tidak ditemukan di folder."]
+    assert error.problems["allowed"].tolist() == [
+        "Berkas budget.csv atau budget.xlsx dengan judul kolom tabel anggaran."]
+    english = error.problems_in("en")
+    assert english["problem"].tolist() == ["The budget table (budget) is not in the folder."]
+    assert english["allowed"].tolist() == ["A file budget.csv or budget.xlsx with the column headers of the budget table."]
+    assert error.message("en") == f"Data refused: 1 error. First: {tmp_path}: The budget table (budget) is not in the folder."
+    assert error.message("id") == str(error)
+
+
+def test_a_folder_with_wrong_rows_is_refused_in_the_readers_language(tmp_path):
+    files = ROOT / "tests" / "files"
+    for source, name in (("clean/outcomes.csv", "outcomes.csv"), ("clean/budget.csv", "budget.csv"),
+                         ("bad/peserta_salah.csv", "participants.csv")):
+        (tmp_path / name).write_bytes((files / source).read_bytes())
+    error = refused(tmp_path)
+    assert str(error) == ("Data ditolak: 13 kesalahan. Pertama: outcomes.csv, baris 2: Tidak ada peserta P-0001 tahun "
+                          "2023 program Tata Rias di data peserta.")
+    said = error.message("en")
+    assert said.startswith("Data refused: 13 errors. First: outcomes.csv, row 2: "), said
+    english = error.problems_in("en")
+    assert english[["file", "row", "column"]].equals(error.problems[["file", "row", "column"]])
+    data = {cell for path in tmp_path.iterdir() for line in path.read_text().splitlines() for cell in line.split(",")}
+    assert not indonesian_in([said, *english["problem"], *english["allowed"]], data), said
