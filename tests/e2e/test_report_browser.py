@@ -83,7 +83,7 @@ def test_the_report_page_makes_the_pdf_of_the_sidebar_filters_and_downloads_it(s
     # Audited like every download: who, what, which filters, which file.
     events = open_audit(folder / "audit.sqlite3").events(action=DOWNLOAD)
     details = [json.loads(d) for d in events["detail"]]
-    assert any(d["file"] == download.suggested_filename and d["filters"] == ["Tahun: 2022", "Desa/kelurahan: Pare"]
+    assert any(d["file"] == download.suggested_filename and d["filters"] == {"tahun": "2022", "desa": "Pare"}
                for d in details)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
