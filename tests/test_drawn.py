@@ -89,6 +89,28 @@ def test_a_rerun_draws_nothing_again_and_new_filters_draw_anew(monkeypatch):
     assert [c.proto.spec for c in other.get("plotly_chart")] != first
 
 
+@pytest.mark.usefixtures("pages_on_demo")
+def test_a_page_whose_tables_are_kept_never_selects_its_rows_again(monkeypatch):
+    """Going back to a view seen before, after more views than the few selections kept, selects nothing."""
+    from pages.edge import cache
+
+    for kept in (cache.selected_table, cache._has_rows, cache.raw_table):
+        kept.clear()
+    years = [str(year) for year in range(2015, 2026)]  # 11 views of two tables each: more than the 12 kept
+    for year in years:
+        assert not run("pages/ringkasan.py", tahun=year).exception
+    selections = []
+
+    def counted(*args, **kwargs):
+        selections.append(args[1])
+        return filtered(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "filtered", counted)
+    again = run("pages/ringkasan.py", tahun=years[0])
+    assert not again.exception and again.get("plotly_chart")
+    assert selections == []
+
+
 def test_a_chart_is_sent_with_its_toolbar_on_hover_in_the_readers_language(demo):
     indonesian, english = _drawn(demo, BY_VILLAGE).config, _drawn(demo, BY_VILLAGE, "en").config
     assert indonesian["displayModeBar"] == english["displayModeBar"] == "hover"

@@ -167,10 +167,17 @@ NEEDS: dict[str, tuple[TableName, ...]] = {"participants": (PARTICIPANTS,), "bud
                                            "any": (PARTICIPANTS, BUDGET)}
 
 
+# Every rerun of a page asks this first; kept apart from the few selections kept above, so a page whose tables are
+# all kept never selects its rows again only to say that it has some.
+@memo(4096)
+def _has_rows(data: DataKey, rules: Rules, scope: Scope, filters: Filters, needs: str) -> bool:
+    selected = selection(data, rules, scope, filters, NEEDS[needs])
+    return len(selected.participants) > 0 or len(selected.budget) > 0
+
+
 def has_rows(view: View, needs: str = "any") -> bool:
     """Whether the view's filters select any participant rows, budget rows (``needs``), or either."""
-    data = selection(view.data, view.rules, view.scope, view.filters, NEEDS[needs])
-    return len(data.participants) > 0 or len(data.budget) > 0
+    return _has_rows(view.data, view.rules, view.scope, view.filters, needs)
 
 
 @st.cache_resource(show_spinner=False)
