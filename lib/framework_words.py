@@ -3,8 +3,10 @@
 Streamlit (1.67) writes a few words of its own that an app cannot set: the
 toolbar over tables and charts, a table's column menu and search bar, the main
 menu, the file uploader, the running and connection status, the sidebar's
-buttons. The page's script (``pages.server.document.framework_words_script``)
-writes the Indonesian in their place when the page is Indonesian, and
+buttons, the (?) help icons, the headings' anchor links, a selectbox's buttons,
+its default placeholder and its empty list. The page's script
+(``pages.server.document.framework_words_script``) writes the Indonesian in
+their place when the page is Indonesian, and
 Streamlit's English back when it is English. Only the words below, and only in
 the places ``PLACES`` names: the app's own content is never touched.
 """
@@ -63,6 +65,15 @@ WORDS: dict[str, dict[str, str]] = {
     "collapse_sidebar": {"en": "Collapse sidebar", "id": "Ciutkan bilah samping"},
     "expand_sidebar": {"en": "Expand sidebar", "id": "Buka bilah samping"},
     "skip_to_content": {"en": "Skip to main content", "id": "Langsung ke isi utama"},
+    # the (?) help icon beside a label or a heading ("Help for <label>" below), and a heading's anchor link
+    "help": {"en": "Help", "id": "Bantuan"},
+    "link_to_heading": {"en": "Link to heading", "id": "Tautan ke judul ini"},
+    # a selectbox: its buttons, the placeholder it shows without one of the app's, its list when a search finds nothing
+    "open": {"en": "Open", "id": "Buka pilihan"},
+    "clear_value": {"en": "Clear value", "id": "Kosongkan pilihan"},
+    "choose_an_option": {"en": "Choose an option", "id": "Pilih salah satu"},
+    "no_results": {"en": "No results", "id": "Tidak ada hasil"},
+    "dismiss": {"en": "Dismiss", "id": "Tutup"},
 }
 
 # Words with a part of their own (a file's name, a size, a count): JavaScript regular expressions over the
@@ -73,10 +84,12 @@ PATTERNS: dict[str, dict[str, str]] = {
     "results": {"en": r"^(\d+) results?$", "id": "$1 hasil"},
     "result_of": {"en": r"^(\d+) of (\d+) results?$", "id": "$1 dari $2 hasil"},
     "result_of_many": {"en": r"^(\d+) of over 1000$", "id": "$1 dari lebih dari 1000"},
+    "help_for": {"en": r"^Help for (.+)$", "id": "Bantuan untuk $1"},
 }
 
 # Where Streamlit writes them (CSS selectors; an element inside one of them, or the element itself).
-# The file uploader's own box carries the app's label: only what is inside it.
+# The file uploader's own box carries the app's label: only what is inside it. A selectbox's list holds the app's
+# options: only its buttons, and the list itself when it is empty (a search that found nothing).
 PLACES: tuple[str, ...] = (
     "[data-testid='stElementToolbar']",
     "[data-testid='stTooltipContent']",
@@ -91,10 +104,16 @@ PLACES: tuple[str, ...] = (
     "[data-testid='stSidebarCollapseButton']",
     "[data-testid='stExpandSidebarButton']",
     "[data-testid='stSkipToContent']",
+    "[data-testid='stTooltipIcon']",
+    "[data-testid='stHeaderActionElements']",
+    "[data-testid='stSelectbox'] button",
+    "[data-testid='stSelectbox'] input",
+    "[data-testid='stSelectboxVirtualDropdown'] [role='listbox'][data-empty='true']",
+    "[data-testid='stSelectboxVirtualDropdown'] button",
 )
 
 # The attributes that carry them, besides the text.
-ATTRIBUTES: tuple[str, ...] = ("aria-label", "title")
+ATTRIBUTES: tuple[str, ...] = ("aria-label", "title", "placeholder")
 
 
 def indonesian(english: str) -> str | None:

@@ -1351,6 +1351,8 @@ MESSAGES.update({
     "load_refused": {"id": "Data ditolak: {counts}. Pertama: {place}: {problem}",
                      "en": "Data refused: {counts}. First: {place}: {problem}"},
 })
+# The placeholder of a selectbox the app gives no other, read while the reader types to search its list.
+MESSAGES.update({"choose_one": {"id": "— pilih —", "en": "— choose —"}})
 TEXTS.update(MESSAGES)  # one lookup for ``text``: a message is an interface string too
 
 

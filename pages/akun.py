@@ -104,9 +104,9 @@ with create:
         repeat = st.text_input(text("akun_repeat", lang), type="password", key="akun_buat_sandi_ulang",
                                autocomplete="new-password")
         role = st.selectbox(text("akun_role", lang), ACCOUNT_ROLES, index=1, format_func=role_label,
-                            key="akun_buat_peran")
+                            key="akun_buat_peran", placeholder=text("choose_one", lang))
         chosen = st.selectbox(text("akun_limit", lang), LIMITS, key="akun_buat_desa", format_func=limit_label,
-                              help=LIMIT_HELP)
+                              help=LIMIT_HELP, placeholder=text("akun_limit_pick", lang))
         submitted = st.form_submit_button(text("akun_create", lang), type="primary", key="akun_buat_kirim")
     if submitted:
         if password != repeat:
@@ -130,7 +130,7 @@ with change:
         st.write(text("akun_none", lang))
     else:
         names = [a.username for a in every]
-        picked = st.selectbox(text("akun_pick", lang), names, key="akun_pilih")
+        picked = st.selectbox(text("akun_pick", lang), names, key="akun_pilih", placeholder=text("choose_one", lang))
         account = next(a for a in every if a.username == picked)
 
         # Load the chosen account's role and villages into the form whenever the choice changes.
@@ -141,7 +141,8 @@ with change:
 
         st.subheader(text("akun_role_villages", lang))
         with st.form("akun_ubah"):
-            new_role = st.selectbox(text("akun_role", lang), ACCOUNT_ROLES, format_func=role_label, key="akun_peran")
+            new_role = st.selectbox(text("akun_role", lang), ACCOUNT_ROLES, format_func=role_label, key="akun_peran",
+                                    placeholder=text("choose_one", lang))
             new_limit = st.selectbox(text("akun_limit", lang), LIMITS, key="akun_desa", format_func=limit_label,
                                      help=LIMIT_HELP, placeholder=text("akun_limit_pick", lang))
             save = st.form_submit_button(text("akun_save_role", lang), key="akun_simpan")

@@ -41,10 +41,12 @@ until = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=a
 actors = sorted(log.events(since=since, until=until)["actor"].dropna().unique().tolist())
 with middle:
     actor = st.selectbox(text("audit_user", lang), [ALL, *actors], key="audit_pengguna",
-                         format_func=lambda a: text("filter_all", lang) if a == ALL else a)
+                         format_func=lambda a: text("filter_all", lang) if a == ALL else a,
+                         placeholder=text("choose_one", lang))
 with right:
     action = st.selectbox(text("audit_action", lang), [ALL, *ACTIONS], key="audit_aksi",
-                          format_func=lambda a: text("filter_all", lang) if a == ALL else audit_action_label(a, lang))
+                          format_func=lambda a: text("filter_all", lang) if a == ALL else audit_action_label(a, lang),
+                          placeholder=text("choose_one", lang))
 
 events = log.events(
     since=since,

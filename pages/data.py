@@ -205,6 +205,7 @@ else:
         target = st.selectbox(
             text("data_rollback_pick", lang), older, key="data_kembali_pilih",
             format_func=lambda v: text("data_version_short", lang, n=stores.version_number(v)),
+            placeholder=text("choose_one", lang),
         )
         sure = st.checkbox(text("data_rollback_sure", lang, n=stores.version_number(target)),
                            key="data_kembali_yakin")

@@ -75,13 +75,13 @@ def language_script() -> str:
 def framework_words_script() -> str:
     """The inline script that writes Streamlit's own interface words in Indonesian while ``<html lang="id">``.
 
-    Streamlit (its toolbar, column menu, main menu, file uploader, status) writes
-    English that an app cannot set. The script watches the page (a
-    MutationObserver) and, in the places ``lib.framework_words.PLACES`` names
-    only, replaces the ``aria-label``, ``title`` or text that is exactly one of
-    its known words; it keeps what Streamlit wrote and puts it back when the
-    page turns English (``<html lang>``, kept with the link by the language
-    script).
+    Streamlit (its toolbar, column menu, main menu, file uploader, status, help
+    icons, headings' links, selectboxes) writes English that an app cannot set.
+    The script watches the page (a MutationObserver) and, in the places
+    ``lib.framework_words.PLACES`` names only, replaces the ``aria-label``,
+    ``title``, ``placeholder`` or text that is exactly one of its known words; it
+    keeps what Streamlit wrote and puts it back when the page turns English
+    (``<html lang>``, kept with the link by the language script).
     """
     words = {word["en"]: word["id"] for word in framework_words.WORDS.values()}
     patterns = [[pattern["en"], pattern["id"]] for pattern in framework_words.PATTERNS.values()]

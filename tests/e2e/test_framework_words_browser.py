@@ -1,7 +1,9 @@
 """Streamlit's own interface words in the reader's language, in a real browser.
 
 Streamlit writes English an app cannot set (the toolbar over a table, the ⋮
-menu, the file uploader); the page's script writes the Indonesian of
+menu, the file uploader, the (?) help icons, the headings' links, a
+selectbox's buttons, default placeholder and empty list); the page's script
+writes the Indonesian of
 ``lib.framework_words`` in its place while the page is Indonesian, and
 Streamlit's English back when the reader chooses English.
 """
@@ -15,7 +17,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from lib.framework_words import WORDS
+from lib.framework_words import PATTERNS, WORDS
 from lib.texts import LANGUAGES, text
 from tests.e2e import log_in, nav_link, open_app, settle
 from tests.e2e.conftest import ADMIN
@@ -162,3 +164,80 @@ def test_the_data_pages_file_uploader_speaks_the_readers_language(accounts_serve
     open_app(page, accounts_server.at("data?bahasa=en"))
     label = page.locator(".st-key-data_berkas [data-testid='stWidgetLabel']").inner_text().strip()
     uploader_speaks(page, upload_file, "en", label)
+
+
+def help_for(label: str, lang: str) -> str:
+    """What a (?) icon beside the label ``label`` is called: Streamlit's ``Help for <label>``, or its Indonesian."""
+    return f"Help for {label}" if lang == "en" else re.sub(r"\$1", label, PATTERNS["help_for"]["id"])
+
+
+def labels_speak(page: Page, lang: str) -> None:
+    """The (?) icons, the headings' links and the selectboxes' buttons of the Desa page, and a search finding nothing."""
+    other = "en" if lang == "id" else "id"
+    sidebar = page.locator("[data-testid='stSidebar']")
+    box = sidebar.locator("[data-testid='stSelectbox']").first
+    label = box.locator("[data-testid='stWidgetLabel']").inner_text().strip()
+    expect(box.locator("[data-testid='stTooltipIcon'] button")).to_have_attribute("aria-label", help_for(label, lang))
+    heading_help = page.locator("[data-testid='stHeaderActionElements'] [data-testid='stTooltipIcon'] button")
+    expect(heading_help.first).to_have_attribute("aria-label", word("help", lang))
+    links = page.locator("[data-testid='stHeaderActionElements'] a")
+    expect(links.first).to_have_attribute("aria-label", word("link_to_heading", lang))
+    opens = page.locator("[data-testid='stSelectbox'] button[aria-haspopup='listbox']")
+    assert opens.count() > 1
+    assert set(opens.evaluate_all("es => es.map(e => e.getAttribute('aria-label'))")) == {word("open", lang)}
+    for place in (sidebar, page.locator("[data-testid='stMain']")):
+        shown = words_in(place)
+        assert not shown & {word(key, other) for key in ("help", "link_to_heading", "open")}, shown
+        assert not any(w.startswith(help_for("", other)) for w in shown), shown
+
+    # A search that finds nothing says so; the list's options (the app's) stay as the app wrote them.
+    box.locator("input").click()
+    page.keyboard.type("zzzz")
+    listbox = page.locator("[data-testid='stSelectboxVirtualDropdown'] [role='listbox']")
+    expect(listbox).to_have_text(word("no_results", lang))
+    dismiss = page.locator("[data-testid='stSelectboxVirtualDropdown'] button")
+    expect(dismiss).to_have_attribute("aria-label", word("dismiss", lang))
+    for _ in "zzzz":
+        page.keyboard.press("Backspace")
+    expect(listbox.locator("[role='option'][data-key]").first).to_have_text(text("filter_all", lang))
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    expect(listbox).to_have_count(0)
+
+
+def test_help_icons_heading_links_and_selectboxes_are_indonesian(server, page: Page):
+    open_app(page, server.at("desa"), text("page_desa", "id"))
+    labels_speak(page, "id")
+
+
+def test_with_bahasa_en_help_icons_heading_links_and_selectboxes_are_streamlits_english(server, page: Page):
+    open_app(page, server.at("desa?bahasa=en"), text("page_desa", "en"))
+    labels_speak(page, "en")
+
+
+def placeholders(page: Page) -> set[str]:
+    return set(page.locator("[data-testid='stSelectbox'] input").evaluate_all(
+        "es => es.map(e => e.getAttribute('placeholder'))"))
+
+
+def test_a_selectbox_without_the_apps_placeholder_shows_streamlits_in_the_readers_language(server, page: Page):
+    # The Origins page's chart measure: a selectbox the app gives no placeholder of its own.
+    open_app(page, server.at("daerah-asal"), text("page_asal", "id"))
+    expect(page.locator(f"[data-testid='stSelectbox'] input[placeholder='{word('choose_an_option', 'id')}']").first
+           ).to_be_attached()
+    assert word("choose_an_option", "en") not in placeholders(page)
+    open_app(page, server.at("daerah-asal?bahasa=en"), text("page_asal", "en"))
+    expect(page.locator(f"[data-testid='stSelectbox'] input[placeholder='{word('choose_an_option', 'en')}']").first
+           ).to_be_attached()
+    assert word("choose_an_option", "id") not in placeholders(page)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_admin_pages_selectboxes_carry_the_apps_own_placeholders(accounts_server, page: Page, lang):
+    log_in(page, accounts_server.at(), ADMIN.username, ADMIN.password)
+    own = {text(key, lang) for key in ("choose_one", "akun_limit_pick", "filter_pick")}
+    suffix = "?bahasa=en" if lang == "en" else ""
+    for path in ("akun", "audit"):
+        open_app(page, accounts_server.at(path + suffix))
+        expect(page.locator("[data-testid='stSelectbox'] input").first).to_be_attached()
+        assert placeholders(page) <= own, (path, placeholders(page))
