@@ -337,3 +337,13 @@ def test_a_folder_with_wrong_rows_is_refused_in_the_readers_language(tmp_path):
     assert english[["file", "row", "column"]].equals(error.problems[["file", "row", "column"]])
     data = {cell for path in tmp_path.iterdir() for line in path.read_text().splitlines() for cell in line.split(",")}
     assert not indonesian_in([said, *english["problem"], *english["allowed"]], data), said
+
+
+def test_a_page_on_a_data_folder_missing_a_table_says_so_in_the_readers_language(data_dir):
+    from tests.support.pages import run
+
+    (data_dir / "demo" / "budget.csv").unlink()
+    english = " ".join(e.value for e in run(None, bahasa="en").error)
+    assert "budget" in english and not [w for w in INDONESIAN if re.search(rf"\b{re.escape(w)}\b", english)], english
+    indonesian = " ".join(e.value for e in run(None).error)
+    assert "tidak ditemukan di folder" in indonesian

@@ -64,7 +64,10 @@ def toolbar_speaks(page: Page, figure: Locator, lang: str) -> None:
     toolbar = figure.locator("[data-testid='stElementToolbar']")
     assert not words_in(toolbar) & {word(key, other) for key in TOOLBAR}, words_in(toolbar)
     # The tooltip over a button, and the button that closes the full screen.
-    figure.locator("[data-testid='stDataFrame']").hover()
+    # In the middle of the window again, out from under the page's fixed header (a late rerun may move it).
+    grid = figure.locator("[data-testid='stDataFrame']")
+    grid.evaluate("e => e.scrollIntoView({block: 'center'})")
+    grid.hover()
     search = buttons.nth(TOOLBAR.index("search"))
     search.hover()
     expect(page.locator("[data-testid='stTooltipContent']")).to_have_text(word("search", lang))
