@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib.texts import text
 from pages import auth, server
-from pages.edge import navigation, sidebar
+from pages.edge import navigation, sidebar, warm
 from pages.edge import page as edge
 from pages.edge.view import hand_over
 
@@ -29,7 +29,8 @@ PAGES = (
 if __name__ != "__main__":
     # `streamlit run dashboard.py` first imports this file to find the web application to serve: this same
     # script with the dashboard's own routes and middleware (pages/server/). Streamlit runs it as __main__.
-    app = st.App(__file__, routes=server.routes(), middleware=server.middleware())
+    # As it starts, the server computes every page's single filter choices in the background (pages/edge/warm.py).
+    app = st.App(__file__, routes=server.routes(), middleware=server.middleware(), lifespan=warm.at_start)
 else:
     held = sidebar.asked()  # what this session's link asks: read once, handed down
     lang, unknown_language = sidebar.language(held)
@@ -55,5 +56,7 @@ else:
     if mode == auth.DEMO:
         auth.demo_banner(lang)
     if any(page is p for p in analysis):  # the filters and the view belong to the analysis pages only
-        hand_over(edge.read_view(account, lang, held, page.title))
+        view = edge.read_view(account, lang, held, page.title)
+        warm.begin(view)  # once per data, rules, scope and language: every page's single choices, in the background
+        hand_over(view)
     page.run()

@@ -41,6 +41,7 @@ import json
 import math
 import os
 import random
+import re
 import ssl
 import statistics
 import subprocess
@@ -598,6 +599,7 @@ class LoadFigures:
     generator_cpu_percent: float
     ramp_s: float           # when the window opened: the ramp-up and every user's first page
     users_without_page: int
+    warm_up_s: float | None = None  # how long the server's start-up warm-up took (pages.edge.warm), waited for
     error_examples: list[str] = field(default_factory=list)
     memory_samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds into the window, MB)
     processes: list[ProcessFigures] = field(default_factory=list)  # each of the server's process ids, in order
@@ -712,8 +714,9 @@ def run_load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every_s
 
 # --- a server of our own on a data folder --------------------------------------------------------
 @contextlib.contextmanager
-def served(folder: Path, options: dict[str, str] | None = None) -> Iterator[tuple[Target, int]]:
-    """``streamlit run dashboard.py`` on ``folder`` (as bench.browser starts it); (its address, its process id).
+def served(folder: Path, options: dict[str, str] | None = None) -> Iterator[tuple[Target, int, Path]]:
+    """``streamlit run dashboard.py`` on ``folder`` (as bench.browser starts it); (its address, its process id,
+    its log file).
 
     ``options``: Streamlit settings for this server only (``{"runner.postScriptGC": "true"}``),
     passed as Streamlit's STREAMLIT_* environment variables over .streamlit/config.toml.
@@ -731,7 +734,7 @@ def served(folder: Path, options: dict[str, str] | None = None) -> Iterator[tupl
     os.environ.update(names)
     try:
         with Server(folder) as server:
-            yield target(server.url), server.process.pid
+            yield target(server.url), server.process.pid, server.log
     finally:
         for k, v in saved.items():
             if v is None:
@@ -779,16 +782,36 @@ async def warm(where: Target, plan: Plan) -> None:
         await tab.close()
 
 
+def warmed_up(log: Path, timeout_s: float = 900.0) -> float | None:
+    """Wait until the server logging to ``log`` has finished its start-up warm-up (``pages.edge.warm``); the
+    seconds it reports, or None when the warm-up is turned off. A department's server starts before the meeting
+    that uses it: the users come to a warmed server, and the warm-up's own duration is reported beside them."""
+    from lib import settings
+    from pages.edge.warm import DONE
+
+    if settings.setting("DASBOR_WARM_UP").strip() == "0":
+        return None
+    deadline = time.monotonic() + timeout_s
+    pattern = re.compile(re.escape(DONE) + r": \d+ views in ([\d.]+) s")
+    while time.monotonic() < deadline:
+        found = pattern.search(log.read_text(encoding="utf-8", errors="replace")) if log.exists() else None
+        if found:
+            return float(found.group(1))
+        time.sleep(0.5)
+    raise RuntimeError(f"the server did not finish its warm-up within {timeout_s:.0f} s; see {log}")
+
+
 def levels_on_folder(folder: Path, levels: Sequence[int], plan: Plan, options: dict[str, str] | None = None,
                      log=sys.stderr) -> list[LoadFigures]:
     """Each number of users against a fresh server on ``folder`` (warmed by one visitor first)."""
     out = []
     for users in levels:
         level = replace(plan, users=users)
-        with served(folder, options) as (where, pid):
+        with served(folder, options) as (where, pid, server_log):
             run_coroutine(warm(where, level))
+            warm_up_s = warmed_up(server_log)
             print(f"    {users} users ...", end="", flush=True, file=log)
-            figures = run_load(level, where, [pid])
+            figures = replace(run_load(level, where, [pid]), warm_up_s=warm_up_s)
             print(f" {figures.changes_per_s:.1f} changes/s, p95 {_fmt(figures.p95_s)}", file=log, flush=True)
             out.append(figures)
     return out
@@ -798,8 +821,9 @@ def soak_on_folder(folder: Path, users: int, soak_s: float, reference_s: float, 
                    options: dict[str, str] | None = None, every_s: float = 10.0) -> dict:
     """``users`` for ``soak_s`` seconds on one server: its memory after ``reference_s`` and at the end."""
     level = replace(plan, users=users, window_s=soak_s)
-    with served(folder, options) as (where, pid):
+    with served(folder, options) as (where, pid, server_log):
         run_coroutine(warm(where, level))
+        warmed_up(server_log)
         figures = run_load(level, where, [pid], sample_every_s=every_s)
     return soak_verdict(figures, reference_s)
 

@@ -613,6 +613,12 @@ def load_section(load: dict | None, size: int | None = None) -> list[str]:
         where = (f"pada {_n(load['size'])} pendaftaran, satu proses `streamlit run dashboard.py` per tingkat "
                  "(seperti README menjalankannya, `DASBOR_DATA_DIR` ke data benchmark), dipanaskan oleh satu "
                  "pengunjung sebelum pengguna datang")
+        warmed = [lv["warm_up_s"] for lv in load.get("levels", []) if lv.get("warm_up_s") is not None]
+        if warmed:
+            where += (", lalu menunggu pemanasan awal server selesai (`pages/edge/warm.py`: setiap halaman analisis "
+                      "tanpa filter dan untuk setiap desa, kelompok desa, tahun dan periode, dihitung di latar "
+                      "belakang sejak server mulai; seperti server dinas yang dinyalakan sebelum rapat; lama "
+                      f"pemanasan {_s(min(warmed))}–{_s(max(warmed))})")
     else:
         where = f"pada dasbor yang berjalan di `{load['target']}`"
     settings = ", ".join(f"`{k} = {v}`" for k, v in opts.get("server_options", {}).items())
@@ -809,11 +815,18 @@ def changes() -> list[str]:
         "  digambar), bukan salinan seluruh templat `plotly_white` (bawaan semua jenis grafik) per figur;",
         "  garis daratan peta dikirim sebagai larik numpy, tidak diperiksa titik demi titik.",
         "  `lib/privacy.py`: `hidden_reasons` membaca setiap catatan privasi yang berbeda sekali.",
-        "- `pages/common.py`: tabel mentah disimpan di cache per (filter, tabel, rincian), sehingga",
-        "  gambar yang menampilkan ukuran berbeda dari satu tabel menghitungnya sekali; baris pilihan",
-        "  disimpan per (filter, tabel data), hanya dua belas terakhir (satu pilihan dapat berukuran",
-        "  ratusan megabita pada skala nasional, dan membuatnya lagi hanya perlu beberapa perseratus",
-        "  detik).",
+        "- `pages/edge/cache.py`: tabel mentah disimpan di cache per (filter, tabel, rincian), sehingga",
+        "  gambar yang menampilkan ukuran berbeda dari satu tabel menghitungnya sekali; tabel terbit, figur",
+        "  siap kirim (`lib/drawn.py`) dan ubin disimpan per tampilan; baris pilihan disimpan per (filter,",
+        "  tabel data), hanya dua belas terakhir (satu pilihan dapat berukuran ratusan megabita pada skala",
+        "  nasional, dan membuatnya lagi hanya perlu beberapa perseratus detik).",
+        "- `pages/edge/warm.py`: saat server mulai, isi setiap halaman analisis tanpa filter dan untuk",
+        "  setiap desa, kelompok desa, tahun dan periode dihitung di latar belakang (sekitar 25 s pada",
+        "  100.000 pendaftaran), sehingga pengunjung pertama setiap pilihan itu tidak menunggu.",
+        "- Rerun yang menampilkan figur yang sudah dibuat: figur Plotly yang selesai membuat dict-nya sekali",
+        "  (`lib.drawn.SentFigure`; `st.plotly_chart` memintanya setiap rerun), JSON-nya ditulis dengan",
+        "  `orjson`, log audit dibuka sekali per tempat (bukan setiap tombol unduh), dan *spinner* memuat",
+        "  data hanya selama data belum disiapkan.",
         "",
     ]
 

@@ -3,7 +3,8 @@
 The page edge caches a ``Drawn`` per published table and view (``pages.edge.cache.drawn_figure``), so a
 rerun that shows the same figure again sends the same objects instead of building and validating a Plotly
 figure, formatting its table and converting it to Arrow each time. Nothing in a ``Drawn`` is changed after
-it is built: Streamlit copies the figure (``Figure.to_dict``) and reads the Arrow table.
+it is built. Streamlit asks the figure for its dict (``Figure.to_dict``, a deep copy with every array
+re-encoded) on every rerun that shows it; a drawn figure makes that dict once (``SentFigure``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,28 @@ from lib.figures import FigureSpec, MapLayers, chart_figure, drawn_measures, hid
 from lib.privacy import Rules, dimension_columns
 
 Overlay = Callable[[go.Figure, str], go.Figure]
+
+
+class SentFigure(go.Figure):
+    """A Plotly figure that is finished: ``to_dict`` returns the dict made when it was finished, every time.
+
+    Streamlit's ``st.plotly_chart`` serialises a figure through ``to_dict`` on every call, and a cached
+    figure is sent again by every rerun that shows it. The dict is shared and read only (Plotly's JSON
+    encoder drops trace ``uid`` keys, which a finished figure does not have); a copy of the figure
+    (``go.Figure(figure)``, ``copy.deepcopy``) is an ordinary figure again.
+    """
+
+    def to_dict(self) -> dict:
+        made = self.__dict__.get("_made")
+        return made if made is not None else super().to_dict()
+
+
+def finished(figure: go.Figure) -> SentFigure:
+    """``figure``, from now on never changed, with its dict made once (``SentFigure``)."""
+    made = figure.to_dict()
+    figure.__class__ = SentFigure  # the same object: building it again would validate every property again
+    figure._made = made
+    return figure
 
 
 @dataclass(frozen=True)
@@ -57,7 +80,7 @@ def drawn(pub: pd.DataFrame, spec: FigureSpec, shown: str, rules: Rules, lang: s
         alt = chart_summary(pub, dimension_columns(pub), shown, title, lang)
         if overlay is not None:
             figure = overlay(figure, shown)
-        figure = charts.captioned(figure, title, described, day, lang)
+        figure = finished(charts.captioned(figure, title, described, day, lang))
         note = hidden_caption(pub, drawn_measures(spec, shown), rules, lang)
     # The saved image named after what it shows; the toolbar only on hover, in the reader's language.
     config = {**charts.image_config(title, filters_label, day), **labels.chart_config(lang)}

@@ -33,6 +33,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(2 sampai k), selalu sama untuk kelompok orang yang sama."),
     Setting("DASBOR_SESSION_HOURS", "8",
             "Lama sesi masuk dengan kata sandi (jam): selama itu muat ulang atau bookmark tetap masuk, sampai keluar."),
+    Setting("DASBOR_WARM_UP", "1",
+            "1: setelah halaman analisis pertama dibuka, proses menghitung di latar belakang isi setiap halaman "
+            "untuk setiap pilihan tunggal filter desa dan tahun, sehingga pengunjung pertama setiap pilihan tidak "
+            "menunggu. 0: tidak (setiap tampilan dihitung saat pertama diminta)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

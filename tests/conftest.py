@@ -35,6 +35,9 @@ from lib.schema import BUDGET, OUTCOMES_TABLE, PARTICIPANTS, Dataset, Reference,
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DASBOR_DATA_DIR", str(ROOT / "data"))
+# No background warm-up in tests (and the servers they start): a test asks for what it checks, when it checks it.
+# tests/test_warm.py turns it on.
+os.environ.setdefault("DASBOR_WARM_UP", "0")
 
 pytest_plugins = ["tests.postgres"]  # the throwaway PostgreSQL server and the two-back-end fixture
 

@@ -37,6 +37,7 @@ from tests.conftest import prepare_for_tests
 ROOT = Path(__file__).resolve().parent.parent
 # The pages' scripts (the web server around them, pages/server/, is a package of its own: HTTP and ASGI words).
 PAGE_FILES = sorted((ROOT / "pages").glob("*.py"))
+LAYOUTS = ROOT / "pages" / "edge" / "layouts.py"  # the analysis pages' figures, named once
 RULES = Rules(k=5, b=5)
 
 
@@ -81,7 +82,7 @@ def _page_strings(path: Path) -> list[tuple[int, str]]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped]
 
 
-@pytest.mark.parametrize("path", PAGE_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*PAGE_FILES, LAYOUTS], ids=lambda p: p.name)
 def test_no_page_names_a_table_measure_or_dimension_as_bare_text(path):
     names = set(TABLES_BY_NAME) | set(BY_NAME) | set(DIMENSION_LABELS)
     bare = [(line, value) for line, value in _page_strings(path) if value in names]
@@ -95,7 +96,7 @@ def _specs(path: Path) -> list[ast.Call]:
 
 def test_every_figure_of_every_page_has_its_words_in_both_languages():
     keys = []
-    for path in PAGE_FILES:
+    for path in (*PAGE_FILES, LAYOUTS):
         for call in _specs(path):
             keys.append(call.args[1].value)  # the title
             keys += [kw.value.value for kw in call.keywords if kw.arg == "caption"]
@@ -105,7 +106,7 @@ def test_every_figure_of_every_page_has_its_words_in_both_languages():
 
 
 def test_figure_keys_are_unique_across_pages():
-    keys = [call.args[0].value for path in PAGE_FILES for call in _specs(path)]
+    keys = [call.args[0].value for path in (*PAGE_FILES, LAYOUTS) for call in _specs(path)]
     assert len(keys) == len(set(keys)), keys
 
 

@@ -58,7 +58,7 @@ def demo_folder(folder: Path) -> Path:
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     """(address, process id) of the dashboard serving a copy of the demo data in open demo mode."""
-    with served(demo_folder(tmp_path_factory.mktemp("load-demo"))) as (where, pid):
+    with served(demo_folder(tmp_path_factory.mktemp("load-demo"))) as (where, pid, _):
         run_coroutine(warm(where, Plan(users=1, timeout_s=300.0)))  # as the benchmark does: the data loaded once
         yield where, pid
 
@@ -116,7 +116,7 @@ def account_server(tmp_path_factory):
     (folder / PASSWORD_FILE).write_text(password, encoding="utf-8")
     with closing(accounts.open_accounts(folder / "accounts.sqlite3")) as conn:
         accounts.create_account(conn, USERNAME, password, accounts.ADMIN, actor="test")
-    with served(folder) as (where, pid):
+    with served(folder) as (where, pid, _):
         run_coroutine(warm(where, Plan(users=1, timeout_s=300.0, login=login_for(folder))))
         yield where, pid, folder
 

@@ -407,6 +407,9 @@ def test_reading_the_data_says_so_while_it_takes(monkeypatch):
     monkeypatch.setattr(edge_page.st, "spinner", spinner)
     run("pages/ringkasan.py")
     assert (text("loading_data", "id"), {"show_time": True}) in seen
+    seen.clear()
+    run("pages/ringkasan.py")
+    assert seen == [], "data already read and prepared: no spinner (it costs every rerun a timer)"
 
 
 @pytest.mark.parametrize("setting", [("DASBOR_PRIVACY_K", "1"), ("DASBOR_PRIVACY_B", "9")])

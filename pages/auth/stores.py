@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 
-from lib import accounts, settings
-from lib.audit import AuditLog, open_audit
+from lib import accounts, backend, settings
+from lib.audit import AuditLog, default_path, open_audit
 from lib.schema import DEFAULT_REFERENCE_FILE, Reference, load_reference
 
 
@@ -21,9 +21,21 @@ def accounts_db() -> Iterator:
         yield conn
 
 
+_OPENED: dict[str, AuditLog] = {}  # where -> the log opened there (its tables made), for the life of the process
+
+
 def audit_log() -> AuditLog:
-    """The audit log in the data folder (each event opens its own connection)."""
-    return open_audit()
+    """The audit log in use: in the database of DASBOR_DATABASE_URL, else in the data folder.
+
+    Each event opens its own connection; the log itself (making its tables) is
+    opened once per place, not on every run of every page that has a download
+    button, and again if its file was removed.
+    """
+    where = backend.database_url() or str(default_path())
+    log = _OPENED.get(where)
+    if log is None or (log.path is not None and not log.path.exists()):
+        log = _OPENED[where] = open_audit()
+    return log
 
 
 def reference() -> Reference:

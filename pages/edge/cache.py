@@ -75,12 +75,22 @@ def loaded(data: DataKey) -> Dataset:
     return load_folder(demo, reference, label="demo", is_demo=True)
 
 
+_PREPARED: set[tuple[DataKey, Rules]] = set()  # what prepared_data has made in this process
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def prepared_data(data: DataKey, rules: Rules) -> Dataset:
     """The dataset in use, prepared once: derived columns, record and person keys, the budget shared out."""
     # The demo data has a secret of its own; imported versions share the installation's.
     name = keys.DEMO_SECRET if data.version is None else keys.INSTALLATION_SECRET
-    return prepared(loaded(data), keys.installation_secret(Path(data.folder), name), rules)
+    made = prepared(loaded(data), keys.installation_secret(Path(data.folder), name), rules)
+    _PREPARED.add((data, rules))
+    return made
+
+
+def was_prepared(data: DataKey, rules: Rules) -> bool:
+    """Whether the data was read and prepared for these rules in this process (a visitor need not be told to wait)."""
+    return (data, rules) in _PREPARED
 
 
 @memo(16)
@@ -123,7 +133,7 @@ def published_table(data: DataKey, rules: Rules, scope: Scope, filters: Filters,
     return figures.published(raw_table(data, rules, scope, filters, table, by), measures, rules)
 
 
-@memo(1024, unkeyed=(10,))
+@memo(2048, unkeyed=(10,))
 def drawn_figure(data: DataKey, rules: Rules, scope: Scope, filters: Filters, spec: figures.FigureSpec, shown: str,
                  lang: str, title: str, today: dt.date, overlaid: bool, _overlay: Overlay | None) -> Drawn:
     """``spec`` drawn under the filters showing ``shown``, titled ``title``; ``overlaid``: whether ``_overlay``
@@ -135,7 +145,7 @@ def drawn_figure(data: DataKey, rules: Rules, scope: Scope, filters: Filters, sp
                  filters_label=filters.label(lang), day=today, layers=layers, overlay=_overlay if overlaid else None)
 
 
-@memo(1024, unkeyed=(8,))
+@memo(2048, unkeyed=(8,))
 def _of_view(data: DataKey, rules: Rules, scope: Scope, filters: Filters, lang: str, today: dt.date, what: str,
              args: tuple, _make: Callable[[], T]) -> T:
     return _make()

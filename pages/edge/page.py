@@ -10,6 +10,7 @@ filters select nothing.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -43,8 +44,13 @@ def data_key() -> DataKey:
     stops here, and open demo mode (no account yet) reads the demo only.
     """
     auth.require_login()
+    return data_in_use(auth.is_demo())
+
+
+def data_in_use(demo: bool) -> DataKey:
+    """The data folder and the imported version in use (None: the bundled demo, always so in open demo mode)."""
     folder = str(settings.data_dir())
-    if auth.is_demo():
+    if demo:
         return DataKey(folder, None)
     return DataKey(folder, data_store.current_version_id(data_store.default_store()))
 
@@ -76,7 +82,8 @@ def read_view(account: Account | None, lang: Lang, held: sidebar.Asked, page: st
     try:
         # Shown after half a second only: at national scale the first visitor after a start or an
         # import waits seconds while the data is read and prepared; everyone after reads the cache.
-        with st.spinner(text("loading_data", lang), show_time=True):
+        with nullcontext() if cache.was_prepared(data, rules) else st.spinner(text("loading_data", lang),
+                                                                               show_time=True):
             scope = account_scope(account, cache.loaded(data).reference, lang)
             cache.scoped_data(data, rules, scope)
         offered = cache.offered(data, rules, scope)
@@ -85,8 +92,12 @@ def read_view(account: Account | None, lang: Lang, held: sidebar.Asked, page: st
         _stopped(text("no_data", lang, reason=reason))
         raise  # unreachable: st.stop ends the run
     filters, problems = sidebar.filter_widgets(offered, held, lang, scope.name)
-    today = dt.datetime.now(auth.WIB).date()
-    return View(data, account, scope, lang, filters, rules, page, problems, offered, today)
+    return View(data, account, scope, lang, filters, rules, page, problems, offered, local_today())
+
+
+def local_today() -> dt.date:
+    """Today where the department works (WIB)."""
+    return dt.datetime.now(auth.WIB).date()
 
 
 def through_entrypoint() -> None:

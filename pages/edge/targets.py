@@ -42,10 +42,14 @@ def target_line(view: View, achieved: pd.DataFrame) -> Callable[[go.Figure, str]
 
 
 def _styled(achieved: pd.DataFrame, view: View):
-    """The table "Target dan capaian" as shown: each rating cell tinted, its word beside it."""
     screen = targets.screen_table(achieved, view.rules, view.lang)
     rating = screen.columns[5]
     return screen.style.apply(lambda _: targets.rating_styles(achieved), subset=[rating], axis=0)
+
+
+def styled_table(view: View, achieved: pd.DataFrame):
+    """The table "Target dan capaian" as shown: each rating cell tinted, its word beside it (kept per view)."""
+    return cache.of_view(view, "targets_table", (), lambda: _styled(achieved, view))
 
 
 def show_table(view: View, achieved: pd.DataFrame) -> None:
@@ -58,8 +62,7 @@ def show_table(view: View, achieved: pd.DataFrame) -> None:
         if achieved.empty:
             st.info(view.tr("targets_none"), icon=":material/flag:")
             return
-        styled = cache.of_view(view, "targets_table", (), lambda: _styled(achieved, view))
-        st.dataframe(styled, hide_index=True, width="stretch", key=f"{KEY}_tabel")
+        st.dataframe(styled_table(view, achieved), hide_index=True, width="stretch", key=f"{KEY}_tabel")
         st.caption(view.tr("targets_caption"))
         context = (view.tr("data_in_use", label=store.label_in(cache.source(view).label, view.lang)),
                    view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))),

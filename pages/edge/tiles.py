@@ -42,6 +42,12 @@ def _tiles(view: View, spec: figures.TilesSpec, village: str | None) -> tuple[pd
     return total, dict(zip(spec.measures, figures.tiles(total, spec, view.rules, view.lang, changes)))
 
 
+def tiles_of(view: View, spec: figures.TilesSpec, village: str | None = None
+             ) -> tuple[pd.DataFrame, dict[str, figures.Tile]]:
+    """(the one-row published table of ``spec``, each measure's tile), kept per view (see ``show_tiles``)."""
+    return cache.of_view(view, "tiles", (spec, village), lambda: _tiles(view, spec, village))
+
+
 def show_tiles(view: View, spec: figures.TilesSpec, village: str | None = None,
                notes: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The tiles of ``spec`` in a container keyed ``spec.key``; returns the one-row published table they show.
@@ -52,7 +58,7 @@ def show_tiles(view: View, spec: figures.TilesSpec, village: str | None = None,
     Tiles come people first, then rates, then money, row by row, so a phone
     that stacks the columns reads them in the same order.
     """
-    total, shown = cache.of_view(view, "tiles", (spec, village), lambda: _tiles(view, spec, village))
+    total, shown = tiles_of(view, spec, village)
     with st.container(key=spec.key):
         for row in labels.tile_rows(spec.measures, spec.columns):
             for slot, name in zip(st.columns(spec.columns), row):
