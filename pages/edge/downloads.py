@@ -44,6 +44,6 @@ def table_buttons(view: View, pub: pd.DataFrame, what: str, key: str) -> None:
                               view.tr("made_on", date=fmt.date(view.today, view.lang)))
     files = table_files(pub, view.rules, view.lang, what, view.filters, context)
     who = requester(view.account, view.page)
-    for column, file, suffix, words in zip(st.columns(2), files, ("csv", "xlsx"), ("download_csv", "download_xlsx")):
-        with column:
+    with st.container(horizontal=True):  # one row (wrapping on a phone): one block, not a block per column
+        for file, suffix, words in zip(files, ("csv", "xlsx"), ("download_csv", "download_xlsx")):
             button(view.tr(words), file, who=who, what=what, filters=view.filters, key=f"{key}_{suffix}")

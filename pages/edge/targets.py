@@ -72,7 +72,6 @@ def show_table(view: View, achieved: pd.DataFrame) -> None:
         files = (DownloadFile(export.download_name(title, name, "csv"), CSV_MIME, lambda: export.csv_file(sheet)),
                  DownloadFile(export.download_name(title, name, "xlsx"), XLSX_MIME, lambda: export.xlsx_file(sheet)))
         who = downloads.requester(view.account, view.page)
-        for column, file, suffix, words in zip(st.columns(2), files, ("csv", "xlsx"),
-                                               ("download_csv", "download_xlsx")):
-            with column:
+        with st.container(horizontal=True):
+            for file, suffix, words in zip(files, ("csv", "xlsx"), ("download_csv", "download_xlsx")):
                 downloads.button(view.tr(words), file, who=who, what=title, filters=view.filters, key=f"{KEY}_{suffix}")
