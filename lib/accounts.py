@@ -658,12 +658,12 @@ def _describe(account: Account, now: dt.datetime, lang: str = "id") -> str:
 
 
 def _parser(lang: str) -> argparse.ArgumentParser:
-    from lib.texts import add_language_option
+    from lib.texts import add_language_option, command_parser
 
     def say(key: str) -> str:
         return _say(key, lang)
 
-    parser = argparse.ArgumentParser(prog="python -m lib.accounts", description=say("accounts_cli"))
+    parser = command_parser(lang, prog="python -m lib.accounts", description=say("accounts_cli"))
     add_language_option(parser, lang)
     parser.add_argument("--db", type=Path, help=say("accounts_cli_db"))
     parser.add_argument("--audit", type=Path, help=say("accounts_cli_audit"))

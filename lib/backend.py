@@ -347,12 +347,10 @@ def grant(url: str, role: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the database command line (``--lang id|en``); returns the exit status."""
-    import argparse
-
-    from lib.texts import add_language_option, command_language, text  # here: lib.texts pulls in pandas
+    from lib.texts import add_language_option, command_language, command_parser, text  # lib.texts pulls in pandas
 
     lang = command_language(argv)
-    parser = argparse.ArgumentParser(prog="python -m lib.backend", description=text("backend_cli", lang),
+    parser = command_parser(lang, prog="python -m lib.backend", description=text("backend_cli", lang),
                                      epilog=text("backend_cli_epilog", lang))
     add_language_option(parser, lang)
     parser.add_argument("command", choices=["init"], help=text("backend_cli_init", lang))

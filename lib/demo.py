@@ -19,7 +19,6 @@ benchmarks.
 
 from __future__ import annotations
 
-import argparse
 import math
 import time
 from collections.abc import Mapping
@@ -690,10 +689,10 @@ def write_demo(folder: Path, tables: Mapping[TableName, pd.DataFrame]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Write the demo data again (``--lang id|en`` for the help and the message)."""
-    from lib.texts import add_language_option, command_language, text  # here: only the command line speaks
+    from lib.texts import add_language_option, command_language, command_parser, text  # only the command line speaks
 
     lang = command_language(argv)
-    parser = argparse.ArgumentParser(prog="python -m lib.demo", description=text("demo_cli", lang))
+    parser = command_parser(lang, prog="python -m lib.demo", description=text("demo_cli", lang))
     add_language_option(parser, lang)
     parser.add_argument("--out", type=Path, default=DEMO_DIR, help=text("demo_cli_out", lang, folder=DEMO_DIR))
     parser.add_argument("--enrollments", type=int, default=None, help=text("demo_cli_enrollments", lang))

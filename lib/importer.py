@@ -57,7 +57,7 @@ from lib.schema import (
 )
 from lib.schema import ReferenceDataError
 from lib.export import csv_bytes
-from lib.texts import add_language_option, admin_word, command_language, text
+from lib.texts import add_language_option, admin_word, command_language, command_parser, text
 from lib.validate import Validation
 
 # Columns of ImportPlan.changes.
@@ -251,7 +251,7 @@ def _parser(lang: Lang = "id") -> argparse.ArgumentParser:
     def say(key: str) -> str:
         return text(key, lang)
 
-    parser = argparse.ArgumentParser(prog="python -m lib.importer", description=say("importer_cli"),
+    parser = command_parser(lang, prog="python -m lib.importer", description=say("importer_cli"),
                                      epilog=say("importer_cli_exit"))
     add_language_option(parser, lang)
     parser.add_argument("files", nargs="*", metavar=say("importer_cli_file"), help=say("importer_cli_files"))
@@ -376,7 +376,7 @@ def main(argv: Sequence[str] | None = None, stdin=None, stdout=None, stderr=None
             return EXIT_OK
         return _import(args, store, author, stdin, stdout, stderr)
     except ReferenceDataError as exc:
-        print(str(exc), file=stderr)
+        print(exc.message(lang), file=stderr)
         return EXIT_USAGE
     except st.UnknownVersion as exc:
         print(exc.message(lang), file=stderr)

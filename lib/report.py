@@ -114,7 +114,7 @@ from lib.schema import (
     Dataset,
     load_reference,
 )
-from lib.texts import add_language_option, command_language, kind_label, text, value_label
+from lib.texts import add_language_option, command_language, command_parser, kind_label, text, value_label
 
 PDF_MIME = "application/pdf"
 # Chart images go into the PDF as binary streams: ASCII85 text (reportlab's default, for 7-bit mail)
@@ -891,7 +891,7 @@ LANGUAGE_OPTIONS = ("--lang", "--bahasa")  # --bahasa: as the dashboard's links 
 
 
 def parser(lang: str = "id") -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m lib.report", description=text("report_cli", lang))
+    p = command_parser(lang, prog="python -m lib.report", description=text("report_cli", lang))
     p.add_argument("--out", required=True, type=Path, help=text("report_cli_out", lang))
     for spec in FILTERS:
         p.add_argument(f"--{spec.param}", metavar=text("report_cli_choice", lang),

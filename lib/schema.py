@@ -319,7 +319,15 @@ DEFAULT_REFERENCE_FILE = Path(__file__).resolve().parent.parent / "data" / "refe
 
 
 class ReferenceDataError(ValueError):
-    """The reference file cannot be used; the message says what to fix."""
+    """The reference file cannot be used; the message says what to fix, in Indonesian (``str``) and English."""
+
+    def __init__(self, id_message: str, en_message: str):
+        super().__init__(id_message)
+        self.en_message = en_message
+
+    def message(self, lang: str = "id") -> str:
+        """What to fix, in ``lang``."""
+        return self.en_message if lang == "en" else str(self)
 
 
 # TOML table of each list's named groups -> (list name, the key holding the members, what a member is called)
@@ -338,11 +346,15 @@ def _named_groups(raw: dict, table: str, known: tuple[str, ...], path: Path) -> 
             name, members = str(entry["name"]).strip(), tuple(str(m).strip() for m in entry[key])
         except (KeyError, TypeError) as exc:
             raise ReferenceDataError(f"Berkas data acuan {path}: setiap [[{table}]] perlu 'name' dan '{key}' "
-                                     f"(kurang: {exc}).") from exc
+                                     f"(kurang: {exc}).",
+                                     f"Reference file {path}: every [[{table}]] needs 'name' and '{key}' "
+                                     f"(missing: {exc}).") from exc
         unknown = [m for m in members if m not in known]
         if unknown:
             raise ReferenceDataError(f"Berkas data acuan {path}: kelompok {name!r} di [[{table}]] memuat {word} yang "
-                                     f"tidak ada di daftar: {', '.join(unknown)}.")
+                                     f"tidak ada di daftar: {', '.join(unknown)}.",
+                                     f"Reference file {path}: group {name!r} in [[{table}]] holds {key} that are not "
+                                     f"on the list: {', '.join(unknown)}.")
         groups.append(NamedGroup(name, str(entry.get("kind", "")).strip(), members))
     return _checked_groups(tuple(groups), table, known, path)
 
@@ -355,10 +367,14 @@ def _periods(raw: dict, path: Path) -> tuple[NamedGroup, ...]:
             name, first, last = str(entry["name"]).strip(), int(entry["first"]), int(entry["last"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ReferenceDataError(f"Berkas data acuan {path}: setiap [[periods]] perlu 'name', serta 'first' dan "
-                                     f"'last' berupa tahun (masalah: {exc}).") from exc
+                                     f"'last' berupa tahun (masalah: {exc}).",
+                                     f"Reference file {path}: every [[periods]] needs 'name', and 'first' and "
+                                     f"'last' as years (problem: {exc}).") from exc
         if not FIRST_YEAR <= first <= last <= LAST_PERIOD_YEAR:
             raise ReferenceDataError(f"Berkas data acuan {path}: periode {name!r} harus di antara tahun {FIRST_YEAR} "
-                                     f"dan {LAST_PERIOD_YEAR}, dengan 'first' tidak sesudah 'last' ({first}–{last}).")
+                                     f"dan {LAST_PERIOD_YEAR}, dengan 'first' tidak sesudah 'last' ({first}–{last}).",
+                                     f"Reference file {path}: period {name!r} must lie between {FIRST_YEAR} and "
+                                     f"{LAST_PERIOD_YEAR}, with 'first' not after 'last' ({first}–{last}).")
         periods.append(NamedGroup(name, str(entry.get("kind", "")).strip(),
                                   tuple(str(y) for y in range(first, last + 1))))
     years = tuple(str(y) for y in range(FIRST_YEAR, LAST_PERIOD_YEAR + 1))
@@ -372,10 +388,14 @@ def _checked_groups(groups: tuple[NamedGroup, ...], table: str, values: tuple[st
     owner: dict[tuple[str, str], str] = {}  # (kind, member) -> the group holding it
     for group in groups:
         if not group.name or not group.members:
-            raise ReferenceDataError(f"Berkas data acuan {path}: setiap [[{table}]] perlu nama dan anggota.")
+            raise ReferenceDataError(f"Berkas data acuan {path}: setiap [[{table}]] perlu nama dan anggota.",
+                                     f"Reference file {path}: every [[{table}]] needs a name and members.")
         if group.name in names or group.name in values:
             raise ReferenceDataError(f"Berkas data acuan {path}: nama {group.name!r} di [[{table}]] sudah dipakai; "
-                                     "setiap kelompok perlu nama yang bukan nama kelompok lain atau nilai daftar.")
+                                     "setiap kelompok perlu nama yang bukan nama kelompok lain atau nilai daftar.",
+                                     f"Reference file {path}: the name {group.name!r} in [[{table}]] is already "
+                                     "taken; each group needs a name that is neither another group's nor a value "
+                                     "of the list.")
         names.add(group.name)
         for member in group.members:
             other = owner.setdefault((group.kind, member), group.name)
@@ -383,7 +403,9 @@ def _checked_groups(groups: tuple[NamedGroup, ...], table: str, values: tuple[st
                 kind = group.kind or "(tanpa jenis)"
                 raise ReferenceDataError(
                     f"Berkas data acuan {path}: {member!r} ada di dua kelompok jenis {kind!r} di [[{table}]]: "
-                    f"{other!r} dan {group.name!r}. Kelompok satu jenis tidak boleh berbagi anggota."
+                    f"{other!r} dan {group.name!r}. Kelompok satu jenis tidak boleh berbagi anggota.",
+                    f"Reference file {path}: {member!r} is in two groups of kind {group.kind or '(no kind)'!r} in "
+                    f"[[{table}]]: {other!r} and {group.name!r}. Groups of one kind may not share members.",
                 )
     return groups
 
@@ -393,7 +415,8 @@ def load_reference(path: Path = DEFAULT_REFERENCE_FILE) -> Reference:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ReferenceDataError(f"Berkas data acuan {path} tidak dapat dibaca: {exc}") from exc
+        raise ReferenceDataError(f"Berkas data acuan {path} tidak dapat dibaca: {exc}",
+                                 f"Reference file {path} cannot be read: {exc}") from exc
     try:
         sites = {str(s["name"]).strip(): str(s["regency"]).strip() for s in raw["sites"]}
         programs = tuple(str(p).strip() for p in raw["programs"])
@@ -401,10 +424,14 @@ def load_reference(path: Path = DEFAULT_REFERENCE_FILE) -> Reference:
     except (KeyError, TypeError) as exc:
         raise ReferenceDataError(
             f"Berkas data acuan {path} harus berisi 'programs', 'organizers' dan "
-            f"[[sites]] dengan 'name' dan 'regency' (kurang: {exc})."
+            f"[[sites]] dengan 'name' dan 'regency' (kurang: {exc}).",
+            f"Reference file {path} must hold 'programs', 'organizers' and [[sites]] with 'name' and 'regency' "
+            f"(missing: {exc}).",
         ) from exc
     if not sites or not programs or not organizers:
-        raise ReferenceDataError(f"Berkas data acuan {path}: daftar desa, program dan penyelenggara tidak boleh kosong.")
+        raise ReferenceDataError(f"Berkas data acuan {path}: daftar desa, program dan penyelenggara tidak boleh kosong.",
+                                 f"Reference file {path}: the lists of villages, programs and organizers may not be "
+                                 "empty.")
     groups = {
         SITE_LIST: _named_groups(raw, "site_groups", tuple(sites), path),
         ORGANIZER_LIST: _named_groups(raw, "organizer_groups", organizers, path),

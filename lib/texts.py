@@ -9,6 +9,7 @@ which stays Indonesian in the data and in downloads.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from collections.abc import Mapping, Sequence
 
@@ -1590,3 +1591,78 @@ def contract_table(table: TableName, reference: Reference, lang: Lang | str = "i
         ))
     columns = [text(k, lang) for k in ("guide_column", "guide_alias", "guide_type", "guide_required", "guide_allowed")]
     return pd.DataFrame(rows, columns=columns)
+
+
+# argparse's own words (its gettext messages), for a command line that speaks Indonesian.
+ARGPARSE_ID = {
+    "usage: ": "cara pakai: ",
+    "positional arguments": "argumen",
+    "options": "pilihan",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: galat: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "the following arguments are required: %s": "argumen ini wajib diisi: %s",
+    "one of the arguments %s is required": "salah satu argumen %s wajib diisi",
+    "not allowed with argument %s": "tidak boleh bersama argumen %s",
+    "ignored explicit argument %r": "argumen %r diabaikan",
+    "expected one argument": "perlu satu nilai",
+    "expected at most one argument": "perlu paling banyak satu nilai",
+    "expected at least one argument": "perlu paling sedikit satu nilai",
+    "ambiguous option: %(option)s could match %(matches)s": "pilihan %(option)s tidak jelas, bisa berarti %(matches)s",
+    "unexpected option string: %s": "pilihan tak terduga: %s",
+    "invalid %(type)s value: %(value)r": "nilai %(type)s tidak sah: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan tidak sah: %(value)r (pilih dari %(choices)s)",
+}
+_ARGPARSE_ID_PLURAL = {"expected %s argument": "perlu %s nilai"}
+
+
+class _Indonesian(argparse.ArgumentParser):
+    """An ArgumentParser whose own words (usage, options, help, errors) are Indonesian: argparse looks its
+    messages up through the module's ``_``/``ngettext`` while it builds, formats and parses, so each of those
+    runs with Indonesian ones in place and the module's own put back after."""
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _words():
+        saved = argparse._, argparse.ngettext
+        argparse._ = lambda message: ARGPARSE_ID.get(message, message)
+        argparse.ngettext = lambda one, many, n: _ARGPARSE_ID_PLURAL.get(one, one if n == 1 else many)
+        try:
+            yield
+        finally:
+            argparse._, argparse.ngettext = saved
+
+    def __init__(self, *args, **kwargs):
+        with self._words():
+            super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        with self._words():
+            return super().add_argument(*args, **kwargs)
+
+    def parse_args(self, *args, **kwargs):
+        with self._words():
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args, **kwargs):
+        with self._words():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self):
+        with self._words():
+            return super().format_usage()
+
+    def format_help(self):
+        with self._words():
+            return super().format_help()
+
+    def error(self, message):
+        with self._words():
+            return super().error(message)
+
+
+def command_parser(lang: Lang, **kwargs) -> argparse.ArgumentParser:
+    """``argparse.ArgumentParser(**kwargs)`` for a command line speaking ``lang``: argparse's own words (usage,
+    options, errors) in Indonesian unless ``lang`` is English."""
+    return argparse.ArgumentParser(**kwargs) if lang == "en" else _Indonesian(**kwargs)

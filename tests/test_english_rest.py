@@ -26,7 +26,7 @@ from lib.downloads import CSV_MIME, DownloadFile, Requester, audited, filters_de
 from lib.filters import Filters
 from lib.limits import CELL_CHARS, ROWS, LimitExceeded, Megabytes
 from lib.loading import DataError, load_folder, read_files
-from lib.schema import column_specs, load_reference
+from lib.schema import ReferenceDataError, column_specs, load_reference
 from tests.support.accounts import ROOT
 
 REFERENCE = load_reference()
@@ -347,3 +347,78 @@ def test_a_page_on_a_data_folder_missing_a_table_says_so_in_the_readers_language
     assert "budget" in english and not [w for w in INDONESIAN if re.search(rf"\b{re.escape(w)}\b", english)], english
     indonesian = " ".join(e.value for e in run(None).error)
     assert "tidak ditemukan di folder" in indonesian
+
+
+BROKEN_REFERENCES = {
+    "unreadable": "programs = [",
+    "missing lists": "programs = ['Tata Boga']\n",
+    "empty lists": "programs = []\norganizers = []\nsites = []\n",
+    "group without members": ("programs = ['Tata Boga']\norganizers = ['Dinsos']\n"
+                              "[[sites]]\nname = 'Pare'\nregency = 'Kabupaten Kediri'\n"
+                              "[[site_groups]]\nname = 'Kelompok'\n"),
+    "unknown member": ("programs = ['Tata Boga']\norganizers = ['Dinsos']\n"
+                       "[[sites]]\nname = 'Pare'\nregency = 'Kabupaten Kediri'\n"
+                       "[[site_groups]]\nname = 'Kelompok'\nsites = ['Atlantis']\n"),
+    "bad period": ("programs = ['Tata Boga']\norganizers = ['Dinsos']\n"
+                   "[[sites]]\nname = 'Pare'\nregency = 'Kabupaten Kediri'\n"
+                   "[[periods]]\nname = 'Lama'\nfirst = 1990\nlast = 1995\n"),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_REFERENCES.values(), ids=BROKEN_REFERENCES.keys())
+def test_a_reference_file_that_cannot_be_used_says_why_in_english(tmp_path, broken):
+    path = tmp_path / "reference.toml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ReferenceDataError) as refused:
+        load_reference(path)
+    english = refused.value.message("en")
+    assert english.startswith(f"Reference file {path}")
+    assert not indonesian_in([english], [str(path), "Tata Boga", "Kelompok", "Lama", "Atlantis"]), english
+    assert refused.value.message("id") == str(refused.value)
+    assert str(refused.value).startswith(f"Berkas data acuan {path}")
+
+
+def test_a_page_on_a_broken_reference_file_says_why_in_english(pages_on_demo):
+    from tests.support.pages import run
+
+    (pages_on_demo / "reference.toml").write_text("programs = [", encoding="utf-8")
+    at = run(bahasa="en")
+    said = [e.value for e in at.error]
+    assert any(f"Reference file {pages_on_demo / 'reference.toml'} cannot be read" in s for s in said), said
+    assert not indonesian_in(said, [str(pages_on_demo)]), said
+
+
+def test_the_importer_explains_a_broken_reference_file_in_english(tmp_path):
+    path = tmp_path / "reference.toml"
+    path.write_text("programs = [", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    common = ["--lang", "en", "--store", str(tmp_path / "store"), "--audit", str(tmp_path / "audit.sqlite3")]
+    assert importer.main([*common, "--reference", str(path), *map(str, DEMO_FILES)], stdout=out,
+                         stderr=err) == importer.EXIT_USAGE
+    assert err.getvalue().startswith(f"Reference file {path} cannot be read")
+
+
+CLI_MAINS = {"accounts": accounts.main, "importer": importer.main, "report": report.main, "backend": backend.main,
+             "demo": demo.main}
+
+
+@pytest.mark.parametrize("tool", CLI_MAINS)
+def test_a_command_line_speaks_indonesian_in_its_own_words_too(tool, capsys):
+    for lang, words, foreign in (("id", ("cara pakai:", "pilihan:", "tampilkan bantuan ini"),
+                                  ("usage:", "options:", "show this help")),
+                                 ("en", ("usage:", "options:", "show this help"), ("cara pakai:", "pilihan:"))):
+        with pytest.raises(SystemExit):
+            CLI_MAINS[tool](["--lang", lang, "--help"])
+        said = capsys.readouterr().out
+        assert all(w in said for w in words), said
+        assert not any(w in said for w in foreign), said
+
+
+def test_a_command_line_refuses_in_indonesian(capsys):
+    with pytest.raises(SystemExit):
+        accounts.main(["--lang", "id", "add"])
+    said = capsys.readouterr().err
+    assert "galat: argumen ini wajib diisi: username, --role" in said and "error" not in said
+    with pytest.raises(SystemExit):
+        accounts.main(["--lang", "id", "list", "--bogus"])
+    assert "argumen tidak dikenal: --bogus" in capsys.readouterr().err

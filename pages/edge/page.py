@@ -88,7 +88,8 @@ def read_view(account: Account | None, lang: Lang, held: sidebar.Asked, page: st
             cache.scoped_data(data, rules, scope)
         offered = cache.offered(data, rules, scope)
     except (DataError, data_store.StoreError, ReferenceDataError, OSError) as exc:
-        reason = exc.message(lang) if isinstance(exc, (DataError, data_store.StoreError)) else str(exc)
+        explained = isinstance(exc, (DataError, data_store.StoreError, ReferenceDataError))
+        reason = exc.message(lang) if explained else str(exc)
         _stopped(text("no_data", lang, reason=reason))
         raise  # unreachable: st.stop ends the run
     filters, problems = sidebar.filter_widgets(offered, held, lang, scope.name)
