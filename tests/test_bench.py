@@ -36,7 +36,9 @@ def END_TO_END(test):
 def run(tmp_path_factory) -> tuple[str, dict]:
     """(the report, every figure) of one benchmark run at 2,000 enrollments, one run of everything."""
     out = tmp_path_factory.mktemp("bench")
-    skip = [] if CHROMIUM.exists() else ["--skip", "browser"]
+    # The first-visit stage (a slow link, assets compressed from scratch: minutes) has a browser test of its own,
+    # tests/e2e/test_first_visit_browser.py; the load and deployed stages run at the load size only.
+    skip = ["--skip", "first-visit" if CHROMIUM.exists() else "first-visit,browser"]
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--sizes", str(SIZE), "--runs", "1", "--ui-runs", "1",
          "--out", str(out / "performance.md"), "--json", str(out / "results.json"), *skip],
@@ -153,3 +155,19 @@ def test_repeated_follow_ups_are_dropped(dates, kept):
     out, dropped = without_repeated_follow_ups(outcomes)
     assert len(out) == kept and dropped == 2 - kept
     assert out["outcome"].iloc[0] == "Bekerja"  # the first is kept
+
+
+@END_TO_END
+def test_the_first_visit_stage_measures_a_page(tmp_path):
+    """The first-visit stage's own code (left out of the whole run above for its minutes on a slow link): one way,
+    one page, a fresh profile on the throttled link, then the repeat visit from the browser's cache."""
+    from bench import first_visit
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not installed")
+    results: dict = {}
+    way = first_visit._way("embedded", first_visit._data_copy(tmp_path / "data"), ["ringkasan"], results)
+    page = way["pages"]["ringkasan"]
+    assert page["first_s"] > 0 and page["first_bytes"] > page["first_ws_bytes"] > 0
+    assert page["first_requests"] > 0 and way["server_peak_mb"] > 0
+    assert 0 < page["repeat_bytes"] < page["first_bytes"]  # the scripts came from the browser's cache
