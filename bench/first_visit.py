@@ -220,14 +220,18 @@ def _wait_for_copy(url: str, timeout_s: float = 900) -> None:
     raise RuntimeError("the dashboard never sent its scripts compressed")
 
 
-def run(workdir: Path, log=sys.stdout) -> dict:
-    """Every way of serving, each on a fresh server process; the figures of the report's section."""
-    paths = [path for _, path in PAGES]
+def run(workdir: Path, log=sys.stdout, only_ways: Sequence[str] = (), only_paths: Sequence[str] = (),
+        copy: bool = True) -> dict:
+    """Every way of serving (or ``only_ways``), each on a fresh server process, visiting every analysis page (or
+    ``only_paths``); the figures of the report's section. ``copy``: also the cost of making the compressed copy."""
+    paths = [path for _, path in PAGES if not only_paths or path in only_paths]
     results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "link": {
         "down_mbit_s": DOWN_BITS_S / 1e6, "up_mbit_s": UP_BITS_S / 1e6, "latency_ms": LATENCY_MS}, "ways": {}}
-    print("  first-visit: making the compressed copy from nothing ...", file=log, flush=True)
-    results["copy"] = copy_cost()
+    if copy:
+        print("  first-visit: making the compressed copy from nothing ...", file=log, flush=True)
+        results["copy"] = copy_cost()
     ways = ["embedded", "uncompressed"] + (["nginx"] if NGINX.exists() else [])
+    ways = [way for way in ways if not only_ways or way in only_ways]
     if len(ways) < len(WAYS):
         print("  first-visit: /usr/sbin/nginx not found (apt-get install nginx): not measured", file=log)
     if not CHROMIUM.exists():
@@ -382,10 +386,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.first_visit", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True, help="write the figures as JSON here")
     parser.add_argument("--workdir", type=Path, default=None, help="folder for the data copies (default: temporary)")
+    parser.add_argument("--ways", default="", help=f"only these ways, comma-separated: {', '.join(WAYS)}")
+    parser.add_argument("--pages", default="", help="only these URL paths, comma-separated (default: every page)")
+    parser.add_argument("--no-copy", action="store_true", help="leave out the cost of making the compressed copy")
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dasbor-first-visit-"))
     try:
-        results = run(workdir, log=sys.stderr)
+        results = run(workdir, log=sys.stderr, only_ways=[w for w in args.ways.split(",") if w],
+                      only_paths=[p for p in args.pages.split(",") if p], copy=not args.no_copy)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
