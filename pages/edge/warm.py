@@ -26,7 +26,6 @@ any of them computes something new.
 from __future__ import annotations
 
 import contextlib
-import gc
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -155,9 +154,6 @@ def begin(view: View) -> threading.Thread | None:
 def _run(view: View) -> None:
     began = time.perf_counter()
     done, failed = warm_views(view, pause_s=0.005)
-    # What the warm-up kept lives as long as the process: Python's collector need not walk it again on every
-    # full collection while visitors' reruns allocate (the objects are still freed when no longer referenced).
-    gc.freeze()
     LOG.info("%s: %d views in %.1f s (%d failed)", DONE, done, time.perf_counter() - began, failed)
 
 
