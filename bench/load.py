@@ -786,10 +786,9 @@ def warmed_up(log: Path, timeout_s: float = 900.0) -> float | None:
     """Wait until the server logging to ``log`` has finished its start-up warm-up (``pages.edge.warm``); the
     seconds it reports, or None when the warm-up is turned off. A department's server starts before the meeting
     that uses it: the users come to a warmed server, and the warm-up's own duration is reported beside them."""
-    from lib import settings
-    from pages.edge.warm import DONE
+    from pages.edge.warm import DONE, turned_on
 
-    if settings.setting("DASBOR_WARM_UP").strip() == "0":
+    if not turned_on():
         return None
     deadline = time.monotonic() + timeout_s
     pattern = re.compile(re.escape(DONE) + r": \d+ views in ([\d.]+) s")

@@ -128,12 +128,17 @@ _LOCK = threading.Lock()
 
 
 def turned_on() -> bool:
+    """Whether the warm-up is on (``DASBOR_WARM_UP``, on unless ``0``)."""
     return settings.setting("DASBOR_WARM_UP").strip() != "0"
+
+
+def _key(view: View) -> tuple:
+    return view.data, view.rules, view.scope, view.lang, view.today
 
 
 def _claimed(view: View, thread: threading.Thread) -> bool:
     """Whether ``thread`` is the first to warm ``view``'s data, rules, scope, language and day in this process."""
-    key = (view.data, view.rules, view.scope, view.lang, view.today)
+    key = _key(view)
     with _LOCK:
         if key in _STARTED:
             return False
@@ -144,8 +149,10 @@ def _claimed(view: View, thread: threading.Thread) -> bool:
 def begin(view: View) -> threading.Thread | None:
     """Start warming ``view``'s data, rules, scope and language in the background, once per process; the thread
     (None when turned off or already started)."""
+    if not turned_on() or _key(view) in _STARTED:  # every analysis-page run asks: most find it started
+        return None
     thread = threading.Thread(target=_run, args=(view,), name="dasbor-warm-up", daemon=True)
-    if not turned_on() or not _claimed(view, thread):
+    if not _claimed(view, thread):
         return None
     thread.start()
     return thread
