@@ -3,8 +3,6 @@
 Each page draws itself.
 """
 
-from pathlib import Path
-
 import streamlit as st
 
 from lib.texts import text
@@ -13,8 +11,7 @@ from pages.edge import navigation, sidebar, warm
 from pages.edge import page as edge
 from pages.edge.view import hand_over
 
-HERE = Path(__file__).parent
-# (file, interface string of the title, URL path, icon); the URL paths stay the same in every language.
+# (file in pages/, interface string of the title, URL path, icon); the URL paths stay the same in every language.
 PAGES = (
     ("ringkasan.py", "page_ringkasan", server.HOME_PATH, ":material/dashboard:"),
     ("desa.py", "page_desa", "desa", ":material/holiday_village:"),
@@ -42,10 +39,7 @@ else:
     # Who is looking decides which pages exist: a visitor not logged in gets only "Masuk".
     account = auth.sync_session()
     mode = auth.login_mode()
-    analysis = [
-        st.Page(HERE / "pages" / file, title=text(title, lang), url_path=path, icon=icon, default=i == 0)
-        for i, (file, title, path, icon) in enumerate(PAGES)
-    ]
+    analysis = auth.made_pages(PAGES, lang, first_is_default=True)
     allowed = auth.allowed_pages(account, mode, analysis, [path for _, _, path, _ in PAGES], lang)
     # Streamlit's own menu writes its sections inside its list (pages/edge/navigation.py): the dashboard draws its own.
     page = st.navigation(allowed, position="hidden")

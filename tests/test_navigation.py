@@ -104,3 +104,34 @@ def test_a_visitor_gets_no_links_a_viewer_the_analysis_pages_an_admin_every_page
     admin = session_of(ADMIN)
     assert [label for label, _, _ in links(admin)][-3:] == ["Data", "Akun", "Audit"]
     assert [h.value for h in admin.sidebar.header] == [ANALYSIS, ADMINISTRATION, "Filter"]
+
+
+@pytest.mark.usefixtures("data_dir", "cheap_hashes", "served")
+def test_a_rerun_makes_no_page_again_but_runs_on_its_own_page_objects(monkeypatch):
+    # Making a page resolves and checks its file on disk; every rerun of every session made all of them again.
+    from streamlit.navigation.page import StreamlitPage
+
+    add_account(ADMIN, "kunci-admin-uji-2024", "admin")
+    admin = session_of(ADMIN).switch_page("pages/desa.py").run()
+    english = session_of(ADMIN, bahasa="en").switch_page("pages/desa.py").run()
+    made, navigated = [], []
+    original_init, original_navigation = StreamlitPage.__init__, st.navigation
+
+    def counting_init(self, *args, **kwargs):
+        made.append(self)
+        original_init(self, *args, **kwargs)
+
+    def watching_navigation(pages, **kwargs):
+        navigated.append(pages)
+        return original_navigation(pages, **kwargs)
+
+    monkeypatch.setattr(StreamlitPage, "__init__", counting_init)
+    monkeypatch.setattr(st, "navigation", watching_navigation)
+    for at in (admin.run(), english.run(), admin.run()):
+        assert not at.exception
+    assert made == [], "every page of the menu (analysis and admin), in each language, is made once"
+    assert admin.title[0].value == "Desa" and english.title[0].value == "Villages"
+    assert len(links(admin)) == len(links(english)) == len(ANALYSIS_IN_MENU) + 3
+    # st.navigation marks the page it runs on the object: no two runs (or sessions) share one.
+    first, last = ([p for group in pages.values() for p in group] for pages in (navigated[0], navigated[-1]))
+    assert not {id(p) for p in first} & {id(p) for p in last}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,17 +25,35 @@ ADMIN_PAGES = (
     ("audit.py", "nav_audit", "audit", ":material/history:"),
 )
 ADMIN_PATHS = tuple(path for _, _, path, _ in ADMIN_PAGES)
+PageSpec = tuple[str, str, str, str]  # (file in pages/, interface string of the title, URL path, icon)
+
+
+def made_pages(specs: Sequence[PageSpec], lang: str, *, first_is_default: bool = False,
+               hidden: bool = False) -> list[st.Page]:
+    """The pages of ``specs`` titled in ``lang``: new objects for this run, copied from ones made once.
+
+    Making a page resolves and checks its file on disk, for every page on every
+    rerun; a copy costs nothing. Each run gets its own objects because
+    ``st.navigation`` and ``Page.run`` mark the page being run on the object itself.
+    """
+    return [copy.copy(page) for page in _pages_made(tuple(specs), lang, first_is_default, hidden)]
+
+
+@functools.cache
+def _pages_made(specs: tuple[PageSpec, ...], lang: str, first_is_default: bool,
+                hidden: bool) -> tuple[st.Page, ...]:
+    return tuple(st.Page(PAGES_DIR / file, title=text(title, lang), url_path=path, icon=icon,
+                         default=first_is_default and i == 0, visibility="hidden" if hidden else "visible")
+                 for i, (file, title, path, icon) in enumerate(specs))
 
 
 def login_page(url_path: str = LOGIN_PATH, hidden: bool = False, lang: str = "id") -> st.Page:
-    return st.Page(PAGES_DIR / "masuk.py", title=text("masuk_title", lang), icon=":material/login:",
-                   url_path=url_path, visibility="hidden" if hidden else "visible")
+    return made_pages([("masuk.py", "masuk_title", url_path, ":material/login:")], lang, hidden=hidden)[0]
 
 
 def admin_pages(lang: str = "id") -> list[st.Page]:
     """Data, Akun and Audit (en: Data, Accounts, Audit), in that order."""
-    return [st.Page(PAGES_DIR / file, title=text(title, lang), url_path=path, icon=icon)
-            for file, title, path, icon in ADMIN_PAGES]
+    return made_pages(ADMIN_PAGES, lang)
 
 
 def allowed_pages(

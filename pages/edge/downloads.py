@@ -34,15 +34,20 @@ def button(label: str, file: DownloadFile, *, who: Requester, what: str, filters
                        key=key, on_click="ignore", icon=icon)
 
 
+def file_context(view: View) -> Sequence[str]:
+    """The lines above the table in every file of the view: the data in use, the filters and the day (kept per view)."""
+    return cache.of_view(view, "file_context", (), lambda: (
+        view.tr("data_in_use", label=label_in(cache.source(view).label, view.lang)),
+        view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))),
+        view.tr("made_on", date=fmt.date(view.today, view.lang))))
+
+
 def table_buttons(view: View, pub: pd.DataFrame, what: str, key: str) -> None:
     """CSV and XLSX of exactly the published table ``pub`` as shown, side by side (keys ``<key>_csv``, ``<key>_xlsx``).
 
     Above the table each file says the data in use, the filters and the day it was made.
     """
-    context: Sequence[str] = (view.tr("data_in_use", label=label_in(cache.source(view).label, view.lang)),
-                              view.tr("active_filters", filters="; ".join(view.filters.describe(view.lang))),
-                              view.tr("made_on", date=fmt.date(view.today, view.lang)))
-    files = table_files(pub, view.rules, view.lang, what, view.filters, context)
+    files = table_files(pub, view.rules, view.lang, what, view.filters, file_context(view))
     who = requester(view.account, view.page)
     with st.container(horizontal=True):  # one row (wrapping on a phone): one block, not a block per column
         for file, suffix, words in zip(files, ("csv", "xlsx"), ("download_csv", "download_xlsx")):

@@ -32,6 +32,7 @@ def computed_figure(view: View, spec: FigureSpec, overlay: Overlay | None = None
     pub = cache.published(view, spec.table, spec.by, spec.measures)
     if not pub.empty:
         figure_drawn(view, spec, pub, figure_title(view, spec, **title_values), None, overlay)
+        downloads.file_context(view)
 
 
 def show_figure(view: View, spec: FigureSpec, overlay: Overlay | None = None,
