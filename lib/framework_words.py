@@ -1,7 +1,7 @@
 """Streamlit's own interface words, with the Indonesian the dashboard shows for them.
 
 Streamlit (1.67) writes a few words of its own that an app cannot set: the
-toolbar over tables and charts, a table's column menu and search bar, the main
+toolbar over tables and charts (and its full-screen button in a chart's own toolbar), a table's column menu and search bar, the main
 menu, the file uploader, the running and connection status, the sidebar's
 buttons, the (?) help icons, the headings' anchor links, a selectbox's buttons,
 its default placeholder and its empty list. The page's script
@@ -92,6 +92,7 @@ PATTERNS: dict[str, dict[str, str]] = {
 # options: only its buttons, and the list itself when it is empty (a search that found nothing).
 PLACES: tuple[str, ...] = (
     "[data-testid='stElementToolbar']",
+    "[data-testid='stPlotlyChart'] .modebar",  # a chart's own toolbar: Streamlit adds its full-screen button there
     "[data-testid='stTooltipContent']",
     "[data-testid='stDataFrame'] .gdg-search-bar",
     "[role='menu'][aria-label='Dataframe column menu']",
@@ -112,8 +113,8 @@ PLACES: tuple[str, ...] = (
     "[data-testid='stSelectboxVirtualDropdown'] button",
 )
 
-# The attributes that carry them, besides the text.
-ATTRIBUTES: tuple[str, ...] = ("aria-label", "title", "placeholder")
+# The attributes that carry them, besides the text (a chart toolbar's tooltip is its button's data-title).
+ATTRIBUTES: tuple[str, ...] = ("aria-label", "title", "placeholder", "data-title")
 
 
 def indonesian(english: str) -> str | None:

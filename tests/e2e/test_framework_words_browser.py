@@ -120,6 +120,30 @@ def test_they_follow_the_reader_switching_language(server, page: Page):
     main_menu_speaks(page, "id")
 
 
+def chart_toolbar_speaks(page: Page, lang: str) -> None:
+    """The buttons of the first chart's own toolbar (Plotly's, with Streamlit's full-screen button in it)."""
+    chart = page.locator("[data-testid='stPlotlyChart']").first
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
+    chart.hover()
+    buttons = chart.locator(".modebar-btn")
+    expect(buttons).to_have_count(2)
+    titles = {"id": ["Unduh grafik sebagai PNG", word("fullscreen", "id")],
+              "en": ["Download plot as a PNG", word("fullscreen", "en")]}[lang]
+    for index, title in enumerate(titles):
+        expect(buttons.nth(index)).to_have_attribute("data-title", title)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_charts_own_toolbar_speaks_the_readers_language(server, page: Page, lang):
+    open_app(page, server.at("desa" + ("?bahasa=en" if lang == "en" else "")), text("page_desa", lang))
+    chart_toolbar_speaks(page, lang)
+    if lang == "id":  # and follows a switch of language
+        page.locator(".st-key-bahasa").get_by_text(LANGUAGES["en"], exact=True).click()
+        expect(page).to_have_url(re.compile(r"[?&]bahasa=en(&|$)"))
+        settle(page)
+        chart_toolbar_speaks(page, "en")
+
+
 @pytest.fixture(scope="module")
 def upload_file(accounts_server, tmp_path_factory) -> Path:
     """A few rows of the server's demo participants, as a CSV to put in the Data page's uploader."""
