@@ -320,10 +320,13 @@ def test_ctrl_c_in_dev_test_leaves_no_server_running(tmp_path):
     (tmp_path / "test_server.py").write_text(SERVER_TEST, encoding="utf-8")
     pid_file = tmp_path / "server.pid"
     # A terminal's Ctrl-C goes to its whole foreground process group: dev.py and the pytest it runs.
+    # As from a terminal, Ctrl-C is not ignored: a suite started as a background job (`... &`) passes its children
+    # SIGINT ignored, and dev.py and its pytest would never hear it.
     dev = subprocess.Popen([sys.executable, str(ROOT / "dev.py"), "test", str(tmp_path / "test_server.py"), "-q",
                             "-p", "no:cacheprovider", "--rootdir", str(tmp_path)],
                            cwd=ROOT, env={**os.environ, "SERVER_PID_FILE": str(pid_file)}, start_new_session=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         for _ in range(1200):
             if pid_file.exists() and pid_file.read_text():
