@@ -32,8 +32,7 @@ def cold(monkeypatch):
         getattr(cache, name).clear()
     monkeypatch.setattr(warm, "_STARTED", {})
     yield
-    for thread in warm.started():
-        thread.join(timeout=300)
+    warm.stop()  # a warm-up a test started computes no further view into the next test's caches
 
 
 def _warmed() -> None:
@@ -97,6 +96,16 @@ def test_a_view_that_fails_is_skipped_and_the_others_are_computed(monkeypatch, c
     assert failed == choices == len(calls)
     assert done == choices * (len(warm.WARMED) - 1)
     assert "broken view" in caplog.text
+
+
+@pytest.mark.usefixtures("pages_on_demo", "cold")
+def test_a_server_that_shuts_down_stops_its_warm_up_after_the_view_it_is_computing(caplog):
+    run()
+    [thread] = warm.started()
+    warm.stop()
+    assert not thread.is_alive()
+    assert "warm-up stopped" in caplog.text and warm.DONE not in caplog.text
+    assert len(cache.drawn_figure) < 50, "far from every view of the demo (about 150 figures per language)"
 
 
 def test_a_finished_figure_sends_the_dict_it_was_finished_with():

@@ -16,7 +16,8 @@ per process. It draws nothing and sends nothing; a view a visitor asks
 meanwhile is computed once, by whichever comes first (``lib.memo``). A failure
 is logged and skips that view only; the log says when it is done. On a 2-core
 machine it takes about 25 s on 100 thousand enrollments. ``DASBOR_WARM_UP=0``
-turns it off.
+turns it off. A server that shuts down stops its warm-ups after the view each is
+computing (``stop``).
 
 ``WARMED`` says what each page computes, in the order its script (``pages/*.py``)
 asks it; ``tests/test_warm.py`` runs every page after a warm-up and fails if
@@ -105,13 +106,16 @@ def single_choices(view: View) -> Iterator[Filters]:
             yield Filters().with_choice(spec.name, choice)
 
 
-def warm_views(view: View, pause_s: float = 0.0) -> tuple[int, int]:
+def warm_views(view: View, pause_s: float = 0.0, stopping: threading.Event | None = None) -> tuple[int, int]:
     """Compute every analysis page for every single choice (``single_choices``) in ``view``'s data, rules, scope
-    and language; returns (views computed, views that failed). ``pause_s`` between views lets visitors' runs in."""
+    and language; returns (views computed, views that failed). ``pause_s`` between views lets visitors' runs in;
+    once ``stopping`` is set, no further view is begun."""
     done = failed = 0
     for filters in single_choices(view):
         each = replace(view, filters=filters, problems=())
         for title, (needs, compute) in WARMED.items():
+            if stopping is not None and stopping.is_set():
+                return done, failed
             try:
                 if cache.has_rows(each, needs):
                     compute(each)
@@ -125,6 +129,7 @@ def warm_views(view: View, pause_s: float = 0.0) -> tuple[int, int]:
 
 _STARTED: dict[tuple, threading.Thread] = {}
 _LOCK = threading.Lock()
+_STOPPING = threading.Event()  # set when the server shuts down (``stop``)
 
 
 def turned_on() -> bool:
@@ -160,7 +165,10 @@ def begin(view: View) -> threading.Thread | None:
 
 def _run(view: View) -> None:
     began = time.perf_counter()
-    done, failed = warm_views(view, pause_s=0.005)
+    done, failed = warm_views(view, pause_s=0.005, stopping=_STOPPING)
+    if _STOPPING.is_set():
+        LOG.info("warm-up stopped (the server is shutting down) after %d views", done)
+        return
     LOG.info("%s: %d views in %.1f s (%d failed)", DONE, done, time.perf_counter() - began, failed)
 
 
@@ -189,6 +197,21 @@ async def at_start(_app) -> AsyncIterator[None]:
     if turned_on():
         threading.Thread(target=_at_start, name="dasbor-warm-up", daemon=True).start()
     yield
+    stop(wait_s=0.0)  # a server that shuts down computes no further view
+
+
+def stop(wait_s: float = 60.0) -> None:
+    """Stop every warm-up of this process after the view it is computing, waiting up to ``wait_s`` for each;
+    warm-ups begun later run again."""
+    _STOPPING.set()
+    try:
+        for thread in started():
+            if thread.is_alive() and thread is not threading.current_thread():
+                thread.join(timeout=wait_s)
+    finally:
+        with _LOCK:
+            if not any(thread.is_alive() for thread in _STARTED.values()):
+                _STOPPING.clear()
 
 
 def started() -> list[threading.Thread]:
