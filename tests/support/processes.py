@@ -10,6 +10,7 @@ import time
 import psutil
 
 STOP_SECONDS = 30  # how long a group may take to stop politely before it is killed
+KILLED_SECONDS = 15  # how long a killed member may take to end
 
 
 def running_members(group: int) -> list[psutil.Process]:
@@ -30,7 +31,9 @@ def stop_group(process: subprocess.Popen, seconds: float = STOP_SECONDS) -> None
     Every process of the group is asked to stop (SIGTERM) and given ``seconds``
     to do so, not only the leader: a child may outlive it (``dev.py start``
     ends at once, the ``streamlit`` it started shuts down a moment later).
-    Whatever of the group is still running then is killed.
+    Whatever of the group is still running then is killed, and waited for:
+    when this returns, nothing of the group runs (a killed process ends a
+    moment later, longer on a busy machine).
     """
     try:
         os.killpg(process.pid, signal.SIGTERM)
@@ -44,4 +47,7 @@ def stop_group(process: subprocess.Popen, seconds: float = STOP_SECONDS) -> None
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    process.wait(timeout=15)
+    process.wait(timeout=KILLED_SECONDS)
+    deadline = time.monotonic() + KILLED_SECONDS
+    while running_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
