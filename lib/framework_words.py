@@ -1,14 +1,15 @@
 """Streamlit's own interface words, with the Indonesian the dashboard shows for them.
 
 Streamlit (1.67) writes a few words of its own that an app cannot set: the
-toolbar over tables and charts (and its full-screen button in a chart's own toolbar), a table's column menu and search bar, the main
-menu, the file uploader, the running and connection status, the sidebar's
-buttons, the (?) help icons, the headings' anchor links, a selectbox's buttons,
-its default placeholder and its empty list. The page's script
+toolbar over tables and charts (and its full-screen button in a chart's own
+toolbar), a table's column menu and search bar, the main menu, the file
+uploader, the running and connection status, the sidebar's buttons, the (?)
+help icons, the headings' anchor links, a selectbox's buttons, its default
+placeholder and its empty list. The page's script
 (``pages.server.document.framework_words_script``) writes the Indonesian in
-their place when the page is Indonesian, and
-Streamlit's English back when it is English. Only the words below, and only in
-the places ``PLACES`` names: the app's own content is never touched.
+their place when the page is Indonesian, and Streamlit's English back when it
+is English. Only the words below, and only in the places ``PLACES`` names: the
+app's own content is never touched.
 """
 
 from __future__ import annotations

@@ -429,7 +429,8 @@ def load_reference(path: Path = DEFAULT_REFERENCE_FILE) -> Reference:
             f"(missing: {exc}).",
         ) from exc
     if not sites or not programs or not organizers:
-        raise ReferenceDataError(f"Berkas data acuan {path}: daftar desa, program dan penyelenggara tidak boleh kosong.",
+        raise ReferenceDataError(f"Berkas data acuan {path}: daftar desa, program dan penyelenggara tidak boleh "
+                                 "kosong.",
                                  f"Reference file {path}: the lists of villages, programs and organizers may not be "
                                  "empty.")
     groups = {
