@@ -31,6 +31,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # The machine is slow (2 cores shared with the server): generous, but every wait ends early when its condition holds.
 WAIT_MS = 90_000
 POLL_S = 0.2
+HOVER_MS = 5_000  # one try of hover_centred
 expect.set_options(timeout=WAIT_MS)
 
 T = TypeVar("T")
@@ -106,6 +107,26 @@ def eventually(check: Callable[[], T], timeout_s: float = WAIT_MS / 1000) -> T:
             if time.monotonic() > deadline:
                 raise
             time.sleep(POLL_S)
+
+
+def hover_centred(*places: Locator, timeout_s: float = WAIT_MS / 1000) -> None:
+    """Put the pointer on each of ``places`` in turn (the last is the target), each first scrolled to the middle.
+
+    A toolbar shows while the pointer is over its element, so the element comes first. Playwright scrolls a
+    target only into view, and on a busy machine a late rerun can leave it under the page's fixed header,
+    which then takes the pointer on every retry (seen: 90 s of it). So a hover that does not land within a
+    few seconds starts again from the first place, centred anew.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            for place in places:
+                place.evaluate("e => e.scrollIntoView({block: 'center'})")
+                place.hover(timeout=HOVER_MS)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
 
 
 def metric(page: Page, container: str, label: str) -> Locator:

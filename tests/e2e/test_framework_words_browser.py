@@ -19,7 +19,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from lib.framework_words import PATTERNS, WORDS
 from lib.texts import LANGUAGES, text
-from tests.e2e import log_in, nav_link, open_app, settle
+from tests.e2e import hover_centred, log_in, nav_link, open_app, settle
 from tests.e2e.conftest import ADMIN
 
 pytestmark = pytest.mark.browser
@@ -65,11 +65,8 @@ def toolbar_speaks(page: Page, figure: Locator, lang: str) -> None:
     assert not words_in(toolbar) & {word(key, other) for key in TOOLBAR}, words_in(toolbar)
     # The tooltip over a button, and the button that closes the full screen.
     # In the middle of the window again, out from under the page's fixed header (a late rerun may move it).
-    grid = figure.locator("[data-testid='stDataFrame']")
-    grid.evaluate("e => e.scrollIntoView({block: 'center'})")
-    grid.hover()
     search = buttons.nth(TOOLBAR.index("search"))
-    search.hover()
+    hover_centred(figure.locator("[data-testid='stDataFrame']"), search)
     expect(page.locator("[data-testid='stTooltipContent']")).to_have_text(word("search", lang))
     buttons.nth(TOOLBAR.index("fullscreen")).click()
     close = page.locator(f"[data-testid='stElementToolbar'] button[aria-label='{word('close_fullscreen', lang)}']")
@@ -123,8 +120,7 @@ def test_they_follow_the_reader_switching_language(server, page: Page):
 def chart_toolbar_speaks(page: Page, lang: str) -> None:
     """The buttons of the first chart's own toolbar (Plotly's, with Streamlit's full-screen button in it)."""
     chart = page.locator("[data-testid='stPlotlyChart']").first
-    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
-    chart.hover()
+    hover_centred(chart)
     buttons = chart.locator(".modebar-btn")
     expect(buttons).to_have_count(2)
     titles = {"id": ["Unduh grafik sebagai PNG", word("fullscreen", "id")],
