@@ -62,6 +62,6 @@ __all__ = [
     "ACCOUNT_KEY", "ADD_ADMIN_COMMAND", "ADMIN_PAGES", "ADMIN_PATHS", "DEMO", "LOGIN_PATH", "OIDC", "PASSWORD",
     "ROLE_LABELS", "WIB", "account_sidebar", "accounts_db", "accounts_exist", "admin_pages", "allowed_pages",
     "audit_log", "current_account", "demo_banner", "describe_account", "is_demo", "login_mode", "login_page",
-    "logout", "made_pages", "oidc_email", "oidc_providers", "oidc_settings", "password_login", "reference", "refusal_message",
-    "require_admin", "require_login", "sync_session", "wib",
+    "logout", "made_pages", "oidc_email", "oidc_providers", "oidc_settings", "password_login", "reference",
+    "refusal_message", "require_admin", "require_login", "sync_session", "wib",
 ]

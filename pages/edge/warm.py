@@ -202,7 +202,7 @@ async def at_start(_app) -> AsyncIterator[None]:
 
 def stop(wait_s: float = 60.0) -> None:
     """Stop every warm-up of this process after the view it is computing, waiting up to ``wait_s`` for each;
-    warm-ups begun later run again."""
+    once all have ended, warm-ups begun later run again."""
     _STOPPING.set()
     try:
         for thread in started():

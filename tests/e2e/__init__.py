@@ -97,13 +97,14 @@ def open_app(page: Page, url: str, title: str | None = None) -> None:
         settle(page)
 
 
-def eventually(check: Callable[[], T], timeout_s: float = WAIT_MS / 1000) -> T:
-    """Retry ``check`` until it stops raising AssertionError (like Playwright's expect, for values read in Python)."""
+def eventually(check: Callable[[], T], timeout_s: float = WAIT_MS / 1000,
+               retried: type[Exception] | tuple[type[Exception], ...] = AssertionError) -> T:
+    """Retry ``check`` until it stops raising ``retried`` (like Playwright's expect, for values read in Python)."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
             return check()
-        except AssertionError:
+        except retried:
             if time.monotonic() > deadline:
                 raise
             time.sleep(POLL_S)
@@ -117,16 +118,12 @@ def hover_centred(*places: Locator, timeout_s: float = WAIT_MS / 1000) -> None:
     which then takes the pointer on every retry (seen: 90 s of it). So a hover that does not land within a
     few seconds starts again from the first place, centred anew.
     """
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            for place in places:
-                place.evaluate("e => e.scrollIntoView({block: 'center'})")
-                place.hover(timeout=HOVER_MS)
-            return
-        except PlaywrightTimeout:
-            if time.monotonic() > deadline:
-                raise
+    def each_in_turn() -> None:
+        for place in places:
+            place.evaluate("e => e.scrollIntoView({block: 'center'})")
+            place.hover(timeout=HOVER_MS)
+
+    eventually(each_in_turn, timeout_s, retried=PlaywrightTimeout)
 
 
 def metric(page: Page, container: str, label: str) -> Locator:
