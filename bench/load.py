@@ -78,6 +78,7 @@ FIGURE_KINDS = frozenset({"metric", "plotly_chart", "dataframe", "table", "vega_
 CHOICE_KINDS = {"multiselect": "string_array_value", "selectbox": "string_value", "radio": "string_value",
                 "button_group": "string_array_value"}
 DEFAULT_LEVELS = (1, 10, 25, 50, 100)
+IDLE_S = 20.0  # how long a server's idle CPU is measured before the users come
 MB = 1024 * 1024
 
 
@@ -600,6 +601,11 @@ class LoadFigures:
     ramp_s: float           # when the window opened: the ramp-up and every user's first page
     users_without_page: int
     warm_up_s: float | None = None  # how long the server's start-up warm-up took (pages.edge.warm), waited for
+    event_loop: str | None = None  # the server's event loop as its log names it ("uvloop", "asyncio")
+    # The server's CPU while nobody used it, in ms per second (measured before the users came), and the CPU per
+    # change without it: what the changes cost, not the server's own timers spread over few changes.
+    idle_cpu_ms_per_s: float | None = None
+    cpu_per_change_net_ms: float | None = None
     error_examples: list[str] = field(default_factory=list)
     memory_samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds into the window, MB)
     processes: list[ProcessFigures] = field(default_factory=list)  # each of the server's process ids, in order
@@ -800,6 +806,32 @@ def warmed_up(log: Path, timeout_s: float = 900.0) -> float | None:
     raise RuntimeError(f"the server did not finish its warm-up within {timeout_s:.0f} s; see {log}")
 
 
+def idle_cpu_ms_per_s(pids: Sequence[int], seconds: float = IDLE_S) -> float:
+    """The CPU time ``pids`` use per second while nobody uses them, over ``seconds``, in ms."""
+    began = cpu_seconds(pids)
+    time.sleep(seconds)
+    return (cpu_seconds(pids) - began) / seconds * 1000
+
+
+def without_idle(figures: LoadFigures, idle_ms_per_s: float) -> LoadFigures:
+    """``figures`` with the server's idle CPU rate and the CPU per served change net of it."""
+    net = None
+    if figures.server_cpu_s is not None and figures.served:
+        used = figures.server_cpu_s - idle_ms_per_s / 1000 * figures.window_s
+        net = max(used, 0.0) / figures.served * 1000
+    return replace(figures, idle_cpu_ms_per_s=idle_ms_per_s, cpu_per_change_net_ms=net)
+
+
+def event_loop(log: Path) -> str | None:
+    """The event loop the server logging to ``log`` runs on, as it logs it at start (``pages.edge.warm.at_start``)."""
+    from pages.edge.warm import EVENT_LOOP
+
+    if not log.exists():
+        return None
+    found = re.search(re.escape(EVENT_LOOP) + r": (\w+)", log.read_text(encoding="utf-8", errors="replace"))
+    return found.group(1) if found else None
+
+
 def levels_on_folder(folder: Path, levels: Sequence[int], plan: Plan, options: dict[str, str] | None = None,
                      log=sys.stderr) -> list[LoadFigures]:
     """Each number of users against a fresh server on ``folder`` (warmed by one visitor first)."""
@@ -809,8 +841,10 @@ def levels_on_folder(folder: Path, levels: Sequence[int], plan: Plan, options: d
         with served(folder, options) as (where, pid, server_log):
             run_coroutine(warm(where, level))
             warm_up_s = warmed_up(server_log)
+            idle = idle_cpu_ms_per_s([pid])
             print(f"    {users} users ...", end="", flush=True, file=log)
-            figures = replace(run_load(level, where, [pid]), warm_up_s=warm_up_s)
+            figures = replace(without_idle(run_load(level, where, [pid]), idle), warm_up_s=warm_up_s,
+                              event_loop=event_loop(server_log))
             print(f" {figures.changes_per_s:.1f} changes/s, p95 {_fmt(figures.p95_s)}", file=log, flush=True)
             out.append(figures)
     return out
@@ -907,6 +941,7 @@ def main(argv: list[str] | None = None) -> int:
                 pages=tuple(p.strip() for p in args.pages.split(",") if p.strip()), login=login, seed=args.seed,
                 values=villages_in(args.folder))
     result: dict = {"options": {"window_s": args.window, "ramp_s": args.ramp, "think_s": list(args.think),
+                                "idle_s": IDLE_S,
                                 "timeout_s": args.timeout, "pages": list(plan.pages),
                                 "server_options": options, "login": login is not None,
                                 "project_settings": project_settings()}}

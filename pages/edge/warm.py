@@ -26,6 +26,7 @@ any of them computes something new.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import time
@@ -46,6 +47,7 @@ from pages.edge.view import View
 
 LOG = get_logger(__name__)  # Streamlit's own format and level (logger.level), in the server's output
 DONE = "warm-up done"  # the start of the line the log gets when a warm-up has finished
+EVENT_LOOP = "server event loop"  # the start of the line naming the event loop, logged as the server starts
 
 
 def _ringkasan(view: View) -> None:
@@ -191,9 +193,16 @@ def _at_start() -> None:
         _run(view)
 
 
+def loop_name(loop: asyncio.AbstractEventLoop) -> str:
+    """The package whose event loop ``loop`` is: "uvloop" (Streamlit's ``performance`` extra) or "asyncio"."""
+    return type(loop).__module__.split(".")[0]
+
+
 @contextlib.asynccontextmanager
 async def at_start(_app) -> AsyncIterator[None]:
-    """``st.App``'s lifespan: warm the data in use in the background as the server starts."""
+    """``st.App``'s lifespan: log which event loop serves the sessions (``EVENT_LOOP``), then warm the data in
+    use in the background as the server starts."""
+    LOG.info("%s: %s", EVENT_LOOP, loop_name(asyncio.get_running_loop()))
     if turned_on():
         threading.Thread(target=_at_start, name="dasbor-warm-up", daemon=True).start()
     yield
