@@ -17,7 +17,10 @@ file as the page script. The modules, by concern:
 - ``document``: the page's HTML names the reader's language (``<html lang="id">``,
   ``"en"`` with ``?bahasa=en``) and the dashboard's title, and carries a small
   script that keeps ``lang`` with the link when the reader switches language;
-- ``site``: the path prefix the dashboard is served under, and whether over https.
+- ``site``: the path prefix the dashboard is served under, and whether over https;
+- ``wire``: what a websocket connection writes within a millisecond leaves in one
+  write to the socket (a rerun sends 70 to 110 messages), outermost so that it
+  is handed the server's own connection.
 
 Here: the first page by its name (``/ringkasan``), and what ``st.App`` gets.
 The page script reads both cookies with ``st.context.cookies`` (``pages.auth``).
@@ -42,6 +45,7 @@ from pages.server.sessions import (
 )
 from pages.server.site import base_path
 from pages.server.static import CompressedStatic
+from pages.server.wire import GatheringWebsocket
 
 # The first page's URL path. Streamlit serves the default page only at the root ("/"), so a link or bookmark
 # naming it (/ringkasan?desa=Pare) is sent there with its filters instead of reading "Page not found".
@@ -72,4 +76,5 @@ def routes() -> list[Route]:
 
 def middleware() -> list[Middleware]:
     """The dashboard's own middleware, outermost first."""
-    return [Middleware(CompressedStatic), Middleware(DocumentLanguage), Middleware(BrowserMiddleware)]
+    return [Middleware(GatheringWebsocket), Middleware(CompressedStatic), Middleware(DocumentLanguage),
+            Middleware(BrowserMiddleware)]
