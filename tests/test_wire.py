@@ -11,7 +11,12 @@ from __future__ import annotations
 import asyncio
 
 from pages.server import middleware
-from pages.server.wire import GATHER_S, GatheredWrites, GatheringWebsocket, gather_writes
+from pages.server.wire import (
+    GATHER_S,
+    GatheredWrites,
+    GatheringWebsocket,
+    gather_writes,
+)
 
 
 class Transport:
