@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 
+# asyncio.run on a thread of its own: Playwright's synchronous API keeps a loop running in the test process.
+from bench.load import run_coroutine
 from pages.server import middleware
 from pages.server.wire import (
     GATHER_S,
@@ -139,7 +141,7 @@ def test_on_a_real_event_loop_the_held_writes_leave():
         await asyncio.sleep(GATHER_S * 20)
         return transport
 
-    transport = asyncio.run(round_of_messages())
+    transport = run_coroutine(round_of_messages())
     sent = [piece for kind, pieces in transport.calls if kind == "writelines" for piece in pieces]
     assert sent == frames(5)
     assert all(kind == "writelines" for kind, _ in transport.calls)
@@ -172,10 +174,10 @@ def test_the_middleware_gathers_a_websockets_writes_and_leaves_http_alone():
         await GatheringWebsocket(app)({"type": kind}, receive, protocol.send)
         return protocol
 
-    websocket = asyncio.run(connect("websocket"))
+    websocket = run_coroutine(connect("websocket"))
     assert isinstance(websocket.transport, GatheredWrites)
     assert websocket.sent == [{"type": "websocket.send", "bytes": b"delta"}]
-    http = asyncio.run(connect("http"))
+    http = run_coroutine(connect("http"))
     assert isinstance(http.transport, Transport) and http.transport.calls == [("write", b"delta")]
     assert seen == ["websocket", "http"]
 
@@ -191,7 +193,7 @@ def test_a_send_that_is_not_a_servers_own_is_left_as_it_is():
         wrapped_once = isinstance(protocol.transport._transport, Transport)
         return first, again, wrapped_once, gather_writes(plain_send)
 
-    assert asyncio.run(check()) == (True, True, True, False)
+    assert run_coroutine(check()) == (True, True, True, False)
 
 
 def test_it_is_the_outermost_of_the_dashboards_middleware():
