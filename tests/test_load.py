@@ -101,7 +101,7 @@ def test_the_server_runs_on_uvloop(demo_server):
 @pytest.mark.slow
 def test_a_websockets_writes_are_gathered(demo_server):
     """The server gathers what a session's websocket writes (``pages.server.wire``): a rerun's 70 to 110
-    messages leave in a few writes to the socket, where one write each cost a sixth of its CPU time."""
+    messages leave in a few writes to the socket instead of one write each."""
     _, _, log = demo_server  # warmed up through a websocket
     text = log.read_text(encoding="utf-8", errors="replace")
     assert GATHERED_LINE in text and NOT_GATHERED_LINE not in text, text[-2000:]

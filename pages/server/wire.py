@@ -37,10 +37,11 @@ NOT_GATHERED_LINE = "websocket writes: one per message (the server's transport i
 class GatheredWrites:
     """``transport`` whose writes within ``GATHER_S`` of the first unsent one leave in one ``writelines``.
 
-    Everything but writing and closing is the transport's own.
+    Everything but writing and closing is the transport's own. ``transport`` is asyncio's or uvloop's (whose
+    classes are not asyncio's).
     """
 
-    def __init__(self, transport: asyncio.WriteTransport, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
         self._transport = transport
         self._loop = loop
         self._held: list[bytes] = []
@@ -59,9 +60,7 @@ class GatheredWrites:
 
     def flush(self) -> None:
         """Send what is held, in one call (nothing once the connection is closing)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._stop_timer()
         held, self._held = self._held, []
         if held and not self._transport.is_closing():
             self._transport.writelines(held)
@@ -78,11 +77,14 @@ class GatheredWrites:
         self._transport.close()
 
     def abort(self) -> None:
+        self._stop_timer()
+        self._held = []
+        self._transport.abort()
+
+    def _stop_timer(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        self._held = []
-        self._transport.abort()
 
     def __getattr__(self, name: str) -> Any:  # is_closing, get_extra_info, pause_reading, resume_reading, ...
         return getattr(self._transport, name)
