@@ -6,7 +6,8 @@
 - ``navigation``: the sidebar's page links, in place of Streamlit's menu;
 - ``cache``: the data in use and every table computed from it, cached by what they depend on;
 - ``figures``, ``tiles``: a figure (chart, table, downloads) and a row of headline tiles;
-- ``downloads``: the one audited download button.
+- ``downloads``: the one audited download button;
+- ``turns``: one analysis page's run at a time in the process, each waiting a second at most.
 
 Pure steps (what is shown and how it is computed) live in ``lib``; nothing here
 does its own arithmetic on the data.
