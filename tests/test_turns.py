@@ -53,7 +53,7 @@ def test_a_run_goes_ahead_without_a_turn_once_its_wait_has_run_out():
 def test_the_turn_is_given_back_however_the_run_ends_and_leaving_twice_does_nothing():
     lock = threading.Lock()
     with pytest.raises(KeyboardInterrupt):  # Streamlit stops a run with an exception of its own
-        with turns.Turn(lock, wait_s=1.0) as turn:
+        with turns.Turn(lock, wait_s=1.0):
             assert lock.locked()
             raise KeyboardInterrupt
     assert not lock.locked()
