@@ -9,11 +9,13 @@ reinstalls the dependencies whenever ``pyproject.toml`` changes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
 import sys
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -31,7 +33,11 @@ def ensure_environment() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
     stamp = VENV / f".installed-{digest}"
-    if not stamp.exists():
+    if stamp.exists():
+        return
+    with one_at_a_time(VENV / ".installing"):  # the test workers' browser fixtures may all ask at once
+        if stamp.exists():
+            return
         print("Memasang dependensi (sekali saja) ...", flush=True)
         pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
         subprocess.run([*pip, "--upgrade", "pip"], check=True)
@@ -39,6 +45,22 @@ def ensure_environment() -> None:
         for old in VENV.glob(".installed-*"):
             old.unlink()
         stamp.touch()
+
+
+@contextlib.contextmanager
+def one_at_a_time(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if missing) for the ``with`` block, where locks exist."""
+    with open(path, "a") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks in the standard library
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def main(argv: list[str]) -> int:

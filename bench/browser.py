@@ -22,7 +22,8 @@ from pathlib import Path
 
 from bench.apptest import PAGES, VILLAGE_KEY
 from bench.data import PASSWORD_FILE, USERNAME
-from tests.e2e import CHROMIUM, CHROMIUM_ARGS, NAV_LINKS, free_port, healthy  # the browser the end-to-end tests drive
+from tests.e2e import CHROMIUM, CHROMIUM_ARGS, NAV_LINKS, healthy  # the browser the end-to-end tests drive
+from tests.support.ports import free_port
 from tests.support.processes import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent

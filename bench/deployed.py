@@ -127,7 +127,8 @@ def install(folder: Path, url: str, data_dir: Path) -> tuple[dict[str, str], flo
 @contextlib.contextmanager
 def dashboard_processes(count: int, env: Mapping[str, str], logs: Path) -> Iterator[list[tuple[int, int]]]:
     """``count`` dashboard processes as docs/deploy.md starts them, on 127.0.0.1: [(port, process id)]."""
-    from tests.e2e import free_port, healthy
+    from tests.e2e import healthy
+    from tests.support.ports import free_port
 
     started: list[tuple[int, subprocess.Popen]] = []
     try:

@@ -135,6 +135,16 @@ def tiny_dataset(reference: Reference | None = None) -> Dataset:
     )
 
 
+# --- how the suite is run: in parallel workers (pytest-xdist, ``addopts`` in pyproject.toml) ----------------
+MAX_WORKERS = 4  # each worker may start its own PostgreSQL server, dashboards and Chromium
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: one worker per core this process may use, at most ``MAX_WORKERS``."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
+
+
 @pytest.fixture(scope="session")
 def reference() -> Reference:
     return load_reference()

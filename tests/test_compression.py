@@ -38,7 +38,8 @@ from deploy import compress, render
 from pages.server import browsers, document, static
 from tests.e2e import healthy
 from tests.e2e.conftest import K, copy_data
-from tests.support.nginx import fetch, free_port, nginx_or_skip, running_nginx
+from tests.support.nginx import fetch, nginx_or_skip, running_nginx
+from tests.support.ports import free_port
 from tests.support.processes import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 import pytest
 
 from deploy import render
-from tests.support.nginx import (STARTUP_TIMEOUT_S, Nginx, fetch, free_port, listening, nginx_or_skip, running_nginx,
+from tests.support.nginx import (STARTUP_TIMEOUT_S, Nginx, fetch, listening, nginx_or_skip, running_nginx,
                                  self_signed_certificate, unverified)
+from tests.support.ports import free_port
 
 # --- stand-in dashboard processes ------------------------------------------------------------------------------
 STAND_IN = '''

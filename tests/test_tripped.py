@@ -308,7 +308,8 @@ def test_long(server):
 '''
 
 
-def test_ctrl_c_in_dev_test_leaves_no_server_running(tmp_path):
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "two-workers"])
+def test_ctrl_c_in_dev_test_leaves_no_server_running(tmp_path, workers):
     import os
     import signal
     import subprocess
@@ -323,7 +324,7 @@ def test_ctrl_c_in_dev_test_leaves_no_server_running(tmp_path):
     # As from a terminal, Ctrl-C is not ignored: a suite started as a background job (`... &`) passes its children
     # SIGINT ignored, and dev.py and its pytest would never hear it.
     dev = subprocess.Popen([sys.executable, str(ROOT / "dev.py"), "test", str(tmp_path / "test_server.py"), "-q",
-                            "-p", "no:cacheprovider", "--rootdir", str(tmp_path)],
+                            "-p", "no:cacheprovider", "--rootdir", str(tmp_path), *workers],
                            cwd=ROOT, env={**os.environ, "SERVER_PID_FILE": str(pid_file)}, start_new_session=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))

@@ -42,6 +42,7 @@ def _warmed() -> None:
     assert not threads[0].is_alive()
 
 
+@pytest.mark.slow  # the warm-up computes every view of the demo
 @pytest.mark.usefixtures("pages_on_demo", "cold")
 def test_after_the_warm_up_no_page_computes_anything_for_a_single_choice(served):
     at = run()
@@ -77,6 +78,7 @@ def test_the_warm_up_starts_once_per_data_and_language_and_can_be_turned_off(mon
     assert len(warm.started()) == 2, "English draws its own charts"
 
 
+@pytest.mark.slow  # the warm-up computes every view of the demo
 @pytest.mark.usefixtures("pages_on_demo", "cold")
 def test_a_view_that_fails_is_skipped_and_the_others_are_computed(monkeypatch, caplog):
     views = []

@@ -8,7 +8,6 @@ screenshots. The fixtures (server, browser, pages) live in ``conftest.py``.
 from __future__ import annotations
 
 import re
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -265,13 +264,6 @@ def shows_no_figure(page: Page) -> None:
     """Assert the page draws no chart, KPI tile or table."""
     settle(page)
     assert page.locator(FIGURES).count() == 0, "a figure is shown"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def healthy(url: str) -> bool:

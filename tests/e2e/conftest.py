@@ -29,10 +29,10 @@ from tests.e2e import (
     ROOT,
     RUN_COUNTER,
     WAIT_MS,
-    free_port,
     full_page_screenshot,
     healthy,
 )
+from tests.support.ports import free_port
 from tests.support.processes import stop_group
 
 STARTUP_TIMEOUT_S = 60

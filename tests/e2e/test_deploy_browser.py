@@ -41,7 +41,8 @@ from tests.e2e import (
     settle,
 )
 from tests.e2e.conftest import ADMIN, VIEWPORT, K, Login, copy_data
-from tests.support.nginx import Nginx, fetch, free_port, nginx_or_skip, running_nginx
+from tests.support.nginx import Nginx, fetch, nginx_or_skip, running_nginx
+from tests.support.ports import free_port
 from tests.support.processes import stop_group
 
 pytestmark = pytest.mark.browser
@@ -276,6 +277,9 @@ def test_a_copied_download_link_returns_no_file_in_another_browser(deployment, n
     page.on("console", lambda message: console.append(message.text))
     log_in(page, deployment.at("desa"), ADMIN.username, ADMIN.password)
     signed_in(page, "Desa")
+    # Every run of the page over before the click: Streamlit deletes a download's file at the second run that
+    # ends after it (any session's, in its process), and the fetch again below would find it gone.
+    settle(page)
     button = page.locator("[data-testid='stDownloadButton'] button").first
     with page.expect_download() as started:
         button.click()

@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from deploy import render
+from tests.support.ports import free_port
 
 NGINX = Path("/usr/sbin/nginx")
 STARTUP_TIMEOUT_S = 60
@@ -43,12 +44,6 @@ def nginx_or_skip() -> Path:
     if os.environ.get("CI"):
         pytest.fail(message + " — CI must run them")
     pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def self_signed_certificate(folder: Path, host: str = "127.0.0.1") -> tuple[Path, Path]:
