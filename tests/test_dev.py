@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import dev
 
@@ -40,7 +39,7 @@ def test_workers_asking_at_once_install_once(tmp_path, monkeypatch):
 
 
 def test_the_lock_is_held_for_the_block_only(tmp_path):
-    path = Path(tmp_path / "lock")
+    path = tmp_path / "lock"
     order = []
 
     def second():

@@ -26,7 +26,7 @@ def test_two_workers_asking_at_once_get_different_ports():
 
 
 def test_the_ports_are_dealt_evenly_whatever_their_parity():
-    # Linux hands out mostly even ports: each of three workers still gets about a third of them.
+    # Linux hands out ports of one parity: each of three workers still gets about a third of them.
     shares = [sum(dealt_to(p, 3) == w for p in range(32768, 61000, 2)) for w in range(3)]
     assert min(shares) > 0.3 * sum(shares)
 

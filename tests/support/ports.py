@@ -5,8 +5,8 @@ Under pytest-xdist, two workers asking at once could be given the same port;
 so the ports are dealt out among the workers (``PYTEST_XDIST_WORKER`` "gw0",
 "gw1", ... and ``PYTEST_XDIST_WORKER_COUNT``, which xdist sets) by a checksum
 of the port's number, and each worker takes only its own. Not by the number
-itself: Linux gives out mostly even ports for ``bind(("", 0))``, keeping the
-odd ones for outgoing connections. Outside xdist every port will do.
+itself: Linux gives out ports of one parity for ``bind(("", 0))``, keeping
+the other for outgoing connections. Outside xdist every port will do.
 """
 
 from __future__ import annotations
