@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bench.first_visit import write_section as write_first_visit_section
 from bench import deployed
-from bench.load import DEFAULT_LEVELS
+from bench.load import DEFAULT_LEVELS, IDLE_S
 from bench.report import write_load_section, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,6 +72,8 @@ def parser() -> argparse.ArgumentParser:
                       help="simulated users per level, comma-separated (default: 1,10,25,50,100)")
     load.add_argument("--window", type=float, default=60.0, help="measuring window per level, seconds (default: 60)")
     load.add_argument("--ramp", type=float, default=20.0, help="ramp-up before each window, seconds (default: 20)")
+    load.add_argument("--idle", type=float, default=IDLE_S,
+                      help=f"seconds a fresh server's idle CPU is measured before the users come (default: {IDLE_S:g})")
     load.add_argument("--soak", type=float, default=30.0,
                       help="minutes of the memory soak at 25 users, 0 for none (default: 30)")
     load.add_argument("--soak-reference", type=float, default=5.0,
@@ -121,7 +123,7 @@ def load_command(args, folder: Path | None, out: Path) -> list[str]:
         if args.insecure:
             command.append("--insecure")
         return command
-    command += ["--folder", str(folder)]
+    command += ["--folder", str(folder), "--idle", str(args.idle)]
     for option in args.server_option:
         command += ["--server-option", option]
     if args.soak > 0:

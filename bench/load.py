@@ -833,15 +833,16 @@ def event_loop(log: Path) -> str | None:
 
 
 def levels_on_folder(folder: Path, levels: Sequence[int], plan: Plan, options: dict[str, str] | None = None,
-                     log=sys.stderr) -> list[LoadFigures]:
-    """Each number of users against a fresh server on ``folder`` (warmed by one visitor first)."""
+                     log=sys.stderr, idle_s: float = IDLE_S) -> list[LoadFigures]:
+    """Each number of users against a fresh server on ``folder`` (warmed by one visitor first, then left idle
+    ``idle_s`` seconds to measure its idle CPU)."""
     out = []
     for users in levels:
         level = replace(plan, users=users)
         with served(folder, options) as (where, pid, server_log):
             run_coroutine(warm(where, level))
             warm_up_s = warmed_up(server_log)
-            idle = idle_cpu_ms_per_s([pid])
+            idle = idle_cpu_ms_per_s([pid], idle_s)
             print(f"    {users} users ...", end="", flush=True, file=log)
             figures = replace(without_idle(run_load(level, where, [pid]), idle), warm_up_s=warm_up_s,
                               event_loop=event_loop(server_log))
@@ -910,6 +911,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--users", type=_ints, default=list(DEFAULT_LEVELS), help="simulated users per level (1,10,25,50,100)")
     p.add_argument("--window", type=float, default=60.0, help="measuring window per level, seconds (60)")
     p.add_argument("--ramp", type=float, default=20.0, help="ramp-up before the window, seconds (20)")
+    p.add_argument("--idle", type=float, default=IDLE_S,
+                   help=f"with --folder: seconds each fresh server's idle CPU is measured first ({IDLE_S:g})")
     p.add_argument("--think", type=float, nargs=2, default=(2.0, 5.0), metavar=("MIN", "MAX"),
                    help="seconds between one user's changes (2 5)")
     p.add_argument("--timeout", type=float, default=60.0, help="a change not finished after this is a time-out (60)")
@@ -941,7 +944,7 @@ def main(argv: list[str] | None = None) -> int:
                 pages=tuple(p.strip() for p in args.pages.split(",") if p.strip()), login=login, seed=args.seed,
                 values=villages_in(args.folder))
     result: dict = {"options": {"window_s": args.window, "ramp_s": args.ramp, "think_s": list(args.think),
-                                "idle_s": IDLE_S,
+                                "idle_s": args.idle,
                                 "timeout_s": args.timeout, "pages": list(plan.pages),
                                 "server_options": options, "login": login is not None,
                                 "project_settings": project_settings()}}
@@ -950,7 +953,8 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     if args.folder is not None:
         result["target"] = "streamlit run dashboard.py (one process per level)"
-        result["levels"] = [asdict(f) for f in levels_on_folder(args.folder, args.users, plan, options)]
+        levels = levels_on_folder(args.folder, args.users, plan, options, idle_s=args.idle)
+        result["levels"] = [asdict(f) for f in levels]
         if args.soak > 0:
             print(f"    soak: {args.soak_users} users for {args.soak / 60:.0f} min ...", file=sys.stderr, flush=True)
             result["soak"] = soak_on_folder(args.folder, args.soak_users, args.soak, args.soak_reference, plan,

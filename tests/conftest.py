@@ -15,6 +15,7 @@ the admin pages. Plain helpers live in ``tests/support/``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from argon2 import PasswordHasher
+from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -38,6 +40,9 @@ os.environ.setdefault("DASBOR_DATA_DIR", str(ROOT / "data"))
 # No background warm-up in tests (and the servers they start): a test asks for what it checks, when it checks it.
 # tests/test_warm.py turns it on.
 os.environ.setdefault("DASBOR_WARM_UP", "0")
+# Each new AppTest scans every installed package for Streamlit components (about 60 ms, and the suite makes
+# hundreds of apps); the installed packages do not change during a run, so the scan is made once per process.
+manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 pytest_plugins = ["tests.postgres"]  # the throwaway PostgreSQL server and the two-back-end fixture
 

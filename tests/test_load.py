@@ -176,13 +176,14 @@ def test_only_load_writes_its_section_of_the_report(tmp_path):
                    f"{LOAD_BEGIN}\nold\n{LOAD_END}\n\n## Memori puncak / Peak memory\n\nafter\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--only", "load", "--load-size", "2000", "--users", "2", "--window", "3",
-         "--ramp", "1", "--soak", "0", "--out", str(out), "--workdir", str(tmp_path / "work")],
+         "--ramp", "1", "--idle", "2", "--soak", "0", "--out", str(out), "--workdir", str(tmp_path / "work")],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     text = out.read_text(encoding="utf-8")
     assert "before" in text and "after" in text and "old" not in text
     assert text.count(LOAD_BEGIN) == 1 and "| 2 |" in text
+    assert "per detik selama 2 detik sebelum pengguna datang" in " ".join(text.split())  # --idle, as asked
 
 
 # --- pieces, without a server ------------------------------------------------------------------------

@@ -83,25 +83,36 @@ def _parents(chosen: tuple[tuple[str, str], ...], groups: dict[str, dict[str, tu
 
 def _exact(raw: pd.DataFrame) -> pd.DataFrame:
     """The protection switched off: small counts hidden, every other count shown exactly (the earlier design)."""
-    out = raw.copy()
+    out = {}
     for c in [c for c in raw.columns if c in BY_NAME and BY_NAME[c].kind == "count"]:
-        out[c] = out[c].astype("Float64").mask((raw[c] >= 1) & (raw[c] < RULES.k))
-    return out
+        count = raw[c].to_numpy(dtype="float64", na_value=np.nan)
+        out[c] = np.where((count >= 1) & (count < RULES.k), np.nan, count)
+    return pd.DataFrame(out, index=raw.index)
 
 
-def _long(raw: pd.DataFrame, shown: pd.DataFrame, state: int, view: int) -> pd.DataFrame:
-    """One row per count cell: state, view, row (its dimension values), measure, family, exact count, cell key, shown."""
+def _long(raw: pd.DataFrame, shown: pd.DataFrame, state: int, view: int) -> dict[str, np.ndarray]:
+    """One entry per count cell: state, view, row (its dimension values), measure, family, exact count, cell key,
+    shown; as columns of arrays, joined into one frame by ``_cells``."""
     counts = [c for c in raw.columns if c in BY_NAME and BY_NAME[c].kind == "count"]
     dims = dimension_columns(raw)
-    row = pd.Series("", index=raw.index)
+    row = np.full(len(raw), "", dtype=object)
     for i, d in enumerate(dims):
-        row = (row + "|" if i else row) + raw[d].astype(str)
-    parts = [pd.DataFrame({
-        "state": state, "view": view, "row": row.to_numpy(), "measure": c,
-        "family": PEOPLE if c == PEOPLE else "rows",
-        "true": raw[c].to_numpy(dtype=np.int64), "key": raw[key_column(c)].to_numpy(dtype=np.int64),
-        "shown": shown[c].to_numpy(dtype="float64", na_value=np.nan)}) for c in counts]
-    return pd.concat(parts, ignore_index=True)
+        row = (row + "|" if i else row) + raw[d].astype(str).to_numpy(dtype=object)
+    size = len(raw) * len(counts)
+    return {
+        "state": np.full(size, state), "view": np.full(size, view), "row": np.tile(row, len(counts)),
+        "measure": np.repeat(np.array(counts, dtype=object), len(raw)),
+        "family": np.repeat(np.array([PEOPLE if c == PEOPLE else "rows" for c in counts], dtype=object), len(raw)),
+        "true": np.concatenate([raw[c].to_numpy(dtype=np.int64) for c in counts] or [np.empty(0, np.int64)]),
+        "key": np.concatenate([raw[key_column(c)].to_numpy(dtype=np.int64) for c in counts]
+                              or [np.empty(0, np.int64)]),
+        "shown": np.concatenate([shown[c].to_numpy(dtype="float64", na_value=np.nan) for c in counts]
+                                or [np.empty(0)])}
+
+
+def _cells(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The count cells of every view, one frame."""
+    return pd.DataFrame({name: np.concatenate([p[name] for p in parts]) for name in parts[0]})
 
 
 def _views(dataset) -> tuple[list, list[tuple[tuple, int]]]:
@@ -140,7 +151,7 @@ def attack(dataset, views=None, exact: bool = False) -> Outcome:
             shown = publishable(raw, dimension_columns(raw), RULES)
             problems += _derived_counts_are_published(shown, hidden_reasons(shown), state, VIEWS[view])
         frames.append(_long(raw, shown, state, view))
-    cells = pd.concat(frames, ignore_index=True)
+    cells = _cells(frames)
 
     # One set of rows, one published number: everywhere it appears.
     spread = cells.fillna({"shown": -1.0}).groupby(["family", "true", "key"])["shown"].nunique()

@@ -4,7 +4,9 @@
   process and shared by every session, keyed by the data folder and the id of
   the imported version in use (a new import shows without a restart) and the
   privacy rules (the budget is shared by published enrollments); the first
-  visitor sees the spinner while they are made;
+  visitor sees the spinner while they are made; the bundled demo is checked
+  and read once per process whichever data folders show it, again only when
+  one of its files changes;
 - everything after that is asked again by every rerun and kept by ``lib.memo``
   (keyed by the arguments themselves, most recently used kept, each missing
   value computed once however many sessions ask): the rows of one scope (what
@@ -68,11 +70,24 @@ def reference_file(folder: Path) -> Path:
 def loaded(data: DataKey) -> Dataset:
     """The dataset in use: the imported version when there is one, else the bundled demo."""
     root = Path(data.folder)
-    reference = load_reference(reference_file(root))
     if data.version is not None:  # exactly the version the key names, even if another became current since
+        reference = load_reference(reference_file(root))
         return data_store.read_version(data_store.default_store(), data.version, reference)
     demo = root / "demo" if (root / "demo").is_dir() else DEMO_DIR
-    return load_folder(demo, reference, label="demo", is_demo=True)
+    return demo_dataset(demo, reference_file(root), files_state(demo, reference_file(root)))
+
+
+def files_state(folder: Path, *files: Path) -> tuple[tuple[str, int, int], ...]:
+    """(path, modification time, size) of every file in ``folder`` and of ``files``: what a read of them depends on."""
+    paths = sorted(p for p in folder.iterdir() if p.is_file()) + list(files)
+    return tuple((str(p), (stat := p.stat()).st_mtime_ns, stat.st_size) for p in paths)
+
+
+@memo(2)
+def demo_dataset(folder: Path, reference: Path, state: tuple) -> Dataset:
+    """The demo in ``folder`` checked and read with the reference lists in ``reference``: once per process while
+    ``state`` (``files_state``) is unchanged, whichever data folders show it."""
+    return load_folder(folder, load_reference(reference), label="demo", is_demo=True)
 
 
 _PREPARED: set[tuple[DataKey, Rules]] = set()  # what prepared_data has made in this process

@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from tests.e2e import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    PROFILE,
     ROOT,
     RUN_COUNTER,
     WAIT_MS,
@@ -166,7 +167,7 @@ def browser(chromium) -> Iterator[Browser]:
 @pytest.fixture
 def context(browser) -> Iterator[BrowserContext]:
     """A fresh browser profile per test (no cookies, no session), Indonesian locale, downloads allowed."""
-    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="id-ID")
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="id-ID", **PROFILE)
     ctx.set_default_timeout(WAIT_MS)
     ctx.set_default_navigation_timeout(WAIT_MS)
     ctx.add_init_script(RUN_COUNTER)

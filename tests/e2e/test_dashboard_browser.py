@@ -28,6 +28,7 @@ from lib.schema import Dataset, load_reference
 from lib.texts import text
 from tests.e2e import (
     FIGURES,
+    PROFILE,
     WAIT_MS,
     chart_traces,
     eventually,
@@ -164,7 +165,7 @@ def test_a_village_filter_goes_into_the_url_and_changes_the_headline(server, pag
 
 def test_a_shared_link_opens_with_its_filters_applied(server, browser, demo):
     # A colleague's link, opened in a browser that has never seen the dashboard.
-    fresh = browser.new_context(viewport={"width": 1400, "height": 900}, locale="id-ID")
+    fresh = browser.new_context(viewport={"width": 1400, "height": 900}, locale="id-ID", **PROFILE)
     fresh.set_default_timeout(WAIT_MS)
     try:
         page = fresh.new_page()

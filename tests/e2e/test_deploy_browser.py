@@ -31,6 +31,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e import (
     NAV_LINKS,
+    PROFILE,
     RUN_COUNTER,
     WAIT_MS,
     eventually,
@@ -159,7 +160,7 @@ def new_browser(browser: Browser, request) -> Iterator[Callable[[], BrowserConte
 
     def make() -> BrowserContext:
         context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="id-ID",
-                                      ignore_https_errors=True)
+                                      ignore_https_errors=True, **PROFILE)
         context.set_default_timeout(WAIT_MS)
         context.set_default_navigation_timeout(WAIT_MS)
         context.add_init_script(RUN_COUNTER)

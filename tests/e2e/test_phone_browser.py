@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.texts import text
-from tests.e2e import RUN_COUNTER, WAIT_MS, frames, open_app
+from tests.e2e import PROFILE, RUN_COUNTER, WAIT_MS, frames, open_app
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def width(request) -> str:
 @pytest.fixture
 def screen(browser, width) -> Iterator[Page]:
     """A page in a fresh profile at the width of a phone or of a desk."""
-    context = browser.new_context(locale="id-ID", **WIDTHS[width])
+    context = browser.new_context(locale="id-ID", **WIDTHS[width], **PROFILE)
     context.set_default_timeout(WAIT_MS)
     context.add_init_script(RUN_COUNTER)
     try:
