@@ -679,17 +679,23 @@ async def load(plan: Plan, where: Target, pids: Sequence[int] = (), sample_every
         async with asyncio.timeout(plan.give_up_s):
             await asyncio.gather(*(e.wait() for e in readies))
     window.open(plan.window_s)
-    cpu_start, rss_start = (cpu_seconds(pids), rss_mb(pids)) if pids else (None, None)
-    each_start = [(cpu_seconds([pid]), rss_mb([pid])) for pid in pids]
+    # Each process's CPU is read once at each end of the window, first thing: the total is their sum, so the
+    # parts add up to it however busy the machine is between two readings.
+    cpu_each_start = [cpu_seconds([pid]) for pid in pids]
+    cpu_start = sum(cpu_each_start) if pids else None
+    rss_start = rss_mb(pids) if pids else None
+    rss_each_start = [rss_mb([pid]) for pid in pids]
     own_start = sum(me.cpu_times()[:2])
     samples: list[tuple[float, float]] = []
     sampler = asyncio.create_task(_sample_memory(pids, window, sample_every_s, samples)) \
         if pids and sample_every_s else None
     await asyncio.sleep(plan.window_s)
-    cpu_end, rss_end, peak = (cpu_seconds(pids), rss_mb(pids), peak_rss_mb(pids)) if pids else (None, None, None)
+    cpu_each_end = [cpu_seconds([pid]) for pid in pids]
+    cpu_end = sum(cpu_each_end) if pids else None
+    rss_end, peak = (rss_mb(pids), peak_rss_mb(pids)) if pids else (None, None)
     processes = []
-    for pid, (cpu, rss) in zip(pids, each_start):
-        used = cpu_seconds([pid]) - cpu
+    for pid, start, end, rss in zip(pids, cpu_each_start, cpu_each_end, rss_each_start):
+        used = end - start
         processes.append(ProcessFigures(pid, used, used / plan.window_s * 100, rss, rss_mb([pid]), peak_rss_mb([pid])))
     own = sum(me.cpu_times()[:2]) - own_start
     if sampler is not None:

@@ -8,6 +8,7 @@ asserts speed: the figures are the benchmark's business (``python -m bench
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+import bench.load
 from bench.load import (
     PASSWORD_FILE,
     USERNAME,
@@ -88,6 +90,18 @@ def test_three_users_every_change_served_and_changed(demo_server):
     assert figures.unchanged == 0  # every change changed what the page shows
     assert figures.p95_s is not None and figures.bytes_per_rerun > 0
     assert figures.server_cpu_s > 0 and figures.peak_rss_mb > 0
+
+
+@pytest.mark.slow
+def test_the_servers_cpu_is_the_sum_of_its_processes_however_busy_the_machine(demo_server, monkeypatch):
+    """Each reading of a process's CPU finds a second more used than the reading before, as on a busy machine
+    between two readings: the window's server CPU is still exactly the sum of its processes' parts."""
+    where, pid, _ = demo_server
+    readings = itertools.count(1.0)
+    monkeypatch.setattr(bench.load, "cpu_seconds", lambda pids: next(readings))
+    figures = run_load(Plan(users=1, ramp_s=0.0, window_s=1.0, timeout_s=120.0), where, [pid, pid])
+    assert len(figures.processes) == 2
+    assert figures.server_cpu_s == sum(p.cpu_s for p in figures.processes)
 
 
 @pytest.mark.slow
