@@ -81,10 +81,15 @@ def _parents(chosen: tuple[tuple[str, str], ...], groups: dict[str, dict[str, tu
     return out
 
 
+def _counts(raw: pd.DataFrame) -> list[str]:
+    """The columns of ``raw`` that count people or enrollments."""
+    return [c for c in raw.columns if c in BY_NAME and BY_NAME[c].kind == "count"]
+
+
 def _exact(raw: pd.DataFrame) -> pd.DataFrame:
     """The protection switched off: small counts hidden, every other count shown exactly (the earlier design)."""
     out = {}
-    for c in [c for c in raw.columns if c in BY_NAME and BY_NAME[c].kind == "count"]:
+    for c in _counts(raw):
         count = raw[c].to_numpy(dtype="float64", na_value=np.nan)
         out[c] = np.where((count >= 1) & (count < RULES.k), np.nan, count)
     return pd.DataFrame(out, index=raw.index)
@@ -93,21 +98,22 @@ def _exact(raw: pd.DataFrame) -> pd.DataFrame:
 def _long(raw: pd.DataFrame, shown: pd.DataFrame, state: int, view: int) -> dict[str, np.ndarray]:
     """One entry per count cell: state, view, row (its dimension values), measure, family, exact count, cell key,
     shown; as columns of arrays, joined into one frame by ``_cells``."""
-    counts = [c for c in raw.columns if c in BY_NAME and BY_NAME[c].kind == "count"]
+    counts = _counts(raw)
     dims = dimension_columns(raw)
     row = np.full(len(raw), "", dtype=object)
     for i, d in enumerate(dims):
         row = (row + "|" if i else row) + raw[d].astype(str).to_numpy(dtype=object)
     size = len(raw) * len(counts)
+
+    def stacked(frame: pd.DataFrame, names: list[str], dtype, **kwargs) -> np.ndarray:
+        return np.concatenate([frame[n].to_numpy(dtype=dtype, **kwargs) for n in names] or [np.empty(0, dtype)])
+
     return {
         "state": np.full(size, state), "view": np.full(size, view), "row": np.tile(row, len(counts)),
         "measure": np.repeat(np.array(counts, dtype=object), len(raw)),
         "family": np.repeat(np.array([PEOPLE if c == PEOPLE else "rows" for c in counts], dtype=object), len(raw)),
-        "true": np.concatenate([raw[c].to_numpy(dtype=np.int64) for c in counts] or [np.empty(0, np.int64)]),
-        "key": np.concatenate([raw[key_column(c)].to_numpy(dtype=np.int64) for c in counts]
-                              or [np.empty(0, np.int64)]),
-        "shown": np.concatenate([shown[c].to_numpy(dtype="float64", na_value=np.nan) for c in counts]
-                                or [np.empty(0)])}
+        "true": stacked(raw, counts, np.int64), "key": stacked(raw, [key_column(c) for c in counts], np.int64),
+        "shown": stacked(shown, counts, "float64", na_value=np.nan)}
 
 
 def _cells(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:

@@ -73,8 +73,8 @@ def loaded(data: DataKey) -> Dataset:
     if data.version is not None:  # exactly the version the key names, even if another became current since
         reference = load_reference(reference_file(root))
         return data_store.read_version(data_store.default_store(), data.version, reference)
-    demo = root / "demo" if (root / "demo").is_dir() else DEMO_DIR
-    return demo_dataset(demo, reference_file(root), files_state(demo, reference_file(root)))
+    demo, reference = root / "demo" if (root / "demo").is_dir() else DEMO_DIR, reference_file(root)
+    return demo_dataset(demo, reference, files_state(demo, reference))
 
 
 def files_state(folder: Path, *files: Path) -> tuple[tuple[str, int, int], ...]:
