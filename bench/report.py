@@ -10,6 +10,9 @@ import textwrap
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from bench.deployed import DEFAULT_LEVELS as DEPLOYED_LEVELS
+from bench.load import IDLE_S
+
 # The requirement, at the largest size.
 TARGET_RATIO = 2.0
 TARGET_RERUN_S = 0.5
@@ -365,6 +368,38 @@ def growth(results: dict) -> tuple[list[str], bool | None]:
 
 
 # --- the document ------------------------------------------------------------------------
+def how_to_run() -> list[str]:
+    """The report's "how to run" section: example commands, then every option of ``python -m bench``."""
+    return [
+        "## Cara menjalankan / How to run",
+        "",
+        "```bash",
+        ".venv/bin/python -m bench                       # 10 rb, 100 rb, 1 jt (kira-kira 10-20 menit)",
+        ".venv/bin/python -m bench --sizes 10000,100000  # ukuran lain",
+        ".venv/bin/python -m bench --skip browser,apptest --runs 3",
+        ".venv/bin/python -m bench --only load --users 1,10,25 --soak 5  # hanya pengguna tiruan",
+        "```",
+        "",
+        "Pilihan: `--sizes` (jumlah pendaftaran, dipisah koma), `--runs` (ulangan per perhitungan",
+        "halaman, median dilaporkan; bawaan 5), `--ui-runs` (perubahan filter per halaman lewat",
+        "AppTest dan peramban; bawaan 3), `--skip` (tahap yang dilewati: `cold-csv`, `compute`,",
+        "`apptest`, `browser`, `load`, `first-visit`, `deployed`), `--only` (`load`, `first-visit` atau",
+        "`deployed`: tahap itu saja, dan hanya bagiannya di laporan yang ditulis ulang), `--out` (berkas",
+        "laporan; bawaan `docs/performance.md`), `--json` (semua angka sebagai JSON), `--workdir` dan",
+        "`--keep` (folder data yang dibuat; bawaan folder sementara yang dihapus sesudahnya). Tahap",
+        "`load` (pengguna tiruan, pada `--load-size`, bawaan 100 ribu): `--users` (tingkat, bawaan",
+        "1,10,25,50,100), `--window` dan `--ramp` (detik), `--idle` (detik CPU diam tiap server baru",
+        f"diukur sebelum pengguna datang, bawaan {IDLE_S:g}), `--soak` dan `--soak-reference` (menit, bawaan",
+        "30 dan 5; 0 tanpa uji ketahanan), `--server-option NAMA=NILAI` (pengaturan Streamlit server),",
+        "`--target` (dasbor yang sudah berjalan, mis. `https://host:8443/dasbor`, dengan `--pids` untuk",
+        "CPU dan memorinya dan `--insecure`). Tahap `deployed` (dua proses di belakang nginx):",
+        f"`--deployed-users` (tingkat, bawaan {','.join(map(str, DEPLOYED_LEVELS))}).",
+        "Benchmark bukan bagian dari rangkaian uji;",
+        "`tests/test_bench.py` hanya menjalankannya sekali pada 2.000 pendaftaran.",
+        "",
+    ]
+
+
 def document(results: dict) -> str:
     sizes = list(results["sizes"])
     largest = sizes[-1] if sizes else None
@@ -385,29 +420,7 @@ def document(results: dict) -> str:
         "*The benchmark regenerates this whole file: every figure below comes from one run on the",
         "machine listed.*",
         "",
-        "## Cara menjalankan / How to run",
-        "",
-        "```bash",
-        ".venv/bin/python -m bench                       # 10 rb, 100 rb, 1 jt (kira-kira 10-20 menit)",
-        ".venv/bin/python -m bench --sizes 10000,100000  # ukuran lain",
-        ".venv/bin/python -m bench --skip browser,apptest --runs 3",
-        ".venv/bin/python -m bench --only load --users 1,10,25 --soak 5  # hanya pengguna tiruan",
-        "```",
-        "",
-        "Pilihan: `--sizes` (jumlah pendaftaran, dipisah koma), `--runs` (ulangan per perhitungan",
-        "halaman, median dilaporkan; bawaan 5), `--ui-runs` (perubahan filter per halaman lewat",
-        "AppTest dan peramban; bawaan 3), `--skip` (tahap yang dilewati: `cold-csv`, `compute`,",
-        "`apptest`, `browser`, `load`), `--out` (berkas laporan; bawaan `docs/performance.md`), `--json`",
-        "(semua angka sebagai JSON), `--workdir` dan `--keep` (folder data yang dibuat; bawaan folder",
-        "sementara yang dihapus sesudahnya). Tahap `load` (pengguna tiruan, pada `--load-size`, bawaan",
-        "100 ribu): `--users` (tingkat, bawaan 1,10,25,50,100), `--window` dan `--ramp` (detik), `--soak`",
-        "dan `--soak-reference` (menit, bawaan 30 dan 5; 0 tanpa uji ketahanan), `--server-option",
-        "NAMA=NILAI` (pengaturan Streamlit server), `--target` (dasbor yang sudah berjalan, mis.",
-        "`https://host:8443/dasbor`, dengan `--pids` untuk CPU dan memorinya dan `--insecure`);",
-        "`--only load` menjalankan tahap itu saja dan hanya menulis ulang bagiannya di laporan.",
-        "Benchmark bukan bagian dari rangkaian uji;",
-        "`tests/test_bench.py` hanya menjalankannya sekali pada 2.000 pendaftaran.",
-        "",
+        *how_to_run(),
         "## Mesin dan jalannya / Machine and run",
         "",
         f"- Tanggal: {results['started']}; lama seluruh benchmark {results['duration_s'] / 60:.1f} menit",

@@ -17,7 +17,8 @@ import pytest
 from bench.compute import as_filters
 from bench.data import without_repeated_follow_ups
 from bench.duck import connect, query, same_figures
-from bench.report import PAGE_NAMES
+from bench.__main__ import STAGES, parser
+from bench.report import PAGE_NAMES, how_to_run
 from lib.filters import filtered
 from lib.indicators import TABLES_BY_NAME, indicator_table
 from tests.conftest import prepare_for_tests
@@ -54,6 +55,14 @@ def test_report_has_every_section(run):
     for heading in ("## Target", "## Data", "## Cold start", "## Perhitungan halaman", "## Rerun halaman",
                     "## Memori puncak", "## Pertumbuhan", "## Mesin"):
         assert heading in report
+
+
+def test_the_reports_how_to_run_names_every_option_and_stage_as_the_committed_report_does():
+    text = "\n".join(how_to_run())
+    options = [o for action in parser()._actions for o in action.option_strings if o.startswith("--") and o != "--help"]
+    assert [o for o in options if f"`{o}" not in text] == []
+    assert [s for s in STAGES if f"`{s}`" not in text] == []
+    assert text in (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
 
 
 def _section(report: str, heading: str) -> list[str]:
