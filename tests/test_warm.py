@@ -11,6 +11,7 @@ import pytest
 from lib.drawn import SentFigure, finished
 from pages.auth import stores
 from pages.edge import cache, warm
+from pages.edge import page as edge_page
 from pages.edge.page import NEEDS_ANY
 from tests.support.pages import run
 
@@ -26,8 +27,15 @@ def _sizes() -> dict[str, int]:
 
 @pytest.fixture
 def cold(monkeypatch):
-    """Empty page caches and no warm-up started in this process yet; the warm-up turned on."""
+    """Empty page caches and no warm-up started in this process yet; the warm-up turned on; one day throughout.
+
+    The day is part of what a page computes (its downloads name it), so a page run just after midnight in WIB
+    rightly computes anew what the warm-up computed the day before: a run of the suite at 17:00 UTC failed so.
+    """
     monkeypatch.setenv("DASBOR_WARM_UP", "1")
+    day = edge_page.local_today()
+    monkeypatch.setattr(edge_page, "local_today", lambda: day)
+    monkeypatch.setattr(warm, "local_today", lambda: day)
     for name in ("selected_table", "raw_table", *CACHES):
         getattr(cache, name).clear()
     monkeypatch.setattr(warm, "_STARTED", {})
