@@ -395,11 +395,11 @@ def summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()) -> 
     if set(by) <= BUDGET_DIMS:
         out = _with_cost(_people_and_money(out, budget, participants, by))
         # A group found in one table only: its counts and amounts read 0 (only such columns are touched).
-        counts = [c for c in out.columns if str(out[c].dtype) == "Int64"]
-        filled = {c: out[c].fillna(0) for c in counts if out[c].hasnans}
-        filled |= {c: out[c].fillna(0).astype(np.int64) for c in out.columns
-                   if c.endswith(KEY_SUFFIX) and out[c].hasnans}
-        filled |= {c: out[c].fillna(0.0) for c in (Budget.allocated_idr, Budget.realized_idr) if out[c].hasnans}
+        dtypes = out.dtypes  # read once: a frame's column lookups are slow next to these small tables
+        zeros = {c: 0 for c, t in dtypes.items() if str(t) == "Int64" or c.endswith(KEY_SUFFIX)}
+        zeros |= {Budget.allocated_idr: 0.0, Budget.realized_idr: 0.0}
+        filled = {c: out[c].fillna(zero) for c, zero in zeros.items() if out[c].hasnans}
+        filled = {c: v.astype(np.int64) if c.endswith(KEY_SUFFIX) else v for c, v in filled.items()}
         if filled:
             out = out.assign(**filled)
     return out.reset_index(drop=True)

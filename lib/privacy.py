@@ -183,6 +183,9 @@ def rounded_counts(counts: np.ndarray, cell_keys: np.ndarray, rules: Rules) -> t
 
 
 def _numeric(series: pd.Series) -> np.ndarray:
+    """The column as float64, NaN where missing or not a number."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        return series.to_numpy(dtype="float64", na_value=np.nan)  # already numbers: no parsing
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
