@@ -99,33 +99,6 @@ def main_menu_speaks(page: Page, lang: str) -> None:
     expect(popover).to_have_count(0)
 
 
-def test_a_tables_toolbar_and_the_main_menu_are_indonesian(server, page: Page):
-    open_app(page, server.at("desa"), text("page_desa", "id"))
-    toolbar_speaks(page, open_table(page), "id")
-    main_menu_speaks(page, "id")
-
-
-def test_with_bahasa_en_they_are_streamlits_english(server, page: Page):
-    open_app(page, server.at("desa?bahasa=en"), text("page_desa", "en"))
-    toolbar_speaks(page, open_table(page), "en")
-    main_menu_speaks(page, "en")
-
-
-def test_they_follow_the_reader_switching_language(server, page: Page):
-    open_app(page, server.at("desa"), text("page_desa", "id"))
-    main_menu_speaks(page, "id")
-    page.locator(".st-key-bahasa").get_by_text(LANGUAGES["en"], exact=True).click()
-    expect(page).to_have_url(re.compile(r"[?&]bahasa=en(&|$)"))
-    settle(page)
-    main_menu_speaks(page, "en")
-    toolbar = page.locator("[data-testid='stElementToolbar']").first
-    assert not words_in(toolbar) & INDONESIAN, words_in(toolbar)
-    page.locator(".st-key-bahasa").get_by_text(LANGUAGES["id"], exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"bahasa=en"))
-    settle(page)
-    main_menu_speaks(page, "id")
-
-
 def chart_toolbar_speaks(page: Page, lang: str) -> None:
     """The buttons of the first chart's own toolbar (Plotly's, with Streamlit's full-screen button in it)."""
     chart = page.locator("[data-testid='stPlotlyChart']").first
@@ -136,17 +109,6 @@ def chart_toolbar_speaks(page: Page, lang: str) -> None:
               "en": ["Download plot as a PNG", word("fullscreen", "en")]}[lang]
     for index, title in enumerate(titles):
         expect(buttons.nth(index)).to_have_attribute("data-title", title)
-
-
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_a_charts_own_toolbar_speaks_the_readers_language(server, page: Page, lang):
-    open_app(page, server.at("desa" + ("?bahasa=en" if lang == "en" else "")), text("page_desa", lang))
-    chart_toolbar_speaks(page, lang)
-    if lang == "id":  # and follows a switch of language
-        page.locator(".st-key-bahasa").get_by_text(LANGUAGES["en"], exact=True).click()
-        expect(page).to_have_url(re.compile(r"[?&]bahasa=en(&|$)"))
-        settle(page)
-        chart_toolbar_speaks(page, "en")
 
 
 @pytest.fixture(scope="module")
@@ -183,19 +145,6 @@ def uploader_speaks(page: Page, path: Path, lang: str, label: str) -> None:
     remove.click()
     expect(remove).to_have_count(0)
     settle(page)
-
-
-def test_the_data_pages_file_uploader_speaks_the_readers_language(accounts_server, page: Page, upload_file):
-    log_in(page, accounts_server.at(), ADMIN.username, ADMIN.password)
-    nav_link(page, "Data").click()
-    expect(page.locator("h1").first).to_have_text("Data")
-    settle(page)
-    label = page.locator(".st-key-data_berkas [data-testid='stWidgetLabel']").inner_text().strip()
-    uploader_speaks(page, upload_file, "id", label)
-
-    open_app(page, accounts_server.at("data?bahasa=en"))
-    label = page.locator(".st-key-data_berkas [data-testid='stWidgetLabel']").inner_text().strip()
-    uploader_speaks(page, upload_file, "en", label)
 
 
 def help_for(label: str, lang: str) -> str:
@@ -237,39 +186,78 @@ def labels_speak(page: Page, lang: str) -> None:
     expect(listbox).to_have_count(0)
 
 
-def test_help_icons_heading_links_and_selectboxes_are_indonesian(server, page: Page):
-    open_app(page, server.at("desa"), text("page_desa", "id"))
-    labels_speak(page, "id")
-
-
-def test_with_bahasa_en_help_icons_heading_links_and_selectboxes_are_streamlits_english(server, page: Page):
-    open_app(page, server.at("desa?bahasa=en"), text("page_desa", "en"))
-    labels_speak(page, "en")
-
-
 def placeholders(page: Page) -> set[str]:
     return set(page.locator("[data-testid='stSelectbox'] input").evaluate_all(
         "es => es.map(e => e.getAttribute('placeholder'))"))
 
 
-def test_a_selectbox_without_the_apps_placeholder_shows_streamlits_in_the_readers_language(server, page: Page):
-    # The Origins page's chart measure: a selectbox the app gives no placeholder of its own.
-    open_app(page, server.at("daerah-asal"), text("page_asal", "id"))
-    expect(page.locator(f"[data-testid='stSelectbox'] input[placeholder='{word('choose_an_option', 'id')}']").first
+def origins_placeholder_speaks(page: Page, lang: str) -> None:
+    """The Origins page's chart measure: a selectbox the app gives no placeholder of its own shows Streamlit's."""
+    other = "en" if lang == "id" else "id"
+    nav_link(page, text("page_asal", lang)).click()
+    expect(page.locator("h1").first).to_have_text(text("page_asal", lang))
+    settle(page)
+    expect(page.locator(f"[data-testid='stSelectbox'] input[placeholder='{word('choose_an_option', lang)}']").first
            ).to_be_attached()
-    assert word("choose_an_option", "en") not in placeholders(page)
-    open_app(page, server.at("daerah-asal?bahasa=en"), text("page_asal", "en"))
-    expect(page.locator(f"[data-testid='stSelectbox'] input[placeholder='{word('choose_an_option', 'en')}']").first
-           ).to_be_attached()
-    assert word("choose_an_option", "id") not in placeholders(page)
+    assert word("choose_an_option", other) not in placeholders(page)
 
 
-@pytest.mark.parametrize("lang", ["id", "en"])
-def test_the_admin_pages_selectboxes_carry_the_apps_own_placeholders(accounts_server, page: Page, lang):
+def switch_language(page: Page, lang: str) -> None:
+    """Choose ``lang`` in the sidebar's language switch, as a reader does, and wait for the page in it."""
+    page.locator(".st-key-bahasa").get_by_text(LANGUAGES[lang], exact=True).click()
+    if lang == "en":
+        expect(page).to_have_url(re.compile(r"[?&]bahasa=en(&|$)"))
+    else:
+        expect(page).not_to_have_url(re.compile(r"bahasa=en"))
+    settle(page)
+
+
+def desa_speaks(page: Page, lang: str) -> None:
+    """Every Streamlit word on the Desa page: help icons, heading links, selectboxes, both toolbars, the ⋮ menu."""
+    labels_speak(page, lang)
+    chart_toolbar_speaks(page, lang)
+    toolbar_speaks(page, open_table(page), lang)
+    main_menu_speaks(page, lang)
+
+
+# One load of the app per language: each test reads one page's words after another, as a reader meets them,
+# and reaches the next page through the dashboard's menu (a fresh load costs Chromium about 4 CPU-seconds).
+def test_in_indonesian_streamlits_words_are_indonesian_and_follow_a_switch_of_language(server, page: Page):
+    open_app(page, server.at("desa"), text("page_desa", "id"))
+    desa_speaks(page, "id")
+
+    switch_language(page, "en")
+    main_menu_speaks(page, "en")
+    chart_toolbar_speaks(page, "en")
+    toolbar = page.locator("[data-testid='stElementToolbar']").first
+    assert not words_in(toolbar) & INDONESIAN, words_in(toolbar)
+
+    switch_language(page, "id")
+    main_menu_speaks(page, "id")
+    origins_placeholder_speaks(page, "id")
+
+
+def test_with_bahasa_en_streamlits_words_are_its_english(server, page: Page):
+    open_app(page, server.at("desa?bahasa=en"), text("page_desa", "en"))
+    desa_speaks(page, "en")
+    origins_placeholder_speaks(page, "en")
+
+
+def test_the_admin_pages_speak_the_readers_language(accounts_server, page: Page, upload_file):
+    """The Data page's file uploader, and the Accounts and Audit pages' selectboxes with the app's own placeholders."""
     log_in(page, accounts_server.at(), ADMIN.username, ADMIN.password)
-    own = {text(key, lang) for key in ("choose_one", "akun_limit_pick", "filter_pick")}
-    suffix = "?bahasa=en" if lang == "en" else ""
-    for path in ("akun", "audit"):
-        open_app(page, accounts_server.at(path + suffix))
-        expect(page.locator("[data-testid='stSelectbox'] input").first).to_be_attached()
-        assert placeholders(page) <= own, (path, placeholders(page))
+    for lang in ("id", "en"):
+        if lang == "en":
+            switch_language(page, "en")
+        own = {text(key, lang) for key in ("choose_one", "akun_limit_pick", "filter_pick")}
+        for key, title in (("nav_akun", "akun_title"), ("nav_audit", "audit_title")):
+            nav_link(page, text(key, lang)).click()
+            expect(page.locator("h1").first).to_have_text(text(title, lang))
+            settle(page)
+            expect(page.locator("[data-testid='stSelectbox'] input").first).to_be_attached()
+            assert placeholders(page) <= own, (key, lang, placeholders(page))
+        nav_link(page, text("nav_data", lang)).click()
+        expect(page.locator("h1").first).to_have_text("Data")
+        settle(page)
+        label = page.locator(".st-key-data_berkas [data-testid='stWidgetLabel']").inner_text().strip()
+        uploader_speaks(page, upload_file, lang, label)
