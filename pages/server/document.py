@@ -41,6 +41,21 @@ _NOT_PAGES = ("/static/", "/_stcore/", "/media/", "/component/", "/app/static/",
 SERVER_SCRIPT = ("\nwindow.__streamlit = {...(window.__streamlit || {}), "
                  "BACKEND_BASE_URL: new URL('./', window.location.href).href};\n")
 
+# On a narrow screen (a phone) the sidebar lies over the page. Streamlit's own menu folds it away once a page is
+# chosen; the dashboard's menu (pages/edge/navigation.py, st.page_link) does not, so the chosen page stayed hidden
+# under the menu. This folds the sidebar after a click (or Enter) on a link of that menu whenever the sidebar
+# covers the page, whatever the device says it is.
+MENU_SCRIPT = (
+    "\ndocument.addEventListener('click', (event) => {\n"
+    "  if (!(event.target instanceof Element) || !event.target.closest('.st-key-navigasi a')) return;\n"
+    "  const sidebar = document.querySelector(\"[data-testid='stSidebar']\");\n"
+    "  const main = document.querySelector(\"[data-testid='stMain']\");\n"
+    "  const fold = document.querySelector(\"[data-testid='stSidebarCollapseButton'] button\");\n"
+    "  if (sidebar && main && fold\n"
+    "      && sidebar.getBoundingClientRect().right > main.getBoundingClientRect().left + 1) fold.click();\n"
+    "});\n"
+)
+
 
 def language_script() -> str:
     """The inline script that keeps ``<html lang>`` with the link's ``bahasa`` as Streamlit rewrites the URL.
@@ -176,7 +191,8 @@ def document_in_language(page: str, lang: Lang, preload: Iterable[str] = ()) -> 
     page = _HTML_LANG.sub(lambda m: m.group(0)[: m.group(0).rfind('lang="')] + f'lang="{lang}"', page, count=1)
     links = "".join(f'\n    <link rel="modulepreload" crossorigin href="./{html.escape(path)}">' for path in preload)
     title = (f"<title>{html.escape(text('app_title', lang))}</title>\n    <script>{language_script()}</script>"
-             f"\n    <script>{framework_words_script()}</script>\n    <script>{SERVER_SCRIPT}</script>{links}")
+             f"\n    <script>{framework_words_script()}</script>\n    <script>{SERVER_SCRIPT}</script>"
+             f"\n    <script>{MENU_SCRIPT}</script>{links}")
     return _TITLE.sub(lambda _m: title, page, count=1)
 
 
