@@ -56,6 +56,12 @@ MENU_SCRIPT = (
     "});\n"
 )
 
+# A headline tile is a quarter of the page wide: its change and what it is compared with ("+Rp 6,68 jt" and
+# "2025 dibanding 2024") do not fit on one line, and Streamlit cut the comparison to "2025 dibandin…". Where they
+# do not fit, the comparison goes on the line below, whole.
+TILE_STYLE = ('\n[data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) '
+              '{ flex-wrap: wrap; row-gap: 0.25rem; }\n')
+
 
 def language_script() -> str:
     """The inline script that keeps ``<html lang>`` with the link's ``bahasa`` as Streamlit rewrites the URL.
@@ -192,7 +198,7 @@ def document_in_language(page: str, lang: Lang, preload: Iterable[str] = ()) -> 
     links = "".join(f'\n    <link rel="modulepreload" crossorigin href="./{html.escape(path)}">' for path in preload)
     title = (f"<title>{html.escape(text('app_title', lang))}</title>\n    <script>{language_script()}</script>"
              f"\n    <script>{framework_words_script()}</script>\n    <script>{SERVER_SCRIPT}</script>"
-             f"\n    <script>{MENU_SCRIPT}</script>{links}")
+             f"\n    <script>{MENU_SCRIPT}</script>\n    <style>{TILE_STYLE}</style>{links}")
     return _TITLE.sub(lambda _m: title, page, count=1)
 
 

@@ -1,5 +1,5 @@
-"""The dashboard on a phone (390 px wide) and on a desk (1400 px): the headline tiles in one reading order, no
-chart toolbar over a legend, and the filters within reach.
+"""The dashboard on a phone (390 px wide) and on a desk (1400 px): the headline tiles in one reading order and
+written whole, no chart toolbar over a legend, and the filters within reach.
 
 A phone stacks Streamlit's columns one under the other, so tiles laid out column by column read in a jumbled
 order there; they are laid out row by row, people first, then rates, then money. The sidebar, where the
@@ -69,6 +69,13 @@ def headline_tiles_read_people_rates_money(screen: Page, width: str) -> None:
     assert _reading_order(boxes) == READING_ORDER
     if width == "phone":  # one tile per line, each the width of the screen less its margins
         assert len({round(box["y"]) for _, box in boxes}) == len(READING_ORDER)
+    # Nothing a tile writes is cut short with "…": its name, its figure, its change and what that is compared with
+    # (without a year filter "2025 dibanding 2024", beside a change in rupiah in a quarter of the page), measured
+    # in the page's own fonts once they have loaded.
+    screen.evaluate("() => document.fonts.ready.then(() => true)")
+    cut = tiles.evaluate_all("""tiles => tiles.flatMap(tile => [...tile.querySelectorAll('.stMarkdownEllipsis')])
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)""")
+    assert cut == [], cut
 
 
 def filters_are_within_reach(screen: Page, width: str) -> None:
