@@ -128,12 +128,11 @@ def install(folder: Path, url: str, data_dir: Path) -> tuple[dict[str, str], flo
 def dashboard_processes(count: int, env: Mapping[str, str], logs: Path) -> Iterator[list[tuple[int, int]]]:
     """``count`` dashboard processes as docs/deploy.md starts them, on 127.0.0.1: [(port, process id)]."""
     from tests.e2e import healthy
-    from tests.support.ports import free_port
+    from tests.support.ports import free_ports
 
     started: list[tuple[int, subprocess.Popen]] = []
     try:
-        for _ in range(count):
-            port = free_port()
+        for port in free_ports(count):  # all asked for before any process takes its own: each one different
             with open(logs / f"dashboard-{port}.log", "wb") as out:
                 started.append((port, subprocess.Popen(
                     [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),

@@ -25,7 +25,7 @@ import pytest
 from deploy import render
 from tests.support.nginx import (STARTUP_TIMEOUT_S, Nginx, fetch, listening, nginx_or_skip, running_nginx,
                                  self_signed_certificate, unverified)
-from tests.support.ports import free_port
+from tests.support.ports import free_ports
 
 # --- stand-in dashboard processes ------------------------------------------------------------------------------
 STAND_IN = '''
@@ -68,7 +68,7 @@ def stand_ins(tmp_path_factory) -> Iterator[list[int]]:
     nginx_or_skip()
     script = tmp_path_factory.mktemp("stand-in") / "stand_in.py"
     script.write_text(STAND_IN, encoding="utf-8")
-    ports = [free_port(), free_port()]
+    ports = free_ports(2)
     processes = [subprocess.Popen([sys.executable, str(script), str(port)], start_new_session=True)
                  for port in ports]
     try:
@@ -147,9 +147,10 @@ def test_the_command_line_writes_the_configuration_and_nginx_accepts_it(tmp_path
     nginx = nginx_or_skip()
     certificate, key = self_signed_certificate(tmp_path)
     out = tmp_path / "dasbor.conf"
+    http_port, https_port = free_ports(2)
     assert render.main(["--ports", "18501", "18502", "--prefix", str(tmp_path / "nginx"), "--certificate",
                         str(certificate), "--certificate-key", str(key), "--listen", "127.0.0.1",
-                        "--http-port", str(free_port()), "--https-port", str(free_port()), "--out", str(out)]) == 0
+                        "--http-port", str(http_port), "--https-port", str(https_port), "--out", str(out)]) == 0
     assert (tmp_path / "nginx" / "logs").is_dir() and (tmp_path / "nginx" / "temp").is_dir()
     checked = subprocess.run([str(nginx), "-t", "-p", str(tmp_path / "nginx"), "-c", str(out), "-e",
                               str(tmp_path / "nginx" / "logs" / "error.log")], capture_output=True, text=True)

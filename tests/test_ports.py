@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import socket
 
-from tests.support.ports import dealt_to, free_port, worker_share
+import pytest
+
+from tests.support import ports
+from tests.support.ports import dealt_to, free_port, free_ports, worker_share
 
 
 def worker(index: int, count: int) -> dict[str, str]:
@@ -35,3 +38,10 @@ def test_the_port_given_is_free():
     port = free_port(worker(1, 2))
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", port))
+
+
+def test_ports_asked_for_together_differ_even_when_the_kernel_repeats_one(monkeypatch: pytest.MonkeyPatch):
+    # The kernel can give the port it just gave once more (2 times in 20,000 calls here).
+    given = iter([40001, 40001, 40003])
+    monkeypatch.setattr(ports, "free_port", lambda environ=None: next(given))
+    assert free_ports(2) == [40001, 40003]

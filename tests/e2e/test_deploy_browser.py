@@ -43,7 +43,7 @@ from tests.e2e import (
 )
 from tests.e2e.conftest import ADMIN, VIEWPORT, K, Login, copy_data
 from tests.support.nginx import Nginx, fetch, nginx_or_skip, running_nginx
-from tests.support.ports import free_port
+from tests.support.ports import free_ports
 from tests.support.processes import stop_group
 
 pytestmark = pytest.mark.browser
@@ -132,7 +132,7 @@ def deployed(folder: Path, database_url: str | None = None) -> Iterator[Deployme
     if database_url:
         env["DASBOR_DATABASE_URL"] = database_url
     _add_account(env, ADMIN)
-    ports = (free_port(), free_port())
+    ports = tuple(free_ports(2))
     with ExitStack() as stack:
         stack.enter_context(dashboard_processes(ports, env, folder))
         nginx = stack.enter_context(running_nginx(ports))

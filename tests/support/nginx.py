@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from deploy import render
-from tests.support.ports import free_port
+from tests.support.ports import free_ports
 
 NGINX = Path("/usr/sbin/nginx")
 STARTUP_TIMEOUT_S = 60
@@ -124,7 +124,7 @@ def running_nginx(ports: Sequence[int], static: bool = False) -> Iterator[Nginx]
     prefix.chmod(0o755)
     try:
         certificate, key = self_signed_certificate(prefix)
-        http_port, https_port = free_port(), free_port()
+        http_port, https_port = free_ports(2)
         config = render.rendered(ports=ports, prefix=prefix, certificate=certificate, certificate_key=key,
                                  listen="127.0.0.1", http_port=http_port, https_port=https_port,
                                  static=render.static_copy(prefix) if static else None,

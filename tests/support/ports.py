@@ -39,3 +39,17 @@ def free_port(environ: Mapping[str, str] = os.environ) -> int:
             port = s.getsockname()[1]
         if dealt_to(port, count) == index:
             return port
+
+
+def free_ports(count: int, environ: Mapping[str, str] = os.environ) -> list[int]:
+    """``count`` different ports, each as ``free_port`` gives one.
+
+    A port asked for is free again until its server takes it, and the kernel can hand the same one out twice in a
+    row (2 times in 20,000 here): nginx once got one port for both http and https, and refused its configuration.
+    """
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port(environ)
+        if port not in ports:
+            ports.append(port)
+    return ports
