@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
 
 from lib import accounts
@@ -254,6 +255,77 @@ def test_a_media_file_is_served_only_to_the_browser_whose_page_was_sent_its_addr
         assert refused.status_code == 404 and "A01" not in refused.text
         elsewhere.cookies.clear()
         assert elsewhere.get("/media/f00d.csv").status_code == 404
+
+
+def _clicked(url: str) -> bytes:
+    """Streamlit's answer to a download click: the address of the file it has just made."""
+    answer = ForwardMsg()
+    answer.backend_operation_response.request_id = "1"
+    answer.backend_operation_response.deferred_file.url = url
+    return answer.SerializeToString()
+
+
+def test_the_file_a_download_click_made_is_read_from_streamlits_answer():
+    assert browsers.clicked_download(_clicked("/media/beef.csv")) == "beef.csv"
+    assert browsers.clicked_download(_clicked("/base/media/beef.xlsx")) == "beef.xlsx"
+    page_run = ForwardMsg()
+    page_run.delta.new_element.download_button.url = "/media/f00d.csv"
+    assert browsers.clicked_download(page_run.SerializeToString()) is None  # a page's run, not a click
+    assert browsers.clicked_download(b"\x0a\x05delta\x12/media/f00d.csv\x00") is None  # not a message at all
+
+
+def test_a_clicked_download_is_served_after_streamlit_has_deleted_it():
+    """Streamlit deletes a clicked download's file when two script runs end in its process; the browser gets it."""
+    stored = {"beef.csv": "kode,desa\nA01,Pare\n"}  # Streamlit's media store in miniature
+
+    def read(name: str) -> browsers.KeptFile | None:
+        content = stored.get(name)
+        return None if content is None else browsers.KeptFile(content.encode(), "text/csv", "Desa 2021.csv")
+
+    async def media(request):
+        content = stored.get(request.path_params["name"])
+        return PlainTextResponse(content) if content else PlainTextResponse("File not found", status_code=404)
+
+    async def stream(websocket):
+        await websocket.accept()
+        await websocket.receive_text()
+        await websocket.send_bytes(_clicked("/media/beef.csv"))
+        await websocket.close()
+
+    kept = browsers.KeptDownloads(read, seconds=600)
+    app = Starlette(routes=[Route("/media/{name}", media), WebSocketRoute("/_stcore/stream", stream),
+                            Route("/{path:path}", lambda request: PlainTextResponse("dasbor"))],
+                    middleware=[Middleware(browsers.BrowserMiddleware, grants=browsers.MediaGrants(), kept=kept)])
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        browser = _browser_of(client)
+        with client.websocket_connect("/_stcore/stream",
+                                      headers={"cookie": f"{browsers.BROWSER_COOKIE}={browser}"}) as websocket:
+            websocket.send_text("click")
+            websocket.receive_bytes()
+        del stored["beef.csv"]  # two runs ended, any reader's: Streamlit has deleted the file
+        served = client.get("/media/beef.csv")
+        assert served.status_code == 200 and served.text == "kode,desa\nA01,Pare\n"
+        assert served.headers["content-disposition"] == 'attachment; filename="Desa 2021.csv"'
+        assert client.get("/media/beef.csv").status_code == 200  # and again, as Streamlit allows
+        with TestClient(app, base_url="http://127.0.0.1") as elsewhere:  # a copied link is still refused
+            elsewhere.get("/")
+            assert elsewhere.get("/media/beef.csv").status_code == 404
+
+
+def test_kept_downloads_lapse_and_are_bounded():
+    def read(name: str) -> browsers.KeptFile:
+        return browsers.KeptFile(name.encode() * 10, "text/csv", name)
+
+    kept = browsers.KeptDownloads(read, max_bytes=100, seconds=60)
+    kept.keep("aaaaa.csv", now=1)  # 90 bytes
+    assert kept.get("aaaaa.csv", now=60).content == b"aaaaa.csv" * 10
+    assert kept.get("aaaaa.csv", now=61) is None  # lapsed
+    kept.keep("bbbbb.csv", now=2)
+    kept.keep("ccccc.csv", now=3)  # 180 bytes in all: the oldest goes
+    assert kept.get("bbbbb.csv", now=3) is None and kept.get("ccccc.csv", now=3) is not None
+    kept.keep("d" * 20 + ".csv", now=4)  # larger than the whole bound: not kept, the others stay
+    assert kept.get("d" * 20 + ".csv", now=4) is None and kept.get("ccccc.csv", now=4) is not None
+    assert browsers.KeptDownloads(lambda name: None).get("gone.csv") is None  # gone before it was kept
 
 
 def test_signing_in_sets_the_session_cookie_and_goes_back_to_the_page(client, conn):

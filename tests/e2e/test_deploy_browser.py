@@ -278,9 +278,7 @@ def test_a_copied_download_link_returns_no_file_in_another_browser(deployment, n
     page.on("console", lambda message: console.append(message.text))
     log_in(page, deployment.at("desa"), ADMIN.username, ADMIN.password)
     signed_in(page, "Desa")
-    # Every run of the page over before the click: Streamlit deletes a download's file at the second run that
-    # ends after it (any session's, in its process), and the fetch again below would find it gone.
-    settle(page)
+    settle(page)  # every run of the page over: the button is the one the page shows
     button = page.locator("[data-testid='stDownloadButton'] button").first
     with page.expect_download() as started:
         button.click()
