@@ -34,6 +34,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocketDisconnect
 
 PORT = int(sys.argv[1])
 SCRIPT = ("/* a Streamlit bundle */ " + "let x = 1; " * 600).encode()
@@ -51,11 +52,14 @@ async def who(request):
     return JSONResponse({"port": PORT, "headers": dict(request.headers)})
 
 async def stream(websocket):
+    print(f"stand-in {PORT}: websocket asked for", file=sys.stderr, flush=True)  # in a failure's output
     await websocket.accept()
     await websocket.send_text(json.dumps({"port": PORT}))
-    while True:
-        text = await websocket.receive_text()
-        await websocket.send_text(text)
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:  # the test has closed it
+        pass
 
 app = Starlette(routes=[Route("/static/app.js", script), Route("/static/logo.png", image),
                         Route("/gagal", fail), WebSocketRoute("/_stcore/stream", stream), Route("/{path:path}", who)])
@@ -225,7 +229,12 @@ def test_the_websocket_is_upgraded_kept_open_and_reaches_the_browsers_process(pr
     for n in range(4):
         page_port = json.loads(fetch(f"{proxy.https}/who", browser(n)).body)["port"]
         address = proxy.https.replace("https://", "wss://") + "/_stcore/stream"
-        with connect(address, ssl=unverified(), additional_headers=browser(n), open_timeout=30) as websocket:
+        try:
+            websocket = connect(address, ssl=unverified(), additional_headers=browser(n), open_timeout=30)
+        except TimeoutError as error:
+            raise AssertionError(f"browser {n}'s websocket got no answer through nginx within 30 s; "
+                                 f"its error log:\n{proxy.errors()}") from error
+        with websocket:
             assert json.loads(websocket.recv(timeout=30))["port"] == page_port
             websocket.send("halo")
             assert websocket.recv(timeout=30) == "halo"

@@ -97,6 +97,11 @@ class Nginx:
             time.sleep(0.05)
         return lines[before:]
 
+    def errors(self) -> str:
+        """The end of nginx's error log (what it said about its upstream connections), for a failure's message."""
+        error_log = self.prefix / "logs" / "error.log"
+        return error_log.read_text(encoding="utf-8", errors="replace")[-3000:] if error_log.exists() else ""
+
     def upstream(self, line: str) -> str:
         """The process that answered a logged request ("-" when nginx answered itself)."""
         found = re.search(r"upstream=(\S+)", line)
