@@ -89,6 +89,10 @@ def load_adbc(url: str, reference: Reference) -> dict[str, pd.DataFrame]:
     return frames
 
 
+# PostgreSQL's CSV writes NULL as an empty field without quotes and an empty text as "": read them so.
+NULLS_AS_POSTGRESQL_WRITES_THEM = pacsv.ConvertOptions(strings_can_be_null=True, quoted_strings_can_be_null=False)
+
+
 def load_copy_csv(url: str, reference: Reference) -> dict[str, pd.DataFrame]:
     import psycopg
 
@@ -100,7 +104,7 @@ def load_copy_csv(url: str, reference: Reference) -> dict[str, pd.DataFrame]:
                 for chunk in copy:
                     sink.write(chunk)
             sink.seek(0)
-            raw = pacsv.read_csv(sink).to_pandas()
+            raw = pacsv.read_csv(sink, convert_options=NULLS_AS_POSTGRESQL_WRITES_THEM).to_pandas()
             frames[table] = typed_frame(table, raw, reference)
     return frames
 

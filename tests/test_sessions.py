@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import warnings
 from contextlib import closing
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -23,6 +22,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
+from starlette.testclient import TestClient
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
 
@@ -33,10 +33,6 @@ from pages import server
 from pages.auth import browser as auth_browser
 from pages.auth import sidebar as auth_sidebar
 from pages.server import browsers, sessions
-
-with warnings.catch_warnings():  # it would rather have httpx2; httpx is what the test extra installs
-    warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
-    from starlette.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = dt.datetime(2024, 5, 1, 3, 0, tzinfo=dt.UTC)

@@ -129,7 +129,6 @@ class KeptFile:
                         headers={"Content-Disposition": f"attachment; {disposition}", "Cache-Control": "no-store"})
 
 
-
 def streamlit_file(name: str) -> KeptFile | None:
     """The file ``name`` (``<id>.<ext>``) in this process's Streamlit media store now, or None if it is gone."""
     if not Runtime.exists():
