@@ -2,8 +2,8 @@
 
 - the session functions: live, unknown, expired, revoked, removed account; one-time
   sign-in codes used once, within a minute, in their own browser; only hashes stored;
-- ``pages.server`` (``sessions``, ``browsers``): the sign-in and sign-out routes, the browser cookie and the
-  media guard, driven through Starlette's test client (HTTP and websocket);
+- ``pages.server`` (``sessions``, ``browsers``): the sign-in and sign-out routes, the browser cookie, the
+  media guard and the copy kept of a clicked download, driven through Starlette's test client (HTTP and websocket);
 - ``pages.auth`` through ``dashboard.py`` (AppTest): a session cookie signs the
   browser in without a password until it expires or is revoked, and a password
   login hands the browser a sign-in code for the page it is on.
@@ -321,7 +321,9 @@ def test_kept_downloads_lapse_and_are_bounded():
     assert kept.get("bbbbb.csv", now=3) is None and kept.get("ccccc.csv", now=3) is not None
     kept.keep("d" * 20 + ".csv", now=4)  # larger than the whole bound: not kept, the others stay
     assert kept.get("d" * 20 + ".csv", now=4) is None and kept.get("ccccc.csv", now=4) is not None
-    assert browsers.KeptDownloads(lambda name: None).get("gone.csv") is None  # gone before it was kept
+    gone = browsers.KeptDownloads(lambda name: None)
+    gone.keep("gone.csv")  # deleted before its address reached the middleware: nothing to keep
+    assert gone.get("gone.csv") is None
 
 
 def test_signing_in_sets_the_session_cookie_and_goes_back_to_the_page(client, conn):
