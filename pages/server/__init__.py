@@ -8,6 +8,8 @@ file as the page script. The modules, by concern:
   on its first request; a download or image address (``/media/...``) is served
   only to a browser whose websocket was sent that address, so a link copied
   elsewhere returns no file (Streamlit serves ``/media/`` to anyone holding the link);
+  the file a download click makes is kept for that browser for ten minutes
+  (Streamlit would delete it when two script runs end in the process);
 - ``sessions``: ``/_dasbor/session?code=...&next=...`` redeems the one-time
   sign-in code made after a password login in this browser and sets the
   session cookie (``SESSION_COOKIE``); ``/_dasbor/keluar`` ends that session;
