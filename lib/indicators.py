@@ -145,6 +145,12 @@ def _people_figures(participants: pd.DataFrame, by: Dims, groups: Groups | None 
     people) of the rows it counts.
     """
     groups = groups or Groups(participants, by)
+    return groups.table(_people_columns(participants, groups, wanted))
+
+
+def _people_columns(participants: pd.DataFrame, groups: Groups,
+                    wanted: Sequence[str] = (*PARTICIPATION, *OUTCOME_SUMMARY)) -> dict[str, object]:
+    """The columns of ``_people_figures`` after its ``by`` columns: one array per figure and cell key."""
     wanted = set(wanted)
     records = _record_keys(participants)
     counts: dict[str, np.ndarray] = {}
@@ -198,7 +204,7 @@ def _people_figures(participants: pd.DataFrame, by: Dims, groups: Groups | None 
         else:
             columns[name] = int64_array(counts[name])
     columns |= {key_column(name): key for name, key in keys.items() if name in wanted}
-    return groups.table(columns)
+    return columns
 
 
 def _merge(left: pd.DataFrame, right: pd.DataFrame, by: Dims) -> pd.DataFrame:
@@ -376,8 +382,17 @@ def cost_summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()
     budget rows are those that the same filters selected.
     """
     _check_budget_dims(by)
-    people = _people_figures(participants, by, wanted=("participants", "working"))
-    joined = _people_and_money(people, budget, participants, by)
+    by = list(by)
+    groups = Groups(participants, by)
+    columns = _people_columns(participants, groups, wanted=("participants", "working"))
+    money = _money_columns(budget, by, groups)
+    if money is not None:  # the same groups on both sides: side by side, one frame built once
+        realized = money[Budget.realized_idr]
+        people, working = columns.pop("participants"), columns.pop("working")
+        return groups.table({"participants": people, "working": working, Budget.realized_idr: realized, **columns,
+                             "cost_per_participant": _ratio(realized, np.asarray(people, dtype="float64")),
+                             "cost_per_working": _ratio(realized, np.asarray(working, dtype="float64"))})
+    joined = _people_and_money(groups.table(columns), budget, participants, by)
     keys = [key_column(c) for c in ("participants", "working") if key_column(c) in joined.columns]
     joined = joined[[*by, "participants", "working", Budget.realized_idr, *keys]]
     out = joined.assign(
@@ -389,19 +404,53 @@ def cost_summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()
     return _with_cost(out)
 
 
+def _money_columns(budget: pd.DataFrame, by: Dims, people: Groups) -> dict[str, np.ndarray] | None:
+    """budget_summary's amounts as arrays in the order of the ``people`` groups, or None when its groups differ.
+
+    Budget groups with a missing key are left out, as ``_people_and_money`` leaves them out.
+    """
+    amounts = {c: budget[c].to_numpy(dtype="float64", na_value=np.nan)
+               for c in (Budget.allocated_idr, Budget.realized_idr)}
+    if not by:  # one total on both sides, summed as budget_summary sums it
+        return {c: np.array([np.nansum(v)], dtype="float64") for c, v in amounts.items()}
+    groups = Groups(budget, by, dropna=False)
+    known = np.ones(groups.n, dtype=bool)
+    for c in by:
+        known &= groups.keys[c].notna().to_numpy()
+    if int(known.sum()) != people.n:
+        return None
+    for c in by:
+        mine, theirs = groups.keys[c].to_numpy(dtype=object)[known], people.keys[c].to_numpy(dtype=object)
+        if not all(a == b for a, b in zip(mine, theirs)):
+            return None
+    return {c: amount_sums(groups, v)[known] for c, v in amounts.items()}
+
+
 def summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()) -> pd.DataFrame:
     """by + every participation and outcome figure, plus the budget figures when ``by`` are budget dimensions."""
-    out = _people_figures(participants, by)
-    if set(by) <= BUDGET_DIMS:
-        out = _with_cost(_people_and_money(out, budget, participants, by))
-        # A group found in one table only: its counts and amounts read 0 (only such columns are touched).
-        dtypes = out.dtypes  # read once: a frame's column lookups are slow next to these small tables
-        zeros = {c: 0 for c, t in dtypes.items() if str(t) == "Int64" or c.endswith(KEY_SUFFIX)}
-        zeros |= {Budget.allocated_idr: 0.0, Budget.realized_idr: 0.0}
-        filled = {c: out[c].fillna(zero) for c, zero in zeros.items() if out[c].hasnans}
-        filled = {c: v.astype(np.int64) if c.endswith(KEY_SUFFIX) else v for c, v in filled.items()}
-        if filled:
-            out = out.assign(**filled)
+    by = list(by)
+    groups = Groups(participants, by)
+    columns = _people_columns(participants, groups)
+    if not set(by) <= BUDGET_DIMS:
+        return groups.table(columns)
+    money = _money_columns(budget, by, groups)
+    if money is not None:
+        # The same groups on both sides (the common case): the columns side by side, one frame built once.
+        allocated, realized = money[Budget.allocated_idr], money[Budget.realized_idr]
+        columns |= {Budget.allocated_idr: allocated, Budget.realized_idr: realized,
+                    "absorption_rate": _ratio(realized, allocated),
+                    "cost_per_participant": _ratio(realized, np.asarray(columns["participants"], dtype="float64")),
+                    "cost_per_working": _ratio(realized, np.asarray(columns["working"], dtype="float64"))}
+        return groups.table(columns)
+    # A group found in one table only (a year of budget without enrollments): joined, its counts and amounts read 0.
+    out = _with_cost(_people_and_money(groups.table(columns), budget, participants, by))
+    dtypes = out.dtypes  # read once: a frame's column lookups are slow next to these small tables
+    zeros = {c: 0 for c, t in dtypes.items() if str(t) == "Int64" or c.endswith(KEY_SUFFIX)}
+    zeros |= {Budget.allocated_idr: 0.0, Budget.realized_idr: 0.0}
+    filled = {c: out[c].fillna(zero) for c, zero in zeros.items() if out[c].hasnans}
+    filled = {c: v.astype(np.int64) if c.endswith(KEY_SUFFIX) else v for c, v in filled.items()}
+    if filled:
+        out = out.assign(**filled)
     return out.reset_index(drop=True)
 
 

@@ -310,6 +310,49 @@ def test_breakdowns_sum_to_totals_and_rates_stay_in_range(data, by):
         assert np.allclose(sums, 1.0)
 
 
+def _summary_joined_by_hand(ready: Dataset, by: list[str]) -> pd.DataFrame:
+    """summary's definition spelled out: the people figures beside budget_summary, per group of either (sorted),
+    budget groups with a missing key left out, a group found on one side only reading 0 people and Rp 0."""
+    people = ind.participation(ready.participants, by)
+    outcomes = ind.outcome_summary(ready.participants, by)
+    people = pd.concat([people, outcomes.drop(columns=by)], axis=1)
+    money = ind.budget_summary(ready.budget, by)
+    if by:
+        money = money[money[by].notna().all(axis=1)].astype({c: ready.participants[c].dtype for c in by})
+        joined = people.merge(money, on=by, how="outer", sort=True)  # in the order of each key's categories
+    else:
+        joined = pd.concat([people, money], axis=1)
+    amounts_and_counts = joined.columns.difference([*by, *ind.RATES, "median_income", "absorption_rate"])
+    joined = joined.fillna({c: 0 for c in amounts_and_counts})
+    realized = joined["realized_idr"].to_numpy(dtype="float64")
+    for name, base in (("cost_per_participant", "participants"), ("cost_per_working", "working")):
+        base = joined[base].to_numpy(dtype="float64")
+        joined[name] = np.where(base > 0, realized / np.where(base > 0, base, 1), np.nan)
+    return joined
+
+
+def _assert_summary_by_hand(ready: Dataset, by: list[str]) -> None:
+    out = ind.summary(ready.participants, ready.budget, by)
+    expected = _summary_joined_by_hand(ready, by)
+    assert [out[c].astype("object").tolist() for c in by] == [expected[c].tolist() for c in by]
+    for c in expected.columns.difference(by):
+        assert np.array_equal(out[c].to_numpy(dtype="float64", na_value=np.nan),
+                              expected[c].to_numpy(dtype="float64", na_value=np.nan), equal_nan=True), c
+
+
+@pytest.mark.parametrize("by", [[], ["village"], ["program"], ["year"], ["year", "village"]])
+def test_summary_is_people_beside_money_in_every_group_of_either(ready, by):
+    # By year the canonical data has as many years of budget (2019-2021) as of enrollments (2020-2022), not the same.
+    _assert_summary_by_hand(ready, by)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=datasets(), by=st.sampled_from([[], ["village"], ["program"], ["year"], ["year", "village"],
+                                            ["year", "program", "organizer", "village"]]))
+def test_summary_by_budget_dimensions_is_people_beside_money_in_every_group_of_either(data, by):
+    _assert_summary_by_hand(prepare_for_tests(data), by)
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=datasets(), by=DIMS)
 def test_no_function_mutates_its_inputs(data, by):
