@@ -638,7 +638,10 @@ def _password_from_user(args: argparse.Namespace) -> str:
     return first
 
 
-def _known_villages(reference: Path | None) -> tuple[str, ...]:
+def _known_villages(chosen: list[str], reference: Path | None) -> tuple[str, ...] | None:
+    """The villages of the reference data, to check ``chosen`` against; None when none is chosen (nothing to check)."""
+    if not chosen:
+        return None
     from lib.schema import load_reference  # imported here: it pulls in pandas and pandera
 
     return load_reference(reference or settings.data_dir() / "reference.toml").villages
@@ -704,7 +707,7 @@ def main(argv: list[str] | None = None) -> int:
             audit = open_audit(args.audit)
             actor = args.actor
             if args.command == "add":
-                villages = checked_villages(args.village, _known_villages(args.reference))
+                villages = checked_villages(args.village, _known_villages(args.village, args.reference))
                 done = create_account(
                     conn, args.username, _password_from_user(args), args.role, villages, actor=actor, audit=audit
                 )
@@ -720,7 +723,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(_say("accounts_cli_password_set", lang, name=done.username))
             elif args.command == "set-villages":
                 current = _account(_existing_row(conn, args.username))
-                villages = checked_villages(args.villages, _known_villages(args.reference))
+                villages = checked_villages(args.villages, _known_villages(args.villages, args.reference))
                 done = set_role_and_villages(conn, current.username, current.role, villages, actor=actor, audit=audit)
                 print(_say("accounts_cli_villages_set", lang, account=_describe(done, now, lang)))
             elif args.command == "unlock":

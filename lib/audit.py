@@ -19,10 +19,12 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from lib import backend, settings
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: the account command line starts without it
+    import pandas as pd
 
 ANONYMOUS = "anonim"
 
@@ -190,6 +192,8 @@ class AuditLog:
         with closing(self._connect()) as conn:
             rows = [(iso_utc(at) if isinstance(at, dt.datetime) else at, *rest)
                     for at, *rest in conn.execute(sql, params).fetchall()]
+        import pandas as pd
+
         frame = pd.DataFrame(rows, columns=[AT, ACTOR, ACTION, DETAIL])
         return frame.assign(
             **{
@@ -220,6 +224,8 @@ def audit_download_frame(events: pd.DataFrame, lang: str = "id") -> pd.DataFrame
     the user and the details (``anonim``, a refusal's reason ``salah``, ...) are English too (``detail_in``);
     the actions are their codes (``login``) in both.
     """
+    import pandas as pd
+
     frame = pd.DataFrame(
         {
             "Waktu (UTC)": events[AT].dt.strftime("%Y-%m-%d %H:%M:%S"),

@@ -13,11 +13,15 @@ import contextlib
 import os
 from collections.abc import Mapping, Sequence
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from lib.fmt import Lang
 from lib.measures import MEASURES
-from lib.schema import Reference, TableName, column_specs
+
+if TYPE_CHECKING:  # the command lines' words come without pandas: it is imported where a table is made
+    import pandas as pd
+
+    from lib.fmt import Lang
+    from lib.schema import Reference, TableName
 
 TEXTS: dict[str, dict[str, str]] = {
     # --- app and navigation
@@ -1573,6 +1577,8 @@ def kind_label(kind: str, lang: Lang | str = "id") -> str:
 # --- the guide's tables, written from the registries -------------------------------
 def glossary(lang: Lang | str = "id") -> pd.DataFrame:
     """Figure, kind, meaning: one row per measure of ``lib.measures``, in ``lang``."""
+    import pandas as pd
+
     rows = [
         (m.label_en if lang == "en" else m.label_id, kind_label(m.kind, lang), m.help_en if lang == "en" else m.help_id)
         for m in MEASURES
@@ -1582,6 +1588,10 @@ def glossary(lang: Lang | str = "id") -> pd.DataFrame:
 
 def contract_table(table: TableName, reference: Reference, lang: Lang | str = "id") -> pd.DataFrame:
     """Column, Indonesian name, type, required, accepted values: the data contract of ``table`` in ``lang``."""
+    import pandas as pd
+
+    from lib.schema import column_specs
+
     rows = []
     for spec in column_specs(table):
         allowed = ", ".join(reference.vocabulary(spec.vocab)) if spec.vocab else "—"
