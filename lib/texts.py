@@ -12,7 +12,6 @@ import argparse
 import contextlib
 import os
 from collections.abc import Mapping, Sequence
-
 from typing import TYPE_CHECKING
 
 from lib.measures import MEASURES

@@ -1,4 +1,4 @@
-"""lib/ is a library: importing every module of it never imports streamlit."""
+"""lib/ is a library: importing every module of it never imports streamlit; its account command line no pandas."""
 
 import os
 import subprocess
@@ -23,7 +23,6 @@ def test_importing_every_lib_module_leaves_streamlit_unimported():
     assert result.returncode != 3, "a module of lib/ imports streamlit"
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) >= 5  # the probe really walked the package
-
 
 
 def test_the_account_command_line_runs_without_pandas(tmp_path):
