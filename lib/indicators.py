@@ -390,8 +390,7 @@ def cost_summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()
         realized = money[Budget.realized_idr]
         people, working = columns.pop("participants"), columns.pop("working")
         return groups.table({"participants": people, "working": working, Budget.realized_idr: realized, **columns,
-                             "cost_per_participant": _ratio(realized, np.asarray(people, dtype="float64")),
-                             "cost_per_working": _ratio(realized, np.asarray(working, dtype="float64"))})
+                             **_costs(realized, people, working)})
     joined = _people_and_money(groups.table(columns), budget, participants, by)
     keys = [key_column(c) for c in ("participants", "working") if key_column(c) in joined.columns]
     joined = joined[[*by, "participants", "working", Budget.realized_idr, *keys]]
@@ -402,6 +401,12 @@ def cost_summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()
         **{k: joined[k].fillna(0).astype(np.int64) for k in keys},
     )
     return _with_cost(out)
+
+
+def _costs(realized: np.ndarray, people, working) -> dict[str, np.ndarray]:
+    """cost_per_participant and cost_per_working of per-group amounts and counts without missing values."""
+    return {"cost_per_participant": _ratio(realized, np.asarray(people, dtype="float64")),
+            "cost_per_working": _ratio(realized, np.asarray(working, dtype="float64"))}
 
 
 def _money_columns(budget: pd.DataFrame, by: Dims, people: Groups) -> dict[str, np.ndarray] | None:
@@ -439,8 +444,7 @@ def summary(participants: pd.DataFrame, budget: pd.DataFrame, by: Dims = ()) -> 
         allocated, realized = money[Budget.allocated_idr], money[Budget.realized_idr]
         columns |= {Budget.allocated_idr: allocated, Budget.realized_idr: realized,
                     "absorption_rate": _ratio(realized, allocated),
-                    "cost_per_participant": _ratio(realized, np.asarray(columns["participants"], dtype="float64")),
-                    "cost_per_working": _ratio(realized, np.asarray(columns["working"], dtype="float64"))}
+                    **_costs(realized, columns["participants"], columns["working"])}
         return groups.table(columns)
     # A group found in one table only (a year of budget without enrollments): joined, its counts and amounts read 0.
     out = _with_cost(_people_and_money(groups.table(columns), budget, participants, by))
